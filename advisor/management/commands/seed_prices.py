@@ -1,0 +1,59 @@
+"""Load the seeded price books from fixtures/price_books.json.
+
+Safe to run again: a book is matched by region, name and effective date, and only rows it
+lacks are added. Rows already present, whether seeded earlier or edited by an admin, are
+never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from advisor.models import InstanceType, PriceBook, Rate
+
+DEFAULT_PATH = Path(settings.BASE_DIR) / "fixtures" / "price_books.json"
+
+
+class Command(BaseCommand):
+    help = "Load the seeded price books (fixtures/price_books.json) without overwriting edits."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--file", default=str(DEFAULT_PATH), help="Seed file to load.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"cannot read {path}: {exc}") from exc
+        with transaction.atomic():
+            for book_data in data["price_books"]:
+                self._seed_book(book_data)
+
+    def _seed_book(self, data: dict[str, Any]) -> None:
+        book, created = PriceBook.objects.get_or_create(
+            region=data["region"],
+            name=data["name"],
+            effective_from=data["effective_from"],
+            defaults={"status": data["status"], "notes": data["notes"]},
+        )
+        # Keys are added whole (every tier) or not at all, so an edited tier ladder stays as
+        # the editor left it.
+        have_keys = set(book.rates.values_list("key", flat=True))
+        new_rates = [Rate(book=book, **row) for row in data["rates"] if row["key"] not in have_keys]
+        Rate.objects.bulk_create(new_rates)
+        have_types = set(book.instance_types.values_list("name", flat=True))
+        new_types = [InstanceType(book=book, **row) for row in data["instance_types"] if row["name"] not in have_types]
+        InstanceType.objects.bulk_create(new_types)
+        verb = "created" if created else "kept"
+        self.stdout.write(
+            f"{book.region} '{book.name}' from {book.effective_from}: {verb}; "
+            f"{len(new_rates)} rates and {len(new_types)} instance types added"
+        )
+
