@@ -30,3 +30,17 @@ test: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# Production mode on this machine (README, "Production"): hashed and compressed static files
+# served by whitenoise, debug off, gunicorn with WEB_CONCURRENCY workers (config/gunicorn.py).
+serve: export DJANGO_DEBUG := false
+serve: $(VENV)/.runtime
+	@if [ -z "$$DJANGO_SECRET_KEY" ]; then \
+	  echo "DJANGO_SECRET_KEY is not set. Generate one and export it, e.g.:"; \
+	  echo "  export DJANGO_SECRET_KEY=\"\$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')\""; \
+	  exit 1; fi
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_prices
+	@echo "Serving with $${WEB_CONCURRENCY:-3} workers on http://$${GUNICORN_BIND:-$(HOST):$(PORT)}/"
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config config/gunicorn.py config.wsgi

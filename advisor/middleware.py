@@ -1,10 +1,21 @@
-"""Response headers Django's SecurityMiddleware does not set."""
+"""Response headers Django's SecurityMiddleware does not set; the 503 page when the database
+is down; the admin sign-in rate limit."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from advisor import ratelimit
+
+logger = logging.getLogger(__name__)
 
 # Only the app's own scripts and styles; no inline script. Plotly draws with SVG and sets
 # style attributes from script, which CSP leaves alone; data: images are Plotly's mode-bar.
@@ -34,3 +45,70 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A friendly 503 page, not a traceback or a bare 500, when the database cannot be reached.
+
+    Catches the errors of a lost or refused connection (OperationalError, InterfaceError)
+    raised by a view or its template; /healthz answers 503 JSON by itself.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("database unavailable for %s %s: %r", request.method, request.path, exception)
+        return unavailable_response(request)
+
+
+def unavailable_response(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/") or request.headers.get("Accept", "").startswith("application/json"):
+        response: HttpResponse = JsonResponse(
+            {"error": "database_unavailable", "message": gettext("The service is temporarily unavailable. Please try again in a minute.")},
+            status=503,
+        )
+        response["Retry-After"] = "30"
+        return response
+    try:
+        response = render(request, "503.html", status=503)
+    except Exception:  # the page itself needed the database: plain text still beats a traceback
+        logger.exception("rendering 503.html failed")
+        response = HttpResponse(
+            gettext("The service is temporarily unavailable. Please try again in a minute."),
+            status=503, content_type="text/plain; charset=utf-8",
+        )
+    response["Retry-After"] = "30"
+    return response
+
+
+class AdminLoginRateLimitMiddleware:
+    """At most ADMIN_LOGIN_ATTEMPTS sign-in POSTs per address per window, across all processes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path == reverse("admin:login"):
+            wait = ratelimit.hit(
+                "admin-login",
+                ratelimit.client_address(request),
+                settings.ADMIN_LOGIN_ATTEMPTS,
+                settings.ADMIN_LOGIN_WINDOW_SECONDS,
+            )
+            if wait is not None:
+                logger.warning("admin sign-in rate limit hit by %s", ratelimit.client_address(request))
+                return too_many_requests(request, wait)
+        return self.get_response(request)
+
+
+def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """The 429 page, with Retry-After; for other engineers' limits too (report creation)."""
+    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Prefetch
 
-from advisor.models import PriceBook, Rate
+from advisor.models import Confidence, PriceBook, Rate
 from advisor.pricing.sheet import BookInfo, InstanceType, PriceSheet, sheet_from_rows
 
 
@@ -47,10 +47,9 @@ def price_sheet(book: PriceBook) -> PriceSheet:
     info = BookInfo(
         id=book.pk, name=book.name, region=book.region, effective_from=book.effective_from.isoformat()
     )
-    rates = [
-        (r.key, None if r.tier_upto is None else float(r.tier_upto), float(r.price))
-        for r in book.rates.all()
-    ]
+    rows = list(book.rates.all())
+    rates = [(r.key, None if r.tier_upto is None else float(r.tier_upto), float(r.price)) for r in rows]
+    estimated = {r.key for r in rows if r.confidence == Confidence.ESTIMATE}
     instances = [
         InstanceType(
             name=i.name,
@@ -62,4 +61,4 @@ def price_sheet(book: PriceBook) -> PriceSheet:
         )
         for i in book.instance_types.all()
     ]
-    return sheet_from_rows(info, rates, instances)
+    return sheet_from_rows(info, rates, instances, estimated_keys=estimated)

@@ -5,4 +5,5 @@ from advisor import views
 urlpatterns = [
     path("", views.index, name="index"),
     path("healthz", views.healthz, name="healthz"),
+    path("methodology/", views.methodology, name="methodology"),
 ]

@@ -1,13 +1,92 @@
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from advisor import prices, services
+from advisor.forms import QuestionnaireForm, bind_data, form_data
+from advisor.presenters import results_context
+from advisor.presets import PRESETS
+from advisor.pricing.catalogue import SPEC_BY_KEY
+from advisor.pricing.rules import RULES, SECTION_TITLES
+from advisor.pricing.workload import field_table
+
+logger = logging.getLogger(__name__)
+
+
+def _preset_query(values: dict[str, Any]) -> str:
+    query = QueryDict(mutable=True)
+    query.update(form_data(values))
+    return query.urlencode()
+
+
+# Built once: a preset's query string never changes while the process runs.
+PRESET_QUERIES = {p.key: _preset_query(p.values) for p in PRESETS}
+
+
+def _presets() -> list[dict[str, Any]]:
+    return [{"key": p.key, "title": p.title, "explanation": p.explanation,
+             "query": PRESET_QUERIES[p.key]} for p in PRESETS]
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "advisor/index.html")
+    """The questionnaire. GET only, so the URL holds the inputs; htmx asks for a partial:
+    HX-Target "results" (a field changed) or "workspace" (a preset was picked)."""
+    form = QuestionnaireForm(bind_data(request.GET), regions=prices.regions_with_books())
+    snapshot = None
+    if form.is_valid():
+        try:
+            snapshot = services.snapshot(form.to_workload_data())
+        except services.ComparisonError as exc:
+            form.add_engine_errors(exc.errors)
+        except Exception:  # never a 500 for a questionnaire input: log it, say so
+            logger.exception("comparison failed for %s", request.GET.urlencode())
+            form.add_error(None, _("These inputs could not be compared. Please change a value "
+                                   "or try again; the problem has been logged."))
+    context: dict[str, Any] = {"form": form, "has_results": False}
+    if snapshot is not None:
+        context.update(results_context(snapshot), has_results=True)
+    target = request.htmx.target if request.htmx else None
+    if target == "results":
+        # The results, plus out-of-band swaps: each field's message, the traffic echo and
+        # the live status line (the form itself is not replaced while someone types).
+        html = render_to_string("advisor/index.html#results", context, request)
+        html += render_to_string("advisor/index.html#oob", context, request)
+        return HttpResponse(html)
+    context["presets"] = _presets()
+    if target == "workspace":
+        return render(request, "advisor/index.html#workspace", context)
+    return render(request, "advisor/index.html", context)
+
+
+def methodology(request: HttpRequest) -> HttpResponse:
+    """Every billing rule and the price book in force, from the rows the engine reads."""
+    regions = prices.regions_with_books() or ["us-east-1"]
+    region = request.GET.get("region", regions[0])
+    if region not in regions:
+        region = regions[0]
+    try:
+        book = prices.book_in_force(region)
+    except prices.NoPriceBook:
+        book = None
+    rates, instances = [], []
+    if book is not None:
+        for r in book.rates.all():
+            spec = SPEC_BY_KEY.get(r.key)
+            rates.append({"row": r, "unit": spec.unit if spec else "",
+                          "description": spec.description if spec else ""})
+        instances = list(book.instance_types.all().order_by("architecture", "hourly", "name"))
+    return render(request, "advisor/methodology.html", {
+        "rules": RULES, "section_titles": SECTION_TITLES, "book": book, "rates": rates, "instances": instances,
+        "regions": regions, "region": region, "fields": field_table(),
+    })
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

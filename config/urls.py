@@ -4,4 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("advisor.urls")),
+    path("", include("reports.urls")),
 ]

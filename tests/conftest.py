@@ -16,6 +16,18 @@ from django.core.management import call_command
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: no rate-limit counters or results carried over."""
+    from django.core.cache import cache
+
+    from advisor import cache as safe_cache
+
+    cache.clear()
+    safe_cache.reset()
+    yield
+
+
 @pytest.fixture
 def price_book(db: Any) -> Any:
     """The seeded us-east-1 book, as `make run` loads it."""

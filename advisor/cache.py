@@ -1,0 +1,101 @@
+"""The cache as an optimisation only: a failing backend (Redis down) never fails a page.
+
+Every helper logs the backend error and carries on as if the cache were empty. After an error
+this process skips the cache for ``CACHE_RETRY_SECONDS``, so a stopped Redis costs one
+connection timeout per process and pause, not one per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+_MISSING = object()
+# Monotonic time before which this process leaves the cache alone. Per-process on purpose:
+# it only saves time; nothing that must be shared between processes lives here.
+_skip_until = 0.0
+
+
+def _available() -> bool:
+    return time.monotonic() >= _skip_until
+
+
+def _failed(operation: str, key: str, exc: Exception) -> None:
+    global _skip_until
+    _skip_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
+    logger.warning("cache %s failed for %s, carrying on without the cache: %r", operation, key, exc)
+
+
+def reset() -> None:
+    """Forget an earlier failure (tests, or after the operator restarted Redis)."""
+    global _skip_until
+    _skip_until = 0.0
+
+
+def cache_get(key: str, default: Any = None) -> Any:
+    if not _available():
+        return default
+    try:
+        return cache.get(key, default)
+    except Exception as exc:  # any backend error: the page must not depend on the cache
+        _failed("get", key, exc)
+        return default
+
+
+def cache_set(key: str, value: Any, timeout: int | None = None) -> bool:
+    if not _available():
+        return False
+    try:
+        cache.set(key, value, timeout)
+    except Exception as exc:
+        _failed("set", key, exc)
+        return False
+    return True
+
+
+def cached(key: str, compute: Callable[[], T], timeout: int | None = None) -> T:
+    """The cached value for ``key``, computing and storing it on a miss or a cache failure."""
+    value = cache_get(key, _MISSING)
+    if value is not _MISSING:
+        return value  # type: ignore[no-any-return]
+    value = compute()
+    cache_set(key, value, timeout)
+    return value
+
+
+def comparison_cache_key(normalised_inputs: dict[str, Any], book_id: int, book_version_marker: Any) -> str:
+    """Key of one comparison: the normalised workload, and the exact price-book contents.
+
+    ``normalised_inputs`` must be the workload after defaults are filled in, so that two
+    spellings of the same workload share an entry. ``book_version_marker`` must change whenever
+    the book's rows can have changed (see ``book_version_marker``).
+    """
+    canonical = json.dumps(
+        {"inputs": normalised_inputs, "book": book_id, "version": book_version_marker},
+        sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=True,
+    )
+    return "compare:v1:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def book_version_marker(book: Any) -> str:
+    """A string that changes whenever the book's prices may have changed.
+
+    Published books are read-only, but a draft may be edited and then published; every edit
+    leaves a PriceChange audit row, so the newest audit row id plus the publication time
+    identify the contents. One indexed query per book; callers may memoise it per request.
+    """
+    from django.db.models import Max
+
+    last_change = book.changes.aggregate(last=Max("id"))["last"] or 0
+    published = book.published_at.isoformat() if book.published_at else "draft"
+    return f"{book.effective_from.isoformat()}:{published}:{last_change}"

@@ -1,0 +1,63 @@
+"""`python manage.py compare [FILE|-] [--at YYYY-MM-DD]`: the comparison contract on the command line.
+
+Prints the result JSON and exits 0; bad input exits 2 with one `field: problem` line per
+problem on stderr and nothing on stdout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from advisor import services
+
+EXIT_BAD_INPUT = 2
+
+
+class Command(BaseCommand):
+    help = "Compare Lambda and EC2 for a workload given as JSON (a file, or '-' / nothing for stdin)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("file", nargs="?", default="-", help="workload JSON file; '-' reads stdin")
+        parser.add_argument("--at", help="price as of this date (YYYY-MM-DD); default today")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        problems: list[str] = []
+        on: dt.date | None = None
+        if options["at"]:
+            try:
+                on = dt.date.fromisoformat(options["at"])
+            except ValueError:
+                problems.append(f"--at: must be a date as YYYY-MM-DD (got {options['at']!r})")
+        data: object = None
+        try:
+            text = sys.stdin.read() if options["file"] == "-" else _read(options["file"])
+            data = json.loads(text, parse_constant=_reject_constant)
+        except OSError as exc:
+            problems.append(f"file: cannot read {options['file']}: {exc.strerror}")
+        except (ValueError, RecursionError) as exc:
+            problems.append(f"input: not valid JSON ({exc})")
+        if not problems:
+            try:
+                result = services.run(data, on)
+            except services.ComparisonError as exc:
+                problems.extend(f"{field}: {msg}" for field, msgs in exc.errors.items() for msg in msgs)
+        if problems:
+            for line in problems:
+                self.stderr.write(line)
+            sys.exit(EXIT_BAD_INPUT)
+        self.stdout.write(json.dumps(result, indent=2, allow_nan=False))
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
+
+
+def _reject_constant(name: str) -> Any:
+    # JSON has no NaN or Infinity; Python's decoder accepts them unless told otherwise.
+    raise ValueError(f"{name} is not a JSON number")

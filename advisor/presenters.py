@@ -1,0 +1,206 @@
+"""What the results partial shows, computed from a snapshot only.
+
+``results_context(snapshot)`` is shared by the questionnaire and saved reports: it reads the
+stored dict (never the engine or the price tables), so a report renders the same forever.
+Money stays unrounded in the snapshot and is rounded here, for display only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from advisor import charts
+
+SIDES = ("lambda", "ec2")
+
+
+def usd(value: float) -> str:
+    """Dollars to the cent; amounts below half a cent show as '< $0.01', not '$0.00'."""
+    value = float(value)
+    if 0 < abs(value) < 0.005:
+        return "< $0.01"
+    sign = "−" if value < 0 else ""
+    # number_format truncates floats; round half up to the cent first, as AWS bills do.
+    cents = Decimal(repr(abs(value))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{sign}${formats.number_format(cents, decimal_pos=2, force_grouping=True)}"
+
+
+def count(value: float) -> str:
+    """A request count with grouped digits (no decimals)."""
+    return formats.number_format(round(float(value)), force_grouping=True)
+
+
+def rate(value: float) -> str:
+    """A rate to about three significant figures (0.0123, 1.23, 123, 12,345)."""
+    value = float(value)
+    if value == 0:
+        return "0"
+    if abs(value) >= 100:
+        return count(value)
+    digits = max(0, 2 - int(f"{abs(value):e}".split("e")[1]))
+    return formats.number_format(round(value, digits), decimal_pos=digits, force_grouping=True)
+
+
+def side_labels(inputs: Mapping[str, Any]) -> dict[str, str]:
+    """The two stacks, named with their front doors so the comparison is honest."""
+    door = inputs.get("front_door", "none")
+    lam = {
+        "http_api": _("Lambda + HTTP API"), "rest_api": _("Lambda + REST API"),
+        "alb": _("Lambda + ALB"), "function_url": _("Lambda (function URL)"),
+    }.get(door, _("Lambda"))
+    lb = inputs.get("ec2", {}).get("load_balancer", "alb")
+    ec2 = {"alb": _("EC2 + ALB"), "nlb": _("EC2 + NLB")}.get(lb, _("EC2"))
+    return {"lambda": lam, "ec2": ec2}
+
+
+def item_labels(result: Mapping[str, Any]) -> dict[str, str]:
+    ec2 = result["ec2"]
+    return {
+        "requests": _("Requests"),
+        "compute": _("Compute (duration and billed INIT)"),
+        "ephemeral_storage": _("Ephemeral storage over 512 MB"),
+        "provisioned_concurrency": _("Provisioned concurrency"),
+        "front_door": _("Front door"),
+        "nat_gateway": _("NAT gateways"),
+        "data_transfer": _("Data transfer out"),
+        "instances": _("Instances (%(type)s, up to %(n)s)")
+        % {"type": ec2.get("instance_type", "?"), "n": ec2.get("peak_instances", "?")},
+        "storage": _("EBS storage"),
+        "load_balancer": _("Load balancer"),
+    }
+
+
+def _sides_above(points: Sequence[float], user: float, user_side: str,
+                 curve: Mapping[str, Any]) -> list[str]:
+    """The side that is cheaper just above each break-even point.
+
+    The totals cross at every point, so the cheaper side alternates from one interval to the
+    next; anchor the alternation at the user's traffic (or, on a tie, at the curve's end).
+    """
+    if user_side not in SIDES:
+        xs, lam, ec2 = curve["requests_per_month"], curve["lambda_total"], curve["ec2_total"]
+        user, user_side = xs[-1], ("lambda" if lam[-1] < ec2[-1] else "ec2")
+    j = sum(1 for p in points if p <= user)  # interval holding the user's traffic
+    other = {"lambda": "ec2", "ec2": "lambda"}
+    return [user_side if (i + 1 - j) % 2 == 0 else other[user_side] for i in range(len(points))]
+
+
+def break_even_sentences(result: Mapping[str, Any], curve: Mapping[str, Any],
+                         labels: Mapping[str, str]) -> list[dict[str, Any]]:
+    inputs = result["inputs"]
+    hours = float(inputs.get("hours_per_month", 730))
+    points = [float(p["requests_per_month"]) for p in result.get("break_even", [])]
+    sides = _sides_above(points, float(inputs["requests_per_month"]), result["cheaper"], curve)
+    ec2_name = (_("EC2 with its load balancer")
+                if inputs.get("ec2", {}).get("load_balancer", "alb") != "none" else _("EC2"))
+    names = {"lambda": labels["lambda"], "ec2": ec2_name}
+    out = []
+    for p, side in zip(points, sides, strict=True):
+        out.append({
+            "requests_per_month": p, "side": side,
+            "text": _("%(side)s becomes cheaper above %(n)s requests a month, about %(rps)s "
+                      "per second.") % {"side": names[side], "n": count(p),
+                                        "rps": rate(p / (hours * 3600))},
+        })
+    return out
+
+
+def _curve_table(snapshot: Mapping[str, Any], rows: int = 13) -> list[dict[str, str]]:
+    """About a dozen points of the cost curve: the chart's text alternative."""
+    curve = snapshot["curve"]
+    xs = curve["requests_per_month"]
+    if not xs:
+        return []
+    step = max(1, (len(xs) - 1) // (rows - 1))
+    picks = sorted(set(list(range(0, len(xs), step)) + [len(xs) - 1]))
+    return [{"requests": count(xs[i]), "lambda": usd(curve["lambda_total"][i]),
+             "ec2": usd(curve["ec2_total"][i]),
+             "cheaper": "lambda" if curve["lambda_total"][i] <= curve["ec2_total"][i] else "ec2"}
+            for i in picks]
+
+
+def _grid_table(snapshot: Mapping[str, Any], size: int = 7) -> dict[str, Any]:
+    """A coarse version of the heatmap: which side is cheaper at a few volumes × durations."""
+    grid = snapshot["grid"]
+    xs, ds, diff = grid["requests_per_month"], grid["duration_ms"], grid["difference"]
+    if not xs or not ds:
+        return {"columns": [], "rows": []}
+
+    def picks(n: int) -> list[int]:
+        return sorted({round(i * (n - 1) / (size - 1)) for i in range(size)})
+
+    cols, rows = picks(len(xs)), picks(len(ds))
+    return {
+        "columns": [count(xs[c]) for c in cols],
+        "rows": [{"duration": rate(ds[r]),
+                  "cells": ["lambda" if diff[r][c] <= 0 else "ec2" for c in cols]}
+                 for r in rows],
+    }
+
+
+def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything the results partials need, from the snapshot alone."""
+    result = snapshot["result"]
+    inputs = result["inputs"]
+    labels = side_labels(inputs)
+    items = item_labels(result)
+    lam_total = float(result["lambda"]["monthly_usd"])
+    ec2_total = float(result["ec2"]["monthly_usd"])
+    requests = float(inputs["requests_per_month"])
+    hours = float(inputs.get("hours_per_month", 730))
+    cheaper = result["cheaper"]
+    saving = abs(lam_total - ec2_total)
+    rows = {
+        side: [{"key": k, "label": items.get(k, k), "amount": usd(v), "zero": v == 0}
+               for k, v in result[side]["items"].items()]
+        for side in SIDES
+    }
+    sentences = break_even_sentences(result, snapshot["curve"], labels)
+    ec2 = result["ec2"]
+    recommendation = result.get("recommendation")
+    if cheaper == "tie":
+        verdict = _("Both cost %(total)s a month.") % {"total": usd(lam_total)}
+    else:
+        verdict = _("%(side)s is cheaper by %(saving)s a month.") % {
+            "side": labels[cheaper], "saving": usd(saving)}
+    return {
+        "snapshot": snapshot,
+        "verdict_text": verdict,
+        "result": result,
+        "inputs": inputs,
+        "labels": labels,
+        "cheaper": cheaper,
+        "cheaper_label": labels.get(cheaper, ""),
+        "other_label": labels["ec2" if cheaper == "lambda" else "lambda"],
+        "lambda_total": usd(lam_total),
+        "ec2_total": usd(ec2_total),
+        "saving": usd(saving),
+        "saving_per_million": usd(saving / (requests / 1e6)) if requests > 0 else "",
+        "requests": count(requests),
+        "avg_rps": rate(requests / (hours * 3600)),
+        "rows": rows,
+        "ec2": {"instance_type": ec2.get("instance_type"),
+                "peak_instances": ec2.get("peak_instances"),
+                "instance_hours": count(ec2.get("instance_hours", 0)),
+                "scaling": inputs.get("ec2", {}).get("scaling", "fixed")},
+        "break_even": sentences,
+        "no_break_even": _("%(side)s is cheaper at every volume from 1 to 1 trillion requests a "
+                           "month, with everything else as entered.")
+        % {"side": labels.get(cheaper, labels["lambda"])} if not sentences else "",
+        "price_book": result["price_book"],
+        "assumptions": result.get("assumptions", []),
+        "hours_per_month": rate(hours),
+        "recommendation": recommendation,
+        "charts": {
+            "cost": charts.cost_curve(snapshot, labels),
+            "breakdown": charts.breakdown(snapshot, labels, items),
+            "heatmap": charts.cheaper_map(snapshot, labels),
+        },
+        "curve_table": _curve_table(snapshot),
+        "grid_table": _grid_table(snapshot),
+    }

@@ -1,0 +1,217 @@
+"""compare(): one workload priced both ways, with break-even volumes, as the contract's JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
+
+from advisor.pricing.breakeven import break_even
+from advisor.pricing.ec2 import (
+    EC2_ITEMS,
+    OS_RESERVED_GIB,
+    Ec2Model,
+    Ec2Sizing,
+    build_ec2_model,
+    ec2_items,
+    size_fleet,
+)
+from advisor.pricing.lambda_ import LAMBDA_ITEMS, billed_ms, lambda_items, lambda_total_fn
+from advisor.pricing.profiles import max_peak
+from advisor.pricing.recommend import Recommendation, recommend
+from advisor.pricing.sheet import BookInfo, PriceSheet
+from advisor.pricing.workload import Workload, WorkloadError
+
+# The contract calls totals within one cent a tie (money is otherwise unrounded).
+TIE_USD = 0.01
+
+
+@dataclass(frozen=True)
+class LambdaResult:
+    monthly_usd: float
+    items: Mapping[str, float]
+    gb_seconds: float
+    billed_duration_ms: float
+    provisioned_gb_seconds: float
+    provisioned_environments_usd: float
+    provisioned_duration_usd: float
+
+
+@dataclass(frozen=True)
+class Ec2Result:
+    monthly_usd: float
+    instance_type: str
+    peak_instances: int
+    instance_hours: float
+    items: Mapping[str, float]
+    sizing: Ec2Sizing
+    purchase_factor_is_estimate: bool
+    candidates: tuple[Ec2Sizing, ...]
+    shared_monthly_usd: float  # load balancer, NAT, egress: the same whichever type
+
+
+@dataclass(frozen=True)
+class Comparison:
+    workload: Workload
+    book: BookInfo
+    lambda_: LambdaResult
+    ec2: Ec2Result
+    break_even: tuple[float, ...]
+    cheaper: str
+    assumptions: tuple[str, ...]
+    # Which fits the case (recommend.py); compare() always fills it in.
+    recommendation: Recommendation | None = None
+
+    def to_contract(self) -> dict[str, Any]:
+        """The contract's result JSON (plain Python types, money unrounded)."""
+        lam, ec2, s = self.lambda_, self.ec2, self.ec2.sizing
+        return {
+            "inputs": self.workload.to_dict(),
+            "price_book": {"id": self.book.id, "region": self.book.region,
+                           "effective_from": self.book.effective_from, "name": self.book.name},
+            "lambda": {
+                "monthly_usd": lam.monthly_usd,
+                "items": dict(lam.items),
+                "gb_seconds": lam.gb_seconds,
+                "billed_duration_ms": lam.billed_duration_ms,
+                "provisioned": {
+                    "gb_seconds": lam.provisioned_gb_seconds,
+                    "environments_usd": lam.provisioned_environments_usd,
+                    "duration_usd": lam.provisioned_duration_usd,
+                },
+            },
+            "ec2": {
+                "monthly_usd": ec2.monthly_usd,
+                "instance_type": ec2.instance_type,
+                "peak_instances": ec2.peak_instances,
+                "instance_hours": ec2.instance_hours,
+                "items": dict(ec2.items),
+                "sizing": _sizing_dict(s, ec2.purchase_factor_is_estimate),
+                "candidates": [
+                    {"instance_type": c.instance_type, "peak_instances": c.peak_instances,
+                     "instance_hours": c.instance_hours,
+                     "monthly_usd": c.monthly_usd + ec2.shared_monthly_usd}
+                    for c in ec2.candidates
+                ],
+            },
+            "break_even": [{"requests_per_month": x} for x in self.break_even],
+            "cheaper": self.cheaper,
+            "assumptions": list(self.assumptions),
+            "recommendation": None if self.recommendation is None
+            else self.recommendation.to_dict(),
+        }
+
+
+def _sizing_dict(s: Ec2Sizing, estimate: bool) -> dict[str, Any]:
+    return {
+        "avg_rps": s.avg_rps, "peak_rps": s.peak_rps, "cpu_s_per_request": s.cpu_s_per_request,
+        "vcpus_needed": s.vcpus_needed, "usable_vcpus_per_instance": s.usable_vcpus_per_instance,
+        "instances_for_cpu": s.instances_for_cpu, "peak_concurrency": s.peak_concurrency,
+        "memory_gib_per_request": s.memory_gib_per_request,
+        "usable_memory_gib_per_instance": s.usable_memory_gib_per_instance,
+        "instances_for_memory": s.instances_for_memory, "min_instances": s.min_instances,
+        "hours_per_month": s.hours_per_month, "scaling": s.scaling,
+        "purchase_factor": s.purchase_factor, "purchase_factor_is_estimate": estimate,
+    }
+
+
+def check_region(w: Workload, sheet: PriceSheet) -> None:
+    # Prices differ by region: a sheet of another region would silently misprice.
+    if w.region != sheet.book.region:
+        raise WorkloadError({"region": [
+            f"the price book is for {sheet.book.region} (got \"{w.region}\")"]})
+
+
+def compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool = True) -> Comparison:
+    """Price ``workload`` on Lambda and on EC2 with ``sheet``.
+
+    Raises :class:`WorkloadError` (field ``ec2.instance_type`` or ``region``) when the sheet
+    cannot serve the workload.
+    """
+    w = workload
+    check_region(w, sheet)
+    r = float(w.requests_per_month)
+    model = build_ec2_model(w, sheet)
+
+    items, fn_cost = lambda_items(sheet, w, r)
+    lam_items = {k: float(items[k]) for k in LAMBDA_ITEMS}
+    # Items come out as 0-d arrays; the contract wants plain floats.
+    lam = LambdaResult(
+        monthly_usd=sum(lam_items.values()), items=MappingProxyType(lam_items),
+        gb_seconds=float(fn_cost.gb_seconds),
+        billed_duration_ms=float(billed_ms(w.duration_ms, w.billing_granularity_ms)),
+        provisioned_gb_seconds=float(fn_cost.provisioned_gb_seconds),
+        provisioned_environments_usd=float(fn_cost.provisioned_environments),
+        provisioned_duration_usd=float(fn_cost.provisioned_duration),
+    )
+
+    # "auto" = the cheapest eligible type for the EC2 total; a named type is the only candidate.
+    candidates = size_fleet(model, r)
+    chosen = candidates[0]
+    e_items = ec2_items(model, chosen, r)
+    e_items = {k: float(e_items[k]) for k in EC2_ITEMS}
+    ec2 = Ec2Result(
+        monthly_usd=sum(e_items.values()), instance_type=chosen.instance_type,
+        peak_instances=chosen.peak_instances, instance_hours=chosen.instance_hours,
+        items=MappingProxyType(e_items), sizing=chosen,
+        purchase_factor_is_estimate=sheet.is_estimate(f"ec2.purchase.{w.ec2.purchase}"),
+        candidates=tuple(candidates),
+        shared_monthly_usd=e_items["load_balancer"] + e_items["nat_gateway"] + e_items["data_transfer"],
+    )
+
+    # Break-even lets only the volume vary; the EC2 side re-picks the cheapest type at each.
+    points = tuple(break_even(lambda_total_fn(sheet, w), model.total)) if with_break_even else ()
+    diff = lam.monthly_usd - ec2.monthly_usd
+    cheaper = "tie" if abs(diff) <= TIE_USD else ("lambda" if diff < 0 else "ec2")
+    result = Comparison(workload=w, book=sheet.book, lambda_=lam, ec2=ec2, break_even=points,
+                        cheaper=cheaper, assumptions=tuple(assumptions(w, model, ec2)))
+    # The switch point needs break-even (with operations cost), so it follows that flag.
+    advice = recommend(result, w, sheet, model=model, with_switch=with_break_even)
+    return replace(result, recommendation=advice)
+
+
+def assumptions(w: Workload, model: Ec2Model, ec2: Ec2Result) -> list[str]:
+    """Plain-English statements of what the figures assume."""
+    e = w.ec2
+    out = [
+        f"A month is {w.hours_per_month:g} hours.",
+        "EC2 capacity: vCPUs needed = peak requests/s × CPU seconds per request "
+        f"(duration × min(memory_mb / 1769, 6) × cpu_share {e.cpu_share:g}) / target utilisation "
+        f"{e.target_utilization:g}.",
+        "EC2 memory: at the peak, requests/s × duration requests are in flight (Little's law); "
+        f"each needs the function's {w.memory_mb} MB and every instance keeps "
+        f"{OS_RESERVED_GIB} GiB for the operating system.",
+        "Burstable (t) instances are counted at their baseline CPU share, so sustained load "
+        "never spends CPU credits.",
+        "Internet egress is priced the same on both sides (first free GB, then volume tiers).",
+    ]
+    if e.scaling == "fixed":
+        out.append(f"The EC2 fleet is sized for the busiest hour ({w.traffic.peak_to_average:g} × "
+                   "the average rate) every hour of the month.")
+    else:
+        out.append(f"The EC2 fleet autoscales hour by hour along the '{w.traffic.profile}' week.")
+        cap = max_peak(w.traffic.profile)
+        if w.traffic.peak_to_average > cap:
+            out.append(f"A week of hourly averages cannot peak above {cap:g} × the mean: the "
+                       "quiet hours carry no traffic and the busiest hour is still sized for "
+                       f"{w.traffic.peak_to_average:g} × the average.")
+    if e.instance_type == "auto":
+        out.append(f"'auto' chose {ec2.instance_type}, the cheapest eligible {w.architecture} "
+                   "type for this load; break-even volumes re-pick the cheapest type at each volume.")
+    if ec2.purchase_factor_is_estimate:
+        out.append(f"The {e.purchase.replace('_', ' ')} price is an estimated "
+                   f"{model.purchase_factor:g} × the on-demand price.")
+    if w.free_tier:
+        out.append("Lambda's always-free allowance (1M requests, 400,000 GB-s a month) is "
+                   "applied; it does not cover provisioned-concurrency usage.")
+    if w.front_door in ("http_api", "rest_api"):
+        out.append("API Gateway's 12-month free tier for new accounts is not applied.")
+    if w.provisioned_concurrency:
+        out.append(f"{w.provisioned_concurrency} provisioned environments are billed for "
+                   f"{w.provisioned_hours_per_month:g} hours and serve "
+                   f"{w.provisioned_share_of_requests:.0%} of the requests.")
+    if w.cold_start_rate and w.init_duration_ms:
+        out.append("Cold-start INIT time of on-demand invocations is billed like duration "
+                   "(since August 2025).")
+    return out

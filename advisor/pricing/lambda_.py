@@ -1,0 +1,211 @@
+"""Lambda's monthly cost, vectorised over request volume (and duration, for the grid).
+
+Billing rules (AWS Lambda pricing page and its examples L-1, L-3, PC-1, PC-2):
+- requests: price per 1M after the always-free 1M; the free requests come off *all*
+  requests, provisioned ones included (example PC-1);
+- duration: billed time is the run time rounded up to 1 ms (100 ms before December 2020);
+  GB-s = memory_mb / 1024 × billed seconds; the 400,000 free GB-s come off on-demand usage
+  only, and the volume tiers apply to the month's GB-s after that;
+- cold starts: since August 2025 the INIT phase of on-demand invocations is billed like
+  duration, so it joins the on-demand GB-s before the free allowance and tiers;
+- ephemeral storage above 512 MB: per GB-s of the configured size over the billed time;
+- provisioned concurrency: warm environments per GB-s while enabled, plus a lower duration
+  rate for requests they serve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from advisor.pricing.network import load_balancer_monthly, nat_monthly, transfer_monthly
+from advisor.pricing.profiles import weekly_weights
+from advisor.pricing.sheet import PriceSheet, tiered_cost
+from advisor.pricing.workload import Workload
+
+LAMBDA_ITEMS = ("requests", "compute", "ephemeral_storage", "provisioned_concurrency",
+                "front_door", "nat_gateway", "data_transfer")
+# Guards float noise in "round up": 120.00000000001 ms must bill as 120 ms, not 121.
+_ROUND_EPS = 1e-9
+
+
+def billed_ms(duration_ms: np.ndarray | float, granularity_ms: float) -> np.ndarray:
+    """Run time rounded up to the billing granularity (no minimum)."""
+    d = np.asarray(duration_ms, dtype=float)
+    return np.ceil(d / granularity_ms - _ROUND_EPS) * granularity_ms
+
+
+@dataclass(frozen=True)
+class LambdaFunction:
+    """One function's billing inputs (the lower-level entry point the examples test)."""
+
+    memory_mb: float
+    duration_ms: float
+    architecture: str = "x86_64"
+    ephemeral_storage_mb: float = 512
+    billing_granularity_ms: float = 1
+    free_tier: bool = True
+    cold_start_rate: float = 0
+    init_duration_ms: float = 0
+    provisioned_concurrency: int = 0
+    provisioned_hours: float = 0
+    provisioned_share: float = 0
+    # Run time of requests served by warm environments, if it differs (example PC-1).
+    provisioned_duration_ms: float | None = None
+
+    @classmethod
+    def from_workload(cls, w: Workload) -> LambdaFunction:
+        return cls(
+            memory_mb=w.memory_mb, duration_ms=w.duration_ms, architecture=w.architecture,
+            ephemeral_storage_mb=w.ephemeral_storage_mb,
+            billing_granularity_ms=w.billing_granularity_ms, free_tier=w.free_tier,
+            cold_start_rate=w.cold_start_rate, init_duration_ms=w.init_duration_ms,
+            provisioned_concurrency=w.provisioned_concurrency,
+            provisioned_hours=w.provisioned_hours_per_month,
+            provisioned_share=w.provisioned_share_of_requests,
+        )
+
+
+@dataclass(frozen=True)
+class LambdaCost:
+    """Charges in USD a month (arrays shaped like the requests/duration broadcast)."""
+
+    requests: np.ndarray
+    compute: np.ndarray
+    ephemeral_storage: np.ndarray
+    provisioned_environments: np.ndarray
+    provisioned_duration: np.ndarray
+    gb_seconds: np.ndarray
+    provisioned_gb_seconds: np.ndarray
+
+    @property
+    def provisioned_concurrency(self) -> np.ndarray:
+        return self.provisioned_environments + self.provisioned_duration
+
+    @property
+    def total(self) -> np.ndarray:
+        return (self.requests + self.compute + self.ephemeral_storage
+                + self.provisioned_environments + self.provisioned_duration)
+
+
+def lambda_function_cost(
+    sheet: PriceSheet,
+    fn: LambdaFunction,
+    requests: np.ndarray | float,
+    duration_ms: np.ndarray | float | None = None,
+) -> LambdaCost:
+    """Function charges for ``requests`` a month (``duration_ms`` overrides fn's, broadcast)."""
+    arch = fn.architecture
+    r = np.asarray(requests, dtype=float)
+    d = np.asarray(fn.duration_ms if duration_ms is None else duration_ms, dtype=float)
+    gran = fn.billing_granularity_ms
+    mem_gb = fn.memory_mb / 1024
+    billed_s = billed_ms(d, gran) / 1000
+    warm_d = d if fn.provisioned_duration_ms is None else np.asarray(fn.provisioned_duration_ms)
+    warm_billed_s = billed_ms(warm_d, gran) / 1000 if fn.provisioned_duration_ms is not None else billed_s
+    share = fn.provisioned_share
+    on_demand = r * (1.0 - share)
+    warm_requests = r * share
+
+    free_requests = sheet.rate("lambda.free.requests") if fn.free_tier else 0.0
+    req_cost = np.maximum(r - free_requests, 0.0) * sheet.rate(f"lambda.{arch}.requests") / 1e6
+
+    # INIT of on-demand cold starts is billed like duration (since 1 August 2025).
+    init_s = float(billed_ms(fn.init_duration_ms, gran)) / 1000 if fn.init_duration_ms else 0.0
+    od_seconds = billed_s + fn.cold_start_rate * init_s
+    gb_s = on_demand * od_seconds * mem_gb
+    free_gb_s = sheet.rate("lambda.free.gb_seconds") if fn.free_tier else 0.0
+    compute = tiered_cost(np.maximum(gb_s - free_gb_s, 0.0), sheet.tier_arrays(f"lambda.{arch}.duration"))
+
+    extra_gb = max(0.0, fn.ephemeral_storage_mb - 512) / 1024
+    ephemeral = (on_demand * billed_s + warm_requests * warm_billed_s) * extra_gb \
+        * sheet.rate(f"lambda.{arch}.ephemeral")
+
+    # Warm environments bill for every second they are enabled, used or not.
+    env_gb_s = fn.provisioned_concurrency * mem_gb * fn.provisioned_hours * 3600
+    environments = np.full(np.shape(compute), env_gb_s * sheet.rate(f"lambda.{arch}.provisioned"))
+    warm_gb_s = warm_requests * warm_billed_s * mem_gb
+    warm_duration = warm_gb_s * sheet.rate(f"lambda.{arch}.provisioned_duration")
+    return LambdaCost(
+        requests=req_cost + 0.0 * compute, compute=compute, ephemeral_storage=ephemeral + 0.0 * compute,
+        provisioned_environments=environments, provisioned_duration=warm_duration + 0.0 * compute,
+        gb_seconds=gb_s + 0.0 * compute, provisioned_gb_seconds=warm_gb_s + env_gb_s + 0.0 * compute,
+    )
+
+
+def http_api_units(payload_kb: float, metering_kb: float) -> int:
+    """HTTP APIs meter each started 512 KB as one request, at least one (AWS API GW pricing)."""
+    return max(1, int(np.ceil(payload_kb / metering_kb - _ROUND_EPS)))
+
+
+def front_door_monthly(sheet: PriceSheet, w: Workload, requests: np.ndarray | float) -> np.ndarray:
+    """What receives the requests in front of Lambda; a function URL has no charge of its own."""
+    r = np.asarray(requests, dtype=float)
+    if w.front_door == "rest_api":
+        return tiered_cost(r, sheet.tier_arrays("apigw.rest.requests"), per=1e6)
+    if w.front_door == "http_api":
+        units = http_api_units(w.payload_kb, sheet.rate("apigw.http.metering_kb"))
+        return tiered_cost(r * units, sheet.tier_arrays("apigw.http.requests"), per=1e6)
+    if w.front_door == "alb":
+        avg_rps = r / (w.hours_per_month * 3600)
+        weights = weekly_weights(w.traffic.profile, w.traffic.peak_to_average)
+        return load_balancer_monthly(sheet, "alb", avg_rps, w.hours_per_month, w.connections,
+                                     w.payload_kb, "lambda", weights)
+    return np.zeros_like(r)
+
+
+def lambda_fixed_items(sheet: PriceSheet, w: Workload) -> dict[str, float]:
+    """Charges that do not depend on request volume: NAT gateways and egress."""
+    nat = (nat_monthly(sheet, w.ec2.availability_zones, w.hours_per_month, w.nat_processed_gb)
+           if w.lambda_in_vpc_with_internet else 0.0)
+    return {"nat_gateway": nat, "data_transfer": transfer_monthly(sheet, w.data_transfer_out_gb)}
+
+
+def lambda_items(
+    sheet: PriceSheet,
+    w: Workload,
+    requests: np.ndarray | float,
+    duration_ms: np.ndarray | float | None = None,
+) -> tuple[dict[str, np.ndarray], LambdaCost]:
+    """Every Lambda line item of the contract (and the function detail), vectorised."""
+    fn_cost = lambda_function_cost(sheet, LambdaFunction.from_workload(w), requests, duration_ms)
+    fixed = lambda_fixed_items(sheet, w)
+    shape = np.shape(fn_cost.compute)
+    items = {
+        "requests": fn_cost.requests,
+        "compute": fn_cost.compute,
+        "ephemeral_storage": fn_cost.ephemeral_storage,
+        "provisioned_concurrency": fn_cost.provisioned_concurrency,
+        "front_door": np.broadcast_to(front_door_monthly(sheet, w, requests), shape),
+        "nat_gateway": np.full(shape, fixed["nat_gateway"]),
+        "data_transfer": np.full(shape, fixed["data_transfer"]),
+    }
+    return items, fn_cost
+
+
+def lambda_total(
+    sheet: PriceSheet,
+    w: Workload,
+    requests: np.ndarray | float,
+    duration_ms: np.ndarray | float | None = None,
+) -> np.ndarray:
+    items, _ = lambda_items(sheet, w, requests, duration_ms)
+    total = items["requests"]
+    for key in LAMBDA_ITEMS[1:]:
+        total = total + items[key]
+    return total
+
+
+def lambda_total_fn(sheet: PriceSheet, w: Workload) -> Callable[[np.ndarray], np.ndarray]:
+    """Lambda's monthly total as a function of request volume only (constants hoisted)."""
+    # Break-even calls this a dozen times on arrays: build the inputs and fixed charges once.
+    fn = LambdaFunction.from_workload(w)
+    fixed = sum(lambda_fixed_items(sheet, w).values())
+
+    def total(requests: np.ndarray) -> np.ndarray:
+        return (lambda_function_cost(sheet, fn, requests).total
+                + front_door_monthly(sheet, w, requests) + fixed)
+
+    return total

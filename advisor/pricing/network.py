@@ -1,0 +1,105 @@
+"""Charges both sides share: load balancers (ALB/NLB capacity units), NAT gateways, egress."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from advisor.pricing.sheet import PriceSheet, tiered_cost
+from advisor.pricing.workload import Connections
+
+# Load-balancer bytes are decimal (AWS ELB examples): 1 GB = 1,000,000 KB.
+KB_PER_GB = 1e6
+
+
+def alb_lcu_dimensions(
+    sheet: PriceSheet,
+    rps: np.ndarray | float,
+    connections: Connections,
+    payload_kb: float,
+    target: str,
+) -> dict[str, np.ndarray]:
+    """The four ALB capacity dimensions, in LCUs, at a request rate ``rps``.
+
+    One LCU = 25 new connections/s, 3,000 active connections a minute, 1 GB an hour (0.4 GB
+    for Lambda targets) and 1,000 rule evaluations/s beyond the 10 free rules (AWS ELB pricing).
+    """
+    r = np.asarray(rps, dtype=float)
+    new_conn = r / connections.requests_per_connection
+    gb_key = "alb.lcu.gb_per_hour_lambda" if target == "lambda" else "alb.lcu.gb_per_hour_ec2"
+    # The first 10 rules a request evaluates are free (ELB pricing page).
+    billable_rules = max(0.0, connections.rules_per_request - sheet.rate("alb.free_rules"))
+    return {
+        "new_connections": new_conn / sheet.rate("alb.lcu.new_connections_per_s"),
+        "active_connections": new_conn * connections.connection_seconds
+        / sheet.rate("alb.lcu.active_connections_per_min"),
+        "processed_bytes": r * payload_kb * 3600 / KB_PER_GB / sheet.rate(gb_key),
+        "rule_evaluations": r * billable_rules / sheet.rate("alb.lcu.rule_evaluations_per_s"),
+    }
+
+
+def nlb_nlcu_dimensions(
+    sheet: PriceSheet, rps: np.ndarray | float, connections: Connections, payload_kb: float,
+) -> dict[str, np.ndarray]:
+    """NLB (TCP) capacity: 800 new connections/s, 100,000 active, 1 GB an hour per NLCU."""
+    r = np.asarray(rps, dtype=float)
+    new_conn = r / connections.requests_per_connection
+    return {
+        "new_connections": new_conn / sheet.rate("nlb.nlcu.new_connections_per_s"),
+        "active_connections": new_conn * connections.connection_seconds
+        / sheet.rate("nlb.nlcu.active_connections"),
+        "processed_bytes": r * payload_kb * 3600 / KB_PER_GB / sheet.rate("nlb.nlcu.gb_per_hour"),
+    }
+
+
+def capacity_units_per_rps(
+    sheet: PriceSheet, kind: str, connections: Connections, payload_kb: float, target: str,
+) -> float:
+    """Capacity units billed per request/s: each hour bills the largest dimension.
+
+    Every dimension is proportional to the request rate, so the largest one is the same at
+    every rate and the hourly units are this factor × the hour's rate.
+    """
+    if kind == "alb":
+        dims = alb_lcu_dimensions(sheet, 1.0, connections, payload_kb, target)
+    elif kind == "nlb":
+        dims = nlb_nlcu_dimensions(sheet, 1.0, connections, payload_kb)
+    else:
+        return 0.0
+    return float(max(float(v) for v in dims.values()))
+
+
+def load_balancer_monthly(
+    sheet: PriceSheet,
+    kind: str,
+    avg_rps: np.ndarray | float,
+    hours_per_month: float,
+    connections: Connections,
+    payload_kb: float,
+    target: str,
+    weights: np.ndarray | None = None,
+) -> np.ndarray:
+    """Hourly charge for every hour of the month plus capacity units hour by hour.
+
+    ``weights`` is the week's hourly profile (mean 1); the capacity units of each hour of the
+    week are averaged and scaled to ``hours_per_month``.
+    """
+    if kind not in ("alb", "nlb"):
+        return np.zeros_like(np.asarray(avg_rps, dtype=float))
+    hourly = sheet.rate("alb.hourly" if kind == "alb" else "nlb.hourly")
+    unit_price = sheet.rate("alb.lcu_hourly" if kind == "alb" else "nlb.nlcu_hourly")
+    per_rps = capacity_units_per_rps(sheet, kind, connections, payload_kb, target)
+    # Units are linear in the rate, so the mean over the week's hours is the mean weight (1).
+    mean_weight = 1.0 if weights is None else float(np.mean(weights))
+    units = np.asarray(avg_rps, dtype=float) * mean_weight * per_rps
+    return hourly * hours_per_month + units * unit_price * hours_per_month
+
+
+def nat_monthly(sheet: PriceSheet, gateways: int, hours_per_month: float, processed_gb: float) -> float:
+    """One NAT gateway per AZ, billed per hour, plus every GB it processes (AWS VPC pricing)."""
+    return gateways * sheet.rate("nat.hourly") * hours_per_month + processed_gb * sheet.rate("nat.per_gb")
+
+
+def transfer_monthly(sheet: PriceSheet, gb: float) -> float:
+    """Internet egress: the free GB a month (all services) first, then the volume tiers."""
+    billable = max(0.0, gb - sheet.rate("transfer.free_gb"))
+    return float(tiered_cost(billable, sheet.tier_arrays("transfer.out")))

@@ -1,0 +1,186 @@
+"""The billing rules and sizing assumptions the engine applies, in words, with their sources.
+
+The methodology page (/methodology/) renders ``RULES`` next to the price book in force, so
+what people read is kept beside the code that applies it: change a rule in lambda_.py,
+ec2.py, network.py or profiles.py and change its entry here in the same commit. Texts are
+English source strings; ``gettext_noop`` only marks them for `makemessages` (this package has
+no Django imports), and the page translates them when it renders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a string for translation without translating it here (xgettext keyword)."""
+    return message
+
+
+LAMBDA_PRICING = "https://aws.amazon.com/lambda/pricing/"
+LAMBDA_LIMITS = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
+LAMBDA_MEMORY = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html"
+INIT_BILLING = ("https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-"
+                "phase/")
+APIGW_PRICING = "https://aws.amazon.com/api-gateway/pricing/"
+ELB_PRICING = "https://aws.amazon.com/elasticloadbalancing/pricing/"
+EC2_PRICING = "https://aws.amazon.com/ec2/pricing/on-demand/"
+BURSTABLE = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-credits-baseline-concepts.html"
+SAVINGS_PLANS = "https://aws.amazon.com/savingsplans/compute-pricing/"
+EBS_PRICING = "https://aws.amazon.com/ebs/pricing/"
+VPC_PRICING = "https://aws.amazon.com/vpc/pricing/"
+TRANSFER = "https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer"
+CALCULATOR = "https://calculator.aws/"
+CONTRACT = "docs: the comparison contract (compare-json.md)"
+SEED = "the seed post (aws-lambda-notes.ko.md), 'Use cases'"
+LAMBDA_VPC = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html"
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    section: str  # "lambda", "front_door", "ec2", "network", "method"
+    title: str
+    text: str
+    source: str  # a URL, or where in this project the rule is fixed
+
+
+RULES: tuple[Rule, ...] = (
+    # Lambda (lambda_.py)
+    Rule("lambda_requests", "lambda", gettext_noop("Lambda requests"), gettext_noop(
+        "Every invocation is billed per million requests. The always-free 1M requests a month "
+        "come off all requests, those served by provisioned environments included (AWS "
+        "example PC-1)."), LAMBDA_PRICING),
+    Rule("lambda_duration", "lambda", gettext_noop("Lambda duration"), gettext_noop(
+        "Run time is rounded up to 1 ms (to 100 ms before December 2020, the \"billing "
+        "granularity\" input), with no minimum. GB-seconds = memory in MB / 1,024 × billed "
+        "seconds."), LAMBDA_PRICING),
+    Rule("lambda_free_tier", "lambda", gettext_noop("Lambda's always-free allowance"),
+         gettext_noop(
+        "400,000 GB-seconds and 1M requests a month, shared by x86_64 and arm64, never "
+        "expiring. The GB-second allowance covers on-demand use only, not provisioned "
+        "concurrency. Other services' 12-month free tiers are not applied."), LAMBDA_PRICING),
+    Rule("lambda_tiers", "lambda", gettext_noop("Lambda volume tiers"), gettext_noop(
+        "Duration prices fall by about 10 % and 20 % above 6 and 15 billion GB-seconds a "
+        "month (7.5 and 18.75 billion for arm64); the tiers apply to the month's GB-seconds "
+        "after the free allowance."), LAMBDA_PRICING),
+    Rule("lambda_init", "lambda", gettext_noop("Cold starts (INIT)"), gettext_noop(
+        "Since 1 August 2025 the INIT phase of on-demand functions is billed like duration: "
+        "cold-start rate × INIT time is added to the billed time of each request."),
+         INIT_BILLING),
+    Rule("lambda_ephemeral", "lambda", gettext_noop("Ephemeral storage"), gettext_noop(
+        "The first 512 MB of /tmp are free; the configured size above it is billed per "
+        "GB-second of billed run time."), LAMBDA_PRICING),
+    Rule("lambda_provisioned", "lambda", gettext_noop("Provisioned concurrency"), gettext_noop(
+        "Warm environments are billed per GB-second for every second they are enabled, used "
+        "or not; requests they serve pay a lower duration rate instead of the on-demand "
+        "one."), LAMBDA_PRICING),
+    Rule("lambda_limits", "lambda", gettext_noop("Lambda's limits"), gettext_noop(
+        "Memory 128 to 10,240 MB; one invocation runs at most 15 minutes (900,000 ms). CPU "
+        "grows with memory: 1,769 MB is one vCPU, up to 6 vCPUs."), LAMBDA_LIMITS),
+    # Front doors (lambda_.py front_door_monthly, network.py)
+    Rule("apigw", "front_door", gettext_noop("API Gateway"), gettext_noop(
+        "REST and HTTP APIs are billed per million requests in volume tiers. An HTTP API "
+        "meters each started 512 KB of payload as one request. A Lambda function URL costs "
+        "nothing of its own."), APIGW_PRICING),
+    Rule("alb", "front_door", gettext_noop("Application Load Balancer"), gettext_noop(
+        "Every hour (a part hour counts whole) plus capacity units (LCUs): each hour bills the "
+        "largest of new connections (25 a second per LCU), active connections (3,000 a "
+        "minute), processed bytes (1 GB an hour for EC2 targets, 0.4 GB for Lambda targets) "
+        "and rule evaluations (1,000 a second beyond the 10 free rules). Capacity follows "
+        "the week's traffic profile hour by hour."), ELB_PRICING),
+    Rule("nlb", "front_door", gettext_noop("Network Load Balancer"), gettext_noop(
+        "Every hour plus NLCUs: the largest of 800 new TCP connections a second, 100,000 "
+        "active connections and 1 GB processed an hour."), ELB_PRICING),
+    # EC2 (ec2.py)
+    Rule("ec2_capacity", "ec2", gettext_noop("EC2 capacity"), gettext_noop(
+        "Average requests a second = requests a month / (hours a month × 3,600); the peak is "
+        "that × peak-to-average. CPU seconds per request = duration × min(memory / 1,769, 6) "
+        "× CPU share. vCPUs needed = peak requests a second × CPU seconds per request / "
+        "target utilisation. Instances = the largest of the minimum, the vCPUs needed over "
+        "each instance's usable vCPUs (rounded up), and the instances needed for memory."),
+         CONTRACT),
+    Rule("ec2_memory", "ec2", gettext_noop("EC2 memory"), gettext_noop(
+        "At the peak, requests a second × duration requests are in flight (Little's law); "
+        "each needs the function's memory, and every instance keeps 0.5 GiB for the "
+        "operating system. A type qualifies only if one request fits and its architecture is "
+        "the workload's."), CONTRACT),
+    Rule("ec2_burstable", "ec2", gettext_noop("Burstable instances"), gettext_noop(
+        "t3 and t4g instances are counted at their baseline CPU share (10 to 30 % of each "
+        "vCPU), so sustained load never spends CPU credits or pays for unlimited mode."),
+         BURSTABLE),
+    Rule("ec2_auto", "ec2", gettext_noop("Instance type \"auto\""), gettext_noop(
+        "The cheapest type of the workload's architecture (Graviton for arm64) that meets "
+        "the load is chosen; break-even volumes pick the cheapest type again at each "
+        "volume."), EC2_PRICING),
+    Rule("ec2_scaling", "ec2", gettext_noop("Fixed fleet or autoscaling"), gettext_noop(
+        "A fixed fleet is sized for the busiest hour and runs every hour of the month. An "
+        "autoscaling fleet is sized hour by hour along the week's traffic profile (flat, "
+        "business hours or spiky), never below the minimum instances; instances are billed "
+        "per second, so whole hours are a fair approximation."), EC2_PRICING),
+    Rule("ec2_purchase", "ec2", gettext_noop("Purchase options"), gettext_noop(
+        "Savings Plans and Spot are priced as a factor of the on-demand price. Only one "
+        "Savings Plan rate was confirmed by AWS; the factors are estimates an editor should "
+        "confirm, and the results say so."), SAVINGS_PLANS),
+    Rule("ec2_ebs", "ec2", gettext_noop("EBS storage"), gettext_noop(
+        "Each instance has a gp3 root volume billed per GB-month, pro rata for the hours the "
+        "instance exists."), EBS_PRICING),
+    # Network (network.py)
+    Rule("nat", "network", gettext_noop("NAT gateways"), gettext_noop(
+        "A side in private subnets with internet access pays one NAT gateway per "
+        "availability zone for every hour, plus every GB it processes."), VPC_PRICING),
+    Rule("transfer", "network", gettext_noop("Data transfer out"), gettext_noop(
+        "Internet egress is priced the same on both sides: the first 100 GB a month are "
+        "free across all services, then volume tiers."), TRANSFER),
+    # Method (compare.py, breakeven.py, grid.py)
+    Rule("hours", "method", gettext_noop("Hours in a month"), gettext_noop(
+        "730 hours by default, as AWS's pricing calculator uses; AWS's own examples "
+        "sometimes use 720."), CALCULATOR),
+    Rule("break_even", "method", gettext_noop("Break-even volumes"), gettext_noop(
+        "Every request volume from 1 to 1 trillion a month at which the two totals are equal "
+        "when only the request volume changes. EC2 costs rise in steps (whole instances), so "
+        "the answer can flip more than once; each point is found within 0.1 %."), CONTRACT),
+    Rule("tie", "method", gettext_noop("Ties and rounding"), gettext_noop(
+        "Totals within one cent are a tie. Amounts are kept unrounded and rounded to the cent "
+        "only for display."), CONTRACT),
+    # Recommendation (recommend.py)
+    Rule("rec_limits", "recommend", gettext_noop("Hard limits"), gettext_noop(
+        "Lambda is ruled out, whatever the price, when one run can take more than 15 minutes, "
+        "one task needs more than 10,240 MB or 6 vCPUs, the work needs a GPU, or compliance "
+        "demands single-tenant hardware (only EC2 offers Dedicated Instances and Hosts; the "
+        "EC2 figures stay those of shared tenancy)."), LAMBDA_LIMITS),
+    Rule("rec_use_cases", "recommend", gettext_noop("Use cases that suit Lambda"), gettext_noop(
+        "Scheduled jobs, event processing such as S3 upload triggers, pilots and new services "
+        "whose users cannot be predicted yet lean towards Lambda, as does having no one to "
+        "run servers: an EC2 fleet needs its operating system, runtime and web server "
+        "patched, health checks, monitoring and load balancing."), SEED),
+    Rule("rec_cost", "recommend", gettext_noop("Cost of ownership"), gettext_noop(
+        "Operations time (hours a month × an hourly rate, assumed 8 hours at $75 unless you "
+        "say otherwise) is added to the EC2 total, and to Lambda's if you give it hours. The "
+        "cheaper side gets the cost reason; the volume where the two totals with operations "
+        "cross nearest your traffic is the switch point."), CONTRACT),
+    Rule("rec_traffic", "recommend", gettext_noop("Traffic and utilisation"), gettext_noop(
+        "A fleet at its minimum that is under 10 % busy, or traffic whose busiest hour is 4× "
+        "the average or more, leans towards Lambda. Steady traffic (at most 2× the average) "
+        "where EC2 is cheaper, and CPU-bound work keeping 4 or more vCPUs busy around the "
+        "clock, lean towards EC2. More than 1,000 calls at once needs a Lambda quota "
+        "increase."), LAMBDA_LIMITS),
+    Rule("rec_latency", "recommend", gettext_noop("Latency budget"), gettext_noop(
+        "If a cold start (INIT time + run time) would break your p99 budget, the reason leans "
+        "towards EC2 unless provisioned concurrency serves every call; the cost of keeping the "
+        "peak concurrency warm all month is priced from the price book."), LAMBDA_PRICING),
+    Rule("rec_network", "recommend", gettext_noop("Private networks"), gettext_noop(
+        "Both sides can reach resources in a VPC. A Lambda function in a VPC reaches the "
+        "internet only through NAT gateways, whose hours and processed GB are priced; when "
+        "they are a quarter of Lambda's total or more and EC2 needs none, that leans towards "
+        "EC2. WebSockets and long-lived TCP connections lean towards EC2."), LAMBDA_VPC),
+)
+
+SECTION_TITLES: dict[str, str] = {
+    "lambda": gettext_noop("Lambda"),
+    "front_door": gettext_noop("Front doors and load balancers"),
+    "ec2": gettext_noop("EC2 sizing and pricing"),
+    "network": gettext_noop("Network"),
+    "method": gettext_noop("How the comparison is made"),
+    "recommend": gettext_noop("Which fits your case"),
+}

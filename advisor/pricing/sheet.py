@@ -1,0 +1,247 @@
+"""A price sheet: one price book's rates and instance types as plain, immutable Python values.
+
+The engine never touches the database. The Django side reads a book's rows once, converts
+Decimals to floats and calls :func:`sheet_from_rows`; everything else in ``advisor.pricing``
+works on the resulting :class:`PriceSheet`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+import numpy as np
+
+from advisor.pricing.catalogue import ARCHITECTURES, PURCHASE_OPTIONS, SPEC_BY_KEY, SPECS
+
+Architecture = Literal["x86_64", "arm64"]
+
+
+class PriceSheetError(ValueError):
+    """The rows do not make a complete, consistent price sheet; ``problems`` lists why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid price sheet: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One volume tier: ``price`` applies up to the cumulative bound ``upto`` (None = open)."""
+
+    upto: float | None
+    price: float
+
+
+@dataclass(frozen=True)
+class InstanceType:
+    name: str
+    vcpu: int
+    memory_gib: float
+    architecture: Architecture
+    hourly: float
+    burstable_baseline: float | None = None
+
+    @property
+    def usable_vcpus(self) -> float:
+        """vCPUs a sustained load may use: burstable types only earn credits at their baseline."""
+        if self.burstable_baseline is None:
+            return float(self.vcpu)
+        return self.vcpu * self.burstable_baseline
+
+
+@dataclass(frozen=True)
+class BookInfo:
+    id: int | None
+    name: str
+    region: str
+    effective_from: str
+
+
+@dataclass(frozen=True)
+class TierArrays:
+    """A tier table as numpy arrays, so a tiered charge is one broadcast expression."""
+
+    lower: np.ndarray
+    width: np.ndarray
+    price: np.ndarray
+
+
+@dataclass(frozen=True)
+class PriceSheet:
+    book: BookInfo
+    rates: Mapping[str, float]
+    tiers: Mapping[str, tuple[Tier, ...]]
+    instance_types: tuple[InstanceType, ...]
+    estimated_keys: frozenset[str] = frozenset()
+    _tier_arrays: Mapping[str, TierArrays] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Tier tables as arrays once per sheet: every tiered charge is then one broadcast.
+        arrays: dict[str, TierArrays] = {}
+        for key, tiers in self.tiers.items():
+            bounds = [math.inf if t.upto is None else float(t.upto) for t in tiers]
+            lower = np.array([0.0, *bounds[:-1]])
+            upper = np.array(bounds)
+            arrays[key] = TierArrays(lower, upper - lower, np.array([t.price for t in tiers]))
+        object.__setattr__(self, "_tier_arrays", MappingProxyType(arrays))
+
+    def rate(self, key: str) -> float:
+        return self.rates[key]
+
+    def tier_arrays(self, key: str) -> TierArrays:
+        return self._tier_arrays[key]
+
+    def instance(self, name: str) -> InstanceType | None:
+        for it in self.instance_types:
+            if it.name == name:
+                return it
+        return None
+
+    def purchase_factor(self, option: str) -> float:
+        return self.rates[f"ec2.purchase.{option}"]
+
+    def is_estimate(self, key: str) -> bool:
+        return key in self.estimated_keys
+
+
+def tiered_cost(quantity: np.ndarray | float, tiers: TierArrays, per: float = 1.0) -> np.ndarray:
+    """Charge for ``quantity`` on a cumulative tier table (price is per ``per`` units).
+
+    Vectorised: ``quantity`` may have any shape; the tier axis is added last and summed away.
+    """
+    q = np.asarray(quantity, dtype=float)[..., None]
+    in_tier = np.clip(q - tiers.lower, 0.0, tiers.width)
+    return (in_tier * tiers.price).sum(axis=-1) / per
+
+
+def _default_estimates() -> frozenset[str]:
+    # The reference confirms no Savings Plan or Spot factor per type: they are estimates.
+    return frozenset(f"ec2.purchase.{o}" for o in PURCHASE_OPTIONS if o != "on_demand")
+
+
+def sheet_from_rows(
+    book: BookInfo,
+    rates: Iterable[tuple[str, float | None, float]],
+    instances: Iterable[InstanceType],
+    estimated_keys: Iterable[str] | None = None,
+) -> PriceSheet:
+    """Build a :class:`PriceSheet` from (key, tier_upto, price) rows and instance types.
+
+    Raises :class:`PriceSheetError` naming every missing or unknown key, misplaced tier bound,
+    bad price and bad instance type. ``estimated_keys`` lists rows an editor marked as
+    estimates; None means the reference's default (Savings Plan and Spot factors).
+    """
+    problems: list[str] = []
+    bad_keys: set[str] = set()
+    flat: dict[str, float] = {}
+    tiered: dict[str, list[tuple[float | None, float]]] = {}
+    for key, upto, price in rates:
+        spec = SPEC_BY_KEY.get(key)
+        if spec is None:
+            problems.append(f"unknown rate key {key!r}")
+            continue
+        if not isinstance(price, int | float) or isinstance(price, bool) or not math.isfinite(price) or price < 0:
+            problems.append(f"{key}: price must be a finite number >= 0 (got {price!r})")
+            bad_keys.add(key)
+            continue
+        if spec.tiered:
+            # Tier bounds are cumulative monthly volumes (catalogue): positive, the last open.
+            if upto is not None and (not math.isfinite(upto) or upto <= 0):
+                problems.append(f"{key}: tier bound must be a positive number (got {upto!r})")
+                bad_keys.add(key)
+                continue
+            tiered.setdefault(key, []).append((None if upto is None else float(upto), float(price)))
+        else:
+            if upto is not None:
+                problems.append(f"{key}: is not tiered, tier_upto must be empty (got {upto!r})")
+                bad_keys.add(key)
+                continue
+            if key in flat:
+                problems.append(f"{key}: more than one row")
+                bad_keys.add(key)
+                continue
+            flat[key] = float(price)
+
+    tiers: dict[str, tuple[Tier, ...]] = {}
+    for key, rows in tiered.items():
+        open_rows = [r for r in rows if r[0] is None]
+        bounded = sorted(r[0] for r in rows if r[0] is not None)
+        if len(open_rows) != 1:
+            problems.append(f"{key}: needs exactly one open last tier (tier_upto empty), "
+                            f"got {len(open_rows)}")
+            bad_keys.add(key)
+            continue
+        if len(set(bounded)) != len(bounded):
+            problems.append(f"{key}: duplicate tier bounds {bounded}")
+            bad_keys.add(key)
+            continue
+        ordered = sorted(rows, key=lambda r: math.inf if r[0] is None else r[0])
+        tiers[key] = tuple(Tier(upto, price) for upto, price in ordered)
+
+    # The catalogue lists every key the engine reads: a missing one would be a KeyError later.
+    for spec in SPECS:
+        if spec.key not in flat and spec.key not in tiers and spec.key not in bad_keys:
+            problems.append(f"missing rate key {spec.key!r}")
+
+    # A bad instance row would skew sizing silently (e.g. baseline 2 = 200 % of a vCPU).
+    checked: list[InstanceType] = []
+    seen: set[str] = set()
+    for it in instances:
+        bad = []
+        if it.name in seen:
+            bad.append("duplicate name")
+        if it.architecture not in ARCHITECTURES:
+            bad.append(f"architecture must be one of {', '.join(ARCHITECTURES)}")
+        if it.vcpu < 1:
+            bad.append("vcpu must be at least 1")
+        if not it.memory_gib > 0:
+            bad.append("memory_gib must be > 0")
+        if not (math.isfinite(it.hourly) and it.hourly >= 0):
+            bad.append("hourly must be >= 0")
+        # The baseline is a share of each vCPU (AWS: 10-30 % for t3/t4g).
+        if it.burstable_baseline is not None and not 0 < it.burstable_baseline <= 1:
+            bad.append("burstable_baseline must be in (0, 1]")
+        if bad:
+            problems.append(f"instance type {it.name!r}: " + ", ".join(bad))
+        seen.add(it.name)
+        checked.append(it)
+
+    if problems:
+        raise PriceSheetError(problems)
+    estimates = _default_estimates() if estimated_keys is None else frozenset(estimated_keys)
+    return PriceSheet(
+        book=book,
+        rates=MappingProxyType(flat),
+        tiers=MappingProxyType(tiers),
+        instance_types=tuple(checked),
+        estimated_keys=estimates,
+    )
+
+
+def rates_used(sheet: PriceSheet) -> list[dict[str, object]]:
+    """Every rate row of the sheet, in catalogue order, so a saved report can snapshot them."""
+    rows: list[dict[str, object]] = []
+    for spec in SPECS:
+        if spec.tiered:
+            for tier in sheet.tiers.get(spec.key, ()):
+                rows.append({"key": spec.key, "tier_upto": tier.upto, "price": tier.price,
+                             "unit": spec.unit, "estimate": sheet.is_estimate(spec.key)})
+        elif spec.key in sheet.rates:
+            rows.append({"key": spec.key, "tier_upto": None, "price": sheet.rates[spec.key],
+                         "unit": spec.unit, "estimate": sheet.is_estimate(spec.key)})
+    return rows
+
+
+def instances_used(sheet: PriceSheet) -> list[dict[str, object]]:
+    """Every instance type of the sheet as plain dicts (the report's price snapshot)."""
+    return [
+        {"name": it.name, "vcpu": it.vcpu, "memory_gib": it.memory_gib,
+         "architecture": it.architecture, "hourly": it.hourly,
+         "burstable_baseline": it.burstable_baseline}
+        for it in sheet.instance_types
+    ]

@@ -1,0 +1,129 @@
+"""Benchmark the questionnaire: the results partial's server time and the first load's weight.
+
+Run from the repository root: ``.venv/bin/python bench/page.py``. It builds a throwaway SQLite
+database with the seeded price book, then
+
+- times the htmx request a field change sends (whitenoise's DEBUG-only file checks left out) (GET / with ``HX-Request`` and
+  ``HX-Target: results``) in-process through Django's test client, for each preset and the
+  start values: *uncached* (snapshot cache cleared before every request, so the engine runs)
+  and *cached* (the same inputs again). Goal: median <= 30 ms uncached;
+- sums the bytes of the first page load: the HTML of ``/`` plus every stylesheet, script and
+  icon it references, uncompressed and gzip-compressed (level 6, as whitenoise precompresses
+  static files; the HTML counted gzipped too, as a proxy would serve it). Goals: <= 1.5 MB
+  uncompressed, <= 500 KB compressed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+_db = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
+os.environ["DATABASE_URL"] = f"sqlite:///{_db.name}"
+os.environ.pop("REDIS_URL", None)  # in-process cache only: time the page, not the network
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.staticfiles import finders  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+
+from advisor.forms import STARTING_VALUES, form_data  # noqa: E402
+from advisor.presets import PRESETS  # noqa: E402
+
+RUNS = 40
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"}
+
+
+def timed(fn: Callable[[], object], runs: int, before: Callable[[], object] | None = None) -> list[float]:
+    fn()  # warm imports, template loading, profiles
+    samples = []
+    for _ in range(runs):
+        if before:
+            before()
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def partial_times(client: Client) -> dict[str, tuple[float, float, float]]:
+    cases = {"start values": STARTING_VALUES} | {p.key: p.values for p in PRESETS}
+    out = {}
+    for name, values in cases.items():
+        url = "/?" + urlencode(form_data(values))
+
+        def get(url: str = url) -> None:
+            response = client.get(url, **HTMX)
+            assert response.status_code == 200 and b"is cheaper" in response.content or \
+                b"cost the same" in response.content, response.content[:300]
+
+        cold = timed(get, RUNS, before=cache.clear)
+        warm = timed(get, RUNS)
+        out[name] = (statistics.median(cold), max(cold), statistics.median(warm))
+    return out
+
+
+def first_load(client: Client) -> list[tuple[str, int, int]]:
+    html = client.get("/").content
+    rows = [("/ (HTML)", len(html), len(gzip.compress(html, 6)))]
+    for ref in re.findall(rb'(?:href|src)="(/static/[^"]+)"', html):
+        path = finders.find(ref.decode().removeprefix("/static/"))
+        data = Path(path).read_bytes()
+        rows.append((ref.decode(), len(data), len(gzip.compress(data, 6))))
+    return rows
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    call_command("seed_prices", stdout=io.StringIO())
+    # In DEBUG (the default here) whitenoise looks for a changed static file on every
+    # request (autorefresh), tens of ms that production, with debug off, never spends: leave
+    # it out of the partial's timing.
+    with override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if "whitenoise" not in m]):
+        report()
+
+
+def report() -> None:
+    client = Client()
+    print(f"machine: {platform.node()} · {platform.processor() or platform.machine()} · "
+          f"{os.cpu_count()} CPUs · Python {platform.python_version()}")
+    print(f"\nresults partial (htmx GET /, HX-Target: results), {RUNS} runs each, ms")
+    print(f"{'inputs':<20} {'uncached median':>16} {'uncached max':>13} {'cached median':>14}")
+    times = partial_times(client)
+    for name, (med, worst, warm) in times.items():
+        print(f"{name:<20} {med:>16.1f} {worst:>13.1f} {warm:>14.1f}")
+    overall = statistics.median(t[0] for t in times.values())
+    print(f"median of the uncached medians: {overall:.1f} ms (goal <= 30 ms)")
+
+    rows = first_load(client)
+    print("\nfirst page load, bytes")
+    for name, raw, gz in rows:
+        print(f"{name:<45} {raw:>10,} {gz:>10,}")
+    raw, gz = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    print(f"{'total':<45} {raw:>10,} {gz:>10,}")
+    print(f"uncompressed {raw / 1e6:.2f} MB (goal <= 1.5 MB), gzip {gz / 1e3:.0f} KB (goal <= 500 KB)")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        os.unlink(_db.name)

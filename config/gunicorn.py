@@ -1,0 +1,33 @@
+"""Gunicorn settings for `make serve`; every value can be overridden from the environment.
+
+The processes are stateless (sessions, cache and rate-limit counters live in PostgreSQL and
+Redis), so more capacity is more workers here or more machines running the same command.
+"""
+
+from __future__ import annotations
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# Gunicorn's own convention; about 2 x cores + 1 for this CPU-bound app.
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# More than one thread switches to the gthread worker: useful when the database is remote.
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# A comparison takes milliseconds; a worker stuck for 30 s is killed and replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so that a slow leak cannot grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+# Load the app before forking: a broken configuration fails once, loudly, at start.
+preload_app = True
+# The proxy in front keeps the access log; set GUNICORN_ACCESS_LOG=- to log here too.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Honour X-Forwarded-* only from these addresses (gunicorn's own check; Django has its own).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Gunicorn's runtime control socket sits at one path per user, so two servers on one machine
+# would share it; the app needs none of its commands.
+control_socket_disable = True

@@ -1,0 +1,167 @@
+"""The JSON API: /api/v1/compare, /api/v1/reports, /api/v1/reports/<code>, the OpenAPI document.
+
+JSON in, JSON out, and never a cookie: the views are CSRF-exempt (there is no session to
+protect) and touch neither the session nor the CSRF token. Every error has the one shape
+``{"errors": {"field": ["message", ...]}}``, "__all__" for the request as a whole.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from advisor import services
+from reports import export, saving
+from reports.forms import meta_errors
+from reports.models import Report
+from reports.openapi import document
+
+MAX_BODY = 64 * 1024
+META_FIELDS = ("title", "notes")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, errors: dict[str, list[str]], headers: dict[str, str] | None = None) -> None:
+        super().__init__(status)
+        self.status = status
+        self.errors = errors
+        self.headers = headers or {}
+
+
+def errors(status: int, errors: dict[str, list[str]], headers: dict[str, str] | None = None) -> JsonResponse:
+    response = JsonResponse({"errors": errors}, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _reject_constant(name: str) -> None:
+    # Python's json accepts NaN and Infinity, which are not JSON.
+    raise ValueError(_("%(name)s is not allowed in JSON") % {"name": name})
+
+
+def read_json(request: HttpRequest) -> Any:
+    """The decoded body of a JSON request, or ApiError (415, 413 or 400)."""
+    if request.content_type != "application/json":
+        raise ApiError(415, {"__all__": [
+            _("Send the request body as JSON with Content-Type: application/json (got %(type)s).")
+            % {"type": request.content_type or _("none")}
+        ]})
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY:
+        raise ApiError(413, {"__all__": [
+            _("The request body may be at most %(max)d bytes (got %(size)d).")
+            % {"max": MAX_BODY, "size": declared}
+        ]})
+    body = request.read(MAX_BODY + 1)
+    if len(body) > MAX_BODY:
+        raise ApiError(413, {"__all__": [
+            _("The request body may be at most %(max)d bytes.") % {"max": MAX_BODY}
+        ]})
+    try:
+        return json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        raise ApiError(400, {"__all__": [_("The request body is not valid UTF-8.")]}) from None
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(400, {"__all__": [_("The request body is not valid JSON: %(problem)s")
+                                         % {"problem": exc}]}) from None
+
+
+def api_view(*methods: str) -> Callable[[Callable[..., JsonResponse]], Callable[..., JsonResponse]]:
+    """CSRF-exempt, JSON 405 for other methods, ApiError turned into its JSON response."""
+
+    def decorate(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+        @csrf_exempt
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+            if request.method not in methods:
+                return errors(405, {"__all__": [
+                    _("Method %(method)s is not allowed here; use %(allowed)s.")
+                    % {"method": request.method, "allowed": ", ".join(methods)}
+                ]}, {"Allow": ", ".join(methods)})
+            try:
+                return view(request, *args, **kwargs)
+            except ApiError as exc:
+                return errors(exc.status, exc.errors, exc.headers)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorate
+
+
+def _comparison(data: Any) -> dict[str, Any]:
+    try:
+        return services.run(data)
+    except services.ComparisonError as exc:
+        raise ApiError(400, exc.errors) from None
+
+
+@api_view("POST")
+def compare(request: HttpRequest) -> JsonResponse:
+    """A workload in, the contract's result out, priced with today's published book."""
+    return JsonResponse(_comparison(read_json(request)))
+
+
+@api_view("POST")
+def create_report(request: HttpRequest) -> JsonResponse:
+    """A workload plus an optional title and notes in; 201 with the report's code and URL."""
+    data = read_json(request)
+    if not isinstance(data, dict):
+        raise ApiError(400, {"__all__": [_("The request body must be a JSON object with the "
+                                           "workload's fields.")]})
+    workload = {k: v for k, v in data.items() if k not in META_FIELDS}
+    meta, problems = meta_errors(data)
+    try:
+        services.parse(workload)
+    except services.ComparisonError as exc:
+        problems = {**exc.errors, **problems}
+    if problems:
+        raise ApiError(400, problems)
+    wait = saving.wait_seconds(request)
+    if wait is not None:
+        raise ApiError(429, {"__all__": [
+            _("Too many reports from your address; try again in %(seconds)d seconds.")
+            % {"seconds": wait}
+        ]}, {"Retry-After": str(wait)})
+    try:
+        snapshot = services.snapshot(workload)
+    except services.ComparisonError as exc:
+        raise ApiError(400, exc.errors) from None
+    report = saving.create(snapshot, **meta)
+    url = request.build_absolute_uri(report.get_absolute_url())
+    response = JsonResponse({"code": str(report.code), "url": url}, status=201)
+    response["Location"] = url
+    return response
+
+
+@api_view("GET", "HEAD")
+def report_detail(request: HttpRequest, code: str) -> JsonResponse:
+    """A stored report as JSON: the same body as /r/<code>.json."""
+    report = find(code)
+    if report is None:
+        raise ApiError(404, {"__all__": [_("There is no report with this code.")]})
+    return JsonResponse(export.to_json(report, request.build_absolute_uri(report.get_absolute_url())))
+
+
+@api_view("GET", "HEAD")
+def openapi(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(document())
+
+
+def find(code: object) -> Report | None:
+    """The report with this code; None for an unknown or malformed code (never an integer id)."""
+    try:
+        parsed = code if isinstance(code, uuid.UUID) else uuid.UUID(str(code))
+    except ValueError:
+        return None
+    return Report.objects.filter(code=parsed).first()

@@ -1,0 +1,75 @@
+"""Creating reports, their rate limit, and comparing a stored report with today's prices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest
+
+from advisor import ratelimit, services
+from reports.models import Report
+
+logger = logging.getLogger(__name__)
+
+RATE_SCOPE = "reports"
+RATE_WINDOW_S = 3600
+CENT = 0.01
+
+
+def wait_seconds(request: HttpRequest) -> int | None:
+    """Count one report creation for the client; the seconds to wait when over the limit."""
+    return ratelimit.hit(
+        RATE_SCOPE, ratelimit.client_address(request), settings.REPORTS_PER_HOUR, RATE_WINDOW_S
+    )
+
+
+def create(snapshot: dict[str, Any], title: str = "", notes: str = "",
+           recomputed_from: uuid.UUID | None = None) -> Report:
+    """Store a snapshot as a new report.
+
+    The snapshot is stored as JSON text, key order and all; every page, export and API answer
+    reads it back from that text, so what is shown right after saving is what is shown next
+    year.
+    """
+    text = json.dumps(snapshot, cls=DjangoJSONEncoder, allow_nan=False, separators=(",", ":"))
+    book = snapshot["result"].get("price_book") or {}
+    effective = str(book.get("effective_from") or "")
+    return Report.objects.create(
+        snapshot_json=text,
+        title=title,
+        notes=notes,
+        book_id=book.get("id"),
+        book_name=str(book.get("name", ""))[:200],
+        book_effective_from=dt.date.fromisoformat(effective) if effective else None,
+        region=str(book.get("region", ""))[:32],
+        recomputed_from=recomputed_from,
+    )
+
+
+def today(report: Report) -> dict[str, Any]:
+    """How today's published prices price the stored inputs.
+
+    Returns ``{"changed": bool, "result": <today's contract result>}``, or
+    ``{"changed": True, "errors": {...}}`` when today's prices cannot price the inputs at all
+    (no book for the region any more, an instance type dropped from the book).
+    """
+    try:
+        now = services.run(report.inputs)
+    except services.ComparisonError as exc:
+        return {"changed": True, "result": None, "errors": exc.errors}
+    except Exception:  # the stored report must show even if today's engine cannot run
+        logger.exception("pricing report %s with today's prices failed", report.code)
+        return {"changed": False, "result": None, "errors": None}
+    then = report.result
+    changed = (
+        (now.get("price_book") or {}).get("id") != (then.get("price_book") or {}).get("id")
+        or abs(now["lambda"]["monthly_usd"] - then["lambda"]["monthly_usd"]) >= CENT
+        or abs(now["ec2"]["monthly_usd"] - then["ec2"]["monthly_usd"]) >= CENT
+    )
+    return {"changed": changed, "result": now, "errors": None}

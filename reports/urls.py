@@ -1,0 +1,19 @@
+from django.urls import path
+
+from reports import api, views
+
+app_name = "reports"
+
+# Reports are addressed only by their UUID code: the `uuid` converter turns a malformed code
+# into a plain 404 before any view runs.
+urlpatterns = [
+    path("r/new", views.save, name="save"),
+    path("r/<uuid:code>/", views.report_page, name="report"),
+    path("r/<uuid:code>.csv", views.report_csv, name="csv"),
+    path("r/<uuid:code>.json", views.report_json, name="json"),
+    path("r/<uuid:code>/recompute", views.recompute, name="recompute"),
+    path("api/v1/compare", api.compare, name="api-compare"),
+    path("api/v1/reports", api.create_report, name="api-reports"),
+    path("api/v1/reports/<str:code>", api.report_detail, name="api-report"),
+    path("api/v1/openapi.json", api.openapi, name="api-openapi"),
+]

@@ -1,0 +1,159 @@
+"""Report pages: show a stored report, export it, save one from the results, recompute it.
+
+A report page renders only what the report stored; today's prices are consulted for one
+thing, the banner that says they would give different totals.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from advisor import services
+from advisor.forms import LABELS, form_name
+from advisor.presenters import results_context
+from advisor.pricing.workload import FIELDS
+from reports import export, saving
+from reports.forms import ReportMetaForm
+from reports.models import Report
+from reports.templatetags.report_tags import usd
+
+MAX_INPUTS_CHARS = 16 * 1024
+
+
+def verdict(result: dict[str, Any]) -> str:
+    """One or two sentences for the page heading and link previews."""
+    lam, ec2 = result["lambda"]["monthly_usd"], result["ec2"]["monthly_usd"]
+    values = {"lambda": usd(lam), "ec2": usd(ec2)}
+    if result.get("cheaper") == "lambda":
+        text = _("Lambda is cheaper: %(lambda)s a month against %(ec2)s for EC2.") % values
+    elif result.get("cheaper") == "ec2":
+        text = _("EC2 is cheaper: %(ec2)s a month against %(lambda)s for Lambda.") % values
+    else:
+        text = _("Lambda and EC2 cost the same: %(lambda)s a month.") % values
+    choice = (result.get("recommendation") or {}).get("choice")
+    if choice:
+        side = {"lambda": _("Lambda"), "ec2": _("EC2")}.get(choice, str(choice))
+        text += " " + _("Recommended: %(side)s.") % {"side": side}
+    return text
+
+
+def input_rows(inputs: dict[str, Any]) -> list[dict[str, str]]:
+    """The stored inputs in the questionnaire's order and words: label, contract name, value."""
+    flat = {f"{k}.{inner}" if isinstance(v, dict) else k: iv
+            for k, v in inputs.items() for inner, iv in (v.items() if isinstance(v, dict) else [(None, v)])}
+    names = [spec.name for spec in FIELDS if spec.name in flat]
+    names += [name for name in flat if name not in names]
+    return [{"name": name, "label": str(LABELS.get(form_name(name), name)), "value": shown(flat[name])}
+            for name in names]
+
+
+def shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None:
+        return "—"
+    if isinstance(value, int | float):
+        if float(value).is_integer() and abs(value) < 1e16:
+            return formats.number_format(int(value), force_grouping=True)
+        return formats.number_format(float(f"{value:.6g}"), force_grouping=True)
+    return str(value)
+
+
+def report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
+    snapshot = report.snapshot
+    return {
+        **results_context(snapshot),
+        "report": report,
+        "verdict": verdict(snapshot["result"]),
+        "share_url": request.build_absolute_uri(report.get_absolute_url()),
+        "input_rows": input_rows(snapshot["result"]["inputs"]),
+    }
+
+
+@require_GET
+def report_page(request: HttpRequest, code: Any) -> HttpResponse:
+    report = get_object_or_404(Report, code=code)
+    context = report_context(request, report)
+    context["today"] = saving.today(report)
+    return render(request, "reports/report.html", context)
+
+
+@require_GET
+def report_csv(request: HttpRequest, code: Any) -> HttpResponse:
+    report = get_object_or_404(Report, code=code)
+    url = request.build_absolute_uri(report.get_absolute_url())
+    response = HttpResponse(export.to_csv(report, url), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="lambda-or-ec2-{report.code}.csv"'
+    return response
+
+
+@require_GET
+def report_json(request: HttpRequest, code: Any) -> HttpResponse:
+    report = get_object_or_404(Report, code=code)
+    url = request.build_absolute_uri(report.get_absolute_url())
+    return JsonResponse(export.to_json(report, url))
+
+
+def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
+    response = render(request, "429.html", {"retry_after": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _problem(request: HttpRequest, errors: dict[str, list[str]], form: ReportMetaForm | None = None) -> HttpResponse:
+    return render(request, "reports/save_failed.html", {"errors": errors, "form": form}, status=400)
+
+
+@require_POST
+def save(request: HttpRequest) -> HttpResponse:
+    """"Save and share" on the results: the shown inputs (normalised JSON), title and notes."""
+    form = ReportMetaForm(request.POST)
+    raw = request.POST.get("inputs", "")
+    try:
+        if len(raw) > MAX_INPUTS_CHARS:
+            raise ValueError("too long")
+        data = json.loads(raw, parse_constant=_reject)
+    except (ValueError, RecursionError):
+        return _problem(request, {"__all__": [_("The comparison to save was not received "
+                                                "intact; run it again and save.")]}, form)
+    if not form.is_valid():
+        return _problem(request, {}, form)
+    try:
+        services.parse(data)
+    except services.ComparisonError as exc:
+        return _problem(request, exc.errors, form)
+    wait = saving.wait_seconds(request)
+    if wait is not None:
+        return _too_many(request, wait)
+    try:
+        snapshot = services.snapshot(data)
+    except services.ComparisonError as exc:
+        return _problem(request, exc.errors, form)
+    report = saving.create(snapshot, form.cleaned_data["title"], form.cleaned_data["notes"])
+    return redirect(report)
+
+
+@require_POST
+def recompute(request: HttpRequest, code: Any) -> HttpResponse:
+    """A new report of the same inputs with today's prices; the old one stays as it was."""
+    old = get_object_or_404(Report, code=code)
+    wait = saving.wait_seconds(request)
+    if wait is not None:
+        return _too_many(request, wait)
+    try:
+        snapshot = services.snapshot(old.inputs)
+    except services.ComparisonError as exc:
+        return _problem(request, exc.errors)
+    report = saving.create(snapshot, old.title, old.notes, recomputed_from=old.code)
+    return redirect(report)
+
+
+def _reject(name: str) -> None:
+    raise ValueError(name)

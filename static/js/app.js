@@ -1,0 +1,80 @@
+/* The questionnaire's behaviour (no inline script: the CSP allows only files from 'self').
+ *
+ * - Draws every [data-chart] element from the JSON in the <script type="application/json">
+ *   it names, on first load and after every htmx swap (the results partial is replaced).
+ * - Keeps "traffic given as" in step with the figure being typed.
+ * - Before a results swap, empties every field message; the response brings the ones that
+ *   apply (out of band). After it, marks those fields invalid and opens a collapsed section
+ *   that holds one.
+ */
+(function () {
+  "use strict";
+
+  var CONFIG = { displayModeBar: false, responsive: true, displaylogo: false };
+
+  function drawCharts(root) {
+    if (typeof window.Plotly === "undefined") return;
+    var lang = (document.documentElement.lang || "en").slice(0, 2);
+    (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
+      if (el.classList.contains("js-plotly-plot")) return; // already drawn
+      var source = document.getElementById(el.dataset.chart);
+      if (!source) return;
+      var fig;
+      try {
+        fig = JSON.parse(source.textContent);
+      } catch (e) {
+        return;
+      }
+      var config = Object.assign({}, CONFIG, lang === "ko" ? { locale: "ko" } : {});
+      window.Plotly.newPlot(el, fig.data, fig.layout, config);
+    });
+  }
+
+  function purgeCharts(root) {
+    if (typeof window.Plotly === "undefined" || !root) return;
+    root.querySelectorAll(".js-plotly-plot").forEach(function (el) {
+      window.Plotly.purge(el);
+    });
+  }
+
+  function markErrors() {
+    document.querySelectorAll(".field-error").forEach(function (p) {
+      var field = p.closest(".field");
+      if (!field) return;
+      var bad = p.textContent.trim() !== "";
+      field.classList.toggle("has-error", bad);
+      field.querySelectorAll("input, select, textarea").forEach(function (input) {
+        if (bad) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+      });
+      if (bad) {
+        var section = field.closest("details");
+        if (section) section.open = true;
+      }
+    });
+  }
+
+  function followRateBasis(event) {
+    var name = event.target && event.target.name;
+    var basis = name === "avg_rps" ? "second" : name === "requests_per_month" ? "month" : null;
+    if (!basis) return;
+    var radio = document.querySelector('input[name="rate_basis"][value="' + basis + '"]');
+    if (radio && !radio.checked) radio.checked = true;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    drawCharts(document);
+    document.addEventListener("input", followRateBasis, true);
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      purgeCharts(event.detail.target);
+      // The response carries (out of band) only the messages that apply now.
+      if (event.detail.target && event.detail.target.id === "results") {
+        document.querySelectorAll(".field-error").forEach(function (p) { p.textContent = ""; });
+      }
+    });
+    document.body.addEventListener("htmx:afterSettle", function () {
+      drawCharts(document);
+      markErrors();
+    });
+  });
+})();

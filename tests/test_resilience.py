@@ -1,0 +1,198 @@
+"""Failing dependencies: the database down gives a friendly 503, a dead cache is bypassed,
+and the error pages never show a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
+from django.urls import include, path
+
+from advisor import cache as app_cache
+from advisor import ratelimit
+
+
+def _db_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"{User.objects.count()} users")
+
+
+def _broken_view(request: HttpRequest) -> HttpResponse:
+    raise ValueError("a bug")
+
+
+# This module doubles as a URLconf: the real site plus a view that reads the database and one
+# that fails, so the handlers are exercised whatever the real pages happen to query.
+urlpatterns = [
+    path("test-db/", _db_view),
+    path("test-bug/", _broken_view),
+    path("", include("config.urls")),
+]
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: refused at once
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_state() -> Iterator[None]:
+    app_cache.reset()
+    yield
+    app_cache.reset()
+
+
+def _database_down() -> Any:
+    return mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection",
+        side_effect=OperationalError("connection refused"),
+    )
+
+
+def _assert_friendly_503(response: Any) -> None:
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "Temporarily unavailable" in body
+    assert "<title>" in body  # rendered from 503.html through base.html, not the plain fallback
+    assert "Traceback" not in body and "OperationalError" not in body
+    assert response["Retry-After"] == "30"
+    assert "Content-Security-Policy" in response
+
+
+@pytest.mark.urls(__name__)
+def test_database_down_gives_the_friendly_503_page(client: Client, db: None, caplog: Any) -> None:
+    assert client.get("/test-db/").status_code == 200
+    with _database_down(), caplog.at_level(logging.ERROR, logger="advisor.middleware"):
+        response = client.get("/test-db/")
+    _assert_friendly_503(response)
+    assert any("database unavailable" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.urls(__name__)
+def test_lost_connection_also_gives_503(client: Client, db: None) -> None:
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute", side_effect=InterfaceError("connection already closed")
+    ):
+        _assert_friendly_503(client.get("/test-db/"))
+
+
+def test_database_down_gives_json_503_to_api_clients(client: Client, db: None) -> None:
+    with _database_down():
+        response = client.post(
+            "/api/v1/compare", data='{"requests_per_month": 1, "duration_ms": 1, "memory_mb": 128}',
+            content_type="application/json", headers={"Accept": "application/json"},
+        )
+    assert response.status_code == 503
+    assert response.json()["error"] == "database_unavailable"
+    assert response["Retry-After"] == "30"
+
+
+def test_database_down_on_real_pages(client: Client, db: None) -> None:
+    with _database_down():
+        # The landing page either does not need the database or degrades to the 503 page.
+        landing = client.get("/")
+        signin = client.post("/admin/login/", {"username": "a", "password": "b"})
+        health = client.get("/healthz")
+    assert landing.status_code in (200, 503)
+    if landing.status_code == 503:
+        _assert_friendly_503(landing)
+    _assert_friendly_503(signin)
+    assert health.status_code == 503
+    assert health.json() == {"status": "error", "database": "unreachable"}
+
+
+@pytest.mark.urls(__name__)
+def test_other_errors_get_the_friendly_500_page(db: None) -> None:
+    client = Client(raise_request_exception=False)
+    response = client.get("/test-bug/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Something went wrong" in body
+    assert "Traceback" not in body and "a bug" not in body
+
+
+def test_unknown_address_gets_the_404_page(client: Client, db: None) -> None:
+    response = client.get("/r/does-not-exist/nope/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+# Cache fallback --------------------------------------------------------------------------
+
+
+def test_cache_helpers_use_the_cache(settings: Any) -> None:
+    cache.clear()
+    assert app_cache.cache_set("k", {"a": 1}, 60) is True
+    assert app_cache.cache_get("k") == {"a": 1}
+    calls: list[int] = []
+    assert app_cache.cached("k2", lambda: calls.append(1) or 42, 60) == 42
+    assert app_cache.cached("k2", lambda: calls.append(1) or 43, 60) == 42
+    assert calls == [1]
+
+
+def test_dead_redis_is_bypassed_and_logged(settings: Any, caplog: Any) -> None:
+    settings.CACHES = DEAD_REDIS
+    with caplog.at_level(logging.WARNING, logger="advisor.cache"):
+        assert app_cache.cache_get("k", "fallback") == "fallback"
+    assert any("carrying on without the cache" in r.getMessage() for r in caplog.records)
+    assert app_cache.cache_set("k", 1, 60) is False
+    assert app_cache.cached("k", lambda: 7, 60) == 7
+
+
+def test_after_a_failure_the_cache_is_skipped_for_a_while(settings: Any) -> None:
+    settings.CACHE_RETRY_SECONDS = 60
+    broken = mock.Mock()
+    broken.get.side_effect = ConnectionError("down")
+    with mock.patch.object(app_cache, "cache", broken):
+        assert app_cache.cache_get("a") is None
+        assert app_cache.cache_get("b") is None
+        assert app_cache.cache_set("b", 1) is False
+        app_cache.reset()
+        assert app_cache.cache_get("c") is None
+    assert broken.get.call_count == 2
+    assert broken.set.call_count == 0
+
+
+def test_rate_limiter_fails_open_when_the_cache_is_down(settings: Any) -> None:
+    settings.CACHES = DEAD_REDIS
+    for _ in range(5):
+        assert ratelimit.hit("s", "a", 1, 60) is None
+
+
+def test_pages_work_with_redis_down(client: Client, db: None, settings: Any) -> None:
+    settings.CACHES = DEAD_REDIS
+    settings.ADMIN_LOGIN_ATTEMPTS = 1
+    assert client.get("/").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    for _ in range(3):  # the limiter cannot count, so it lets sign-in attempts through
+        assert client.post("/admin/login/", {"username": "a", "password": "b"}).status_code == 200
+
+
+def test_comparison_cache_key_is_canonical() -> None:
+    key = app_cache.comparison_cache_key({"memory_mb": 1536, "duration_ms": 120.0}, 1, "m")
+    assert key == app_cache.comparison_cache_key({"duration_ms": 120.0, "memory_mb": 1536}, 1, "m")
+    assert key.startswith("compare:v1:") and len(key) < 250  # memcached's limit, to be safe
+    assert key != app_cache.comparison_cache_key({"memory_mb": 1536, "duration_ms": 121.0}, 1, "m")
+    assert key != app_cache.comparison_cache_key({"memory_mb": 1536, "duration_ms": 120.0}, 2, "m")
+    assert key != app_cache.comparison_cache_key({"memory_mb": 1536, "duration_ms": 120.0}, 1, "n")
+    unicode_key = app_cache.comparison_cache_key({"region": "서울\u0000" * 1000}, 1, "m")
+    assert unicode_key.isascii() and len(unicode_key) == len(key)
+
+
+def test_book_version_marker_changes_with_an_edit(price_book: Any) -> None:
+    from advisor.models import PriceChange
+
+    before = app_cache.book_version_marker(price_book)
+    assert before == app_cache.book_version_marker(price_book)
+    PriceChange.objects.create(book=price_book, row_kind="rate", row_label="x", field="price")
+    assert app_cache.book_version_marker(price_book) != before
