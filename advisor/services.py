@@ -75,10 +75,11 @@ def snapshot(data: object, on: dt.date | None = None) -> dict[str, Any]:
         result = compare(workload, sheet).to_contract()
     except WorkloadError as exc:
         raise ComparisonError(exc.errors) from None
+    crossings = [p["requests_per_month"] for p in result["break_even"]]
     snap = {
         "result": result,
-        "curve": series.cost_curve(workload, sheet),
-        "grid": series.cheaper_map(workload, sheet),
+        "curve": series.cost_curve(workload, sheet, break_even_points=crossings),
+        "grid": series.cheaper_map(workload, sheet, break_even_points=crossings),
         "prices": prices_snapshot(book),
     }
     cache_set(key, snap, CACHE_SECONDS)

@@ -66,6 +66,12 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "advisor/index.html", context)
 
 
+def _source_url(source: str) -> str:
+    """The link in a source ("https://... (ALB example)" links the URL only), or ""."""
+    first = source.split()[0] if source.split() else ""
+    return first if first.startswith(("https://", "http://")) else ""
+
+
 def methodology(request: HttpRequest) -> HttpResponse:
     """Every billing rule and the price book in force, from the rows the engine reads."""
     regions = prices.regions_with_books() or ["us-east-1"]
@@ -78,11 +84,14 @@ def methodology(request: HttpRequest) -> HttpResponse:
         book = None
     rates, instances = [], []
     if book is not None:
-        for r in book.rates.all():
+        # Tiers in order, the open last tier at the end (as the engine reads them).
+        for r in sorted(book.rates.all(), key=lambda r: (r.key, r.tier_upto is None,
+                                                         r.tier_upto or 0)):
             spec = SPEC_BY_KEY.get(r.key)
-            rates.append({"row": r, "unit": spec.unit if spec else "",
+            rates.append({"row": r, "unit": spec.unit if spec else "", "url": _source_url(r.source),
                           "description": spec.description if spec else ""})
-        instances = list(book.instance_types.all().order_by("architecture", "hourly", "name"))
+        instances = [{"row": i, "url": _source_url(i.source)} for i in
+                     book.instance_types.all().order_by("architecture", "hourly", "name")]
     return render(request, "advisor/methodology.html", {
         "rules": RULES, "section_titles": SECTION_TITLES, "book": book, "rates": rates, "instances": instances,
         "regions": regions, "region": region, "fields": field_table(),

@@ -1,4 +1,5 @@
-"""Benchmark the pricing engine: compare() with break-even, and the 200 × 200 grid.
+"""Benchmark the pricing engine: compare() with break-even and the recommendation, the
+200 × 200 grid, and the chart series a snapshot adds (cost curve, cheaper-side map).
 
 Run from the repository root: ``.venv/bin/python bench/engine.py``. Goals on the 2-core
 reference machine: compare() median <= 5 ms, grid median <= 100 ms.
@@ -22,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from advisor.pricing.compare import compare  # noqa: E402
 from advisor.pricing.grid import cheaper_grid  # noqa: E402
+from advisor.pricing.series import cheaper_map, cost_curve  # noqa: E402
 from advisor.pricing.sheet import BookInfo, InstanceType, PriceSheet, sheet_from_rows  # noqa: E402
 from advisor.pricing.workload import Workload, parse_workload  # noqa: E402
 
@@ -63,6 +65,13 @@ WORKLOADS: dict[str, Workload] = {
         {"requests_per_month": 500_000_000, "duration_ms": 200, "memory_mb": 1024,
          "front_door": "http_api", "traffic": {"peak_to_average": 3, "profile": "business_hours"},
          "ec2": {"scaling": "autoscale"}}),
+    # compare() also recommends: this one prices provisioned concurrency for its latency
+    # budget and searches the break-even again with operations cost.
+    "needs: latency budget, cold starts, NAT": parse_workload(
+        {"requests_per_month": 50_000_000, "duration_ms": 120, "memory_mb": 1024,
+         "cold_start_rate": 0.02, "init_duration_ms": 800, "lambda_in_vpc_with_internet": True,
+         "nat_processed_gb": 500,
+         "needs": {"latency_budget_ms": 300, "private_network": True, "ops_hours_per_month": 12}}),
 }
 
 
@@ -82,6 +91,13 @@ def main() -> None:
         gmed, gworst = timed(lambda w=w: cheaper_grid(w, sheet, requests, durations), GRID_RUNS)
         print(f"  cheaper_grid 200 x 200: median {gmed:.1f} ms, max {gworst:.1f} ms "
               f"over {GRID_RUNS} runs  [goal <= 100 ms]")
+        points = result.break_even
+        cmed, _ = timed(lambda w=w, p=points: cost_curve(w, sheet, break_even_points=p), GRID_RUNS)
+        mmed, _ = timed(lambda w=w, p=points: cheaper_map(w, sheet, break_even_points=p), GRID_RUNS)
+        fmed, _ = timed(lambda w=w: (cost_curve(w, sheet), cheaper_map(w, sheet)), GRID_RUNS)
+        print(f"  snapshot series: cost_curve median {cmed:.2f} ms, cheaper_map 60 x 40 "
+              f"{mmed:.2f} ms (given compare's break-even); both searching it again "
+              f"{fmed:.2f} ms")
 
 
 if __name__ == "__main__":

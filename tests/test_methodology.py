@@ -39,11 +39,15 @@ def test_every_price_row_with_source_date_and_confidence(client: Client, price_b
     for rate in rates:
         assert f"<code>{rate.key}</code>" in html
         assert SPEC_BY_KEY[rate.key].unit in html
-        assert rate.source in html
+        assert rate.source.removeprefix("https://") in html  # shown in full, linked
+        if rate.source.startswith("https://"):
+            assert f'href="{rate.source.split()[0]}"' in html
     assert rates[0].read_on.isoformat() in html
     assert "Estimate: an admin should confirm" in html  # confidence shown in words
     for it in book.instance_types.all():
         assert f"<code>{it.name}</code>" in html
+    http = html.index("<code>apigw.http.requests</code>")
+    assert html.index("300,000,000", http) < html.index("—", http)  # tiers in order
 
 
 def test_page_follows_an_edited_price(client: Client, price_book: Any) -> None:

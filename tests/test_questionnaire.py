@@ -263,7 +263,9 @@ def test_htmx_change_returns_only_the_results_and_out_of_band_updates(client: Cl
     html = get(client, query(requests_per_month=2_000_000), **HTMX)
     assert "<html" not in html and 'id="questionnaire"' not in html
     assert "is cheaper at 2,000,000 requests a month" in html
-    assert 'id="err-memory_mb" hx-swap-oob="true"' in html  # messages cleared or set
+    assert 'hx-swap-oob="true"' not in html.split('id="rate-echo"')[0]  # no messages to set
+    bad = get(client, query(memory_mb=99999), **HTMX)
+    assert 'id="err-memory_mb" hx-swap-oob="true">Lambda allows at most 10,240 MB.' in bad
     assert 'id="rate-echo" hx-swap-oob="true"' in html and "requests a second on average" in html
     assert 'id="live-status" hx-swap-oob="innerHTML"' in html
 
@@ -354,3 +356,31 @@ def test_defaults_cover_every_optional_field() -> None:
         name = form_name(spec.name)
         if not spec.required and spec.default_note == "":
             assert name in DEFAULTS, name
+
+
+@pytest.mark.parametrize("value", ["zzz", "-1", "1e400", "NaN", ""])
+def test_any_field_any_junk_is_a_page_not_a_500(client: Client, price_book: Any,
+                                                value: str) -> None:
+    for spec in FIELDS:
+        name = form_name(spec.name)
+        response = client.get("/?" + query(**{name: value}), **HTMX)
+        assert response.status_code == 200, name
+
+
+@pytest.mark.parametrize("values", [
+    {"requests_per_month": 0},
+    {"rate_basis": "second", "avg_rps": 0, "requests_per_month": ""},
+    {"provisioned_concurrency": 5, "cold_start_rate": 0.01, "init_duration_ms": 800},
+    {"hours_per_month": 720, "billing_granularity_ms": 100, "free_tier": False},
+    {"lambda_in_vpc_with_internet": True, "ec2_private_subnets_with_nat": True,
+     "nat_processed_gb": 50, "data_transfer_out_gb": 500},
+    {"ec2_instance_type": "m7g.large", "architecture": "arm64", "ec2_purchase": "spot"},
+    {"requests_per_month": 1e13, "duration_ms": 900000, "memory_mb": 10240},
+])
+def test_edge_workloads_render(client: Client, price_book: Any, values: dict[str, Any]) -> None:
+    html = get(client, query(**values))
+    assert "is cheaper at" in html or "cost the same" in html, field_errors_of(html)
+
+
+def field_errors_of(html: str) -> list[str]:
+    return re.findall(r'<p class="field-error" id="err-[^"]+"[^>]*>([^<]+)</p>', html)

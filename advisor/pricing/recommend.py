@@ -576,9 +576,10 @@ def reason_private_network(f: Facts) -> Reason | None:
 
 
 def reason_persistent_connections(f: Facts) -> Reason | None:
-    """WebSockets or long-lived TCP: an invocation cannot keep a connection between calls;
-    API Gateway WebSocket APIs (priced per message and connection minute, API Gateway
-    pricing) can front Lambda, plain long-lived TCP cannot."""
+    """WebSockets or long-lived TCP: an invocation cannot keep a connection between calls
+    (AWS Lambda quotas: at most 15 minutes per invocation); AWS API Gateway WebSocket APIs
+    (priced per message and connection minute, API Gateway pricing) can front Lambda, plain
+    long-lived TCP cannot."""
     if not f.w.needs.persistent_connections:
         return None
     return Reason("connections", "ec2", 2, "persistent_connections", _p())

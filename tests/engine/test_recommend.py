@@ -403,9 +403,43 @@ def test_every_rule_documents_its_source() -> None:
         assert any(s in doc for s in ("seed", "AWS", "cost figures", "price book")), rule.__name__
 
 
-def test_every_message_is_used_by_a_rule() -> None:
-    source = inspect.getsource(rec)
-    for code in MESSAGES:
-        prefix = code.split("_")[0]
-        assert f'"{code}"' in source.split("MESSAGES: dict")[1].split("def render")[1] \
-            or f'"{prefix}_' in source or "f\"" in source, code
+SCENARIOS: list[tuple[dict[str, Any], bool]] = [
+    ({"needs": {"runs_over_15_minutes": True, "task_memory_mb": 20000, "task_vcpus": 8,
+                "gpu": True, "dedicated_tenancy": True}}, True),
+    *[({"needs": {"use_case": u}}, True) for u in ("scheduled_job", "event_processing", "pilot",
+                                                   "unpredictable_traffic", "batch")],
+    ({"needs": {"no_server_team": True}}, True),
+    ({"requests_per_month": 5e7}, True),
+    ({"requests_per_month": 1000}, True),
+    ({"requests_per_month": RPS_2000, "duration_ms": 200, "memory_mb": 1769}, True),
+    ({"requests_per_month": RPS_2000, "duration_ms": 200, "memory_mb": 1769}, False),
+    ({"requests_per_month": 720, "duration_ms": 120_000, "memory_mb": 1024}, True),
+    ({"requests_per_month": RPS_2000, "duration_ms": 1000}, True),
+    ({"requests_per_month": 100, "duration_ms": 720_000}, True),
+    ({"traffic": {"profile": "spiky"}}, True),
+    ({"traffic": {"profile": "spiky"}, "ec2": {"scaling": "autoscale"}}, True),
+    *[({"cold_start_rate": rate, "init_duration_ms": init, "provisioned_concurrency": pc,
+        "requests_per_month": volume, "needs": {"latency_budget_ms": budget}}, True)
+      for rate, init, pc, volume, budget in [
+          (0.02, 800, 0, 1e6, 300), (0.001, 800, 0, 1e6, 300), (0, 800, 0, 1e6, 300),
+          (0.02, 800, 0, 5e8, 300), (0.02, 800, 2, 1e6, 300), (0.02, 800, 0, 1e6, 2000),
+          (0.02, 800, 0, 1e6, 50), (0, 0, 0, 1e6, 300)]],
+    ({"lambda_in_vpc_with_internet": True, "nat_processed_gb": 2000,
+      "needs": {"private_network": True}}, True),
+    ({"requests_per_month": 5e8, "lambda_in_vpc_with_internet": True,
+      "needs": {"private_network": True}}, True),
+    ({"needs": {"private_network": True, "persistent_connections": True}}, True),
+]
+
+
+def test_every_message_is_reached_and_renders(sheet: PriceSheet) -> None:
+    seen: set[str] = set()
+    for extra, with_break_even in SCENARIOS:
+        data = {"requests_per_month": 100_000, "duration_ms": 120, "memory_mb": 512, **extra}
+        r = compare(parse_workload(data), sheet, with_break_even=with_break_even).recommendation
+        for x in (*r.reasons, *r.blockers):
+            assert x.text  # every template formats with its own params
+            seen.add(x.code)
+    # EC2 under a cent a month cannot happen with real prices (its free variant is a guard);
+    # a draw needs operations cost fitted to the gap (test_cost_about_the_same).
+    assert seen == set(MESSAGES) - {"cost_ec2_free", "cost_same"}
