@@ -44,3 +44,16 @@ serve: $(VENV)/.runtime
 	$(PY) manage.py seed_prices
 	@echo "Serving with $${WEB_CONCURRENCY:-3} workers on http://$${GUNICORN_BIND:-$(HOST):$(PORT)}/"
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config config/gunicorn.py config.wsgi
+
+# Translations (README, "Languages"; needs GNU gettext): extract every marked string into
+# locale/{ko,en}/LC_MESSAGES/django.po, keeping existing Korean translations (new strings
+# arrive empty or fuzzy: translate them, see docs/glossary-ko.md), copy each msgid to the
+# English catalog, and compile the .mo files, which are checked in so `make run` needs no
+# gettext. tests/test_i18n.py fails while any Korean entry is missing or fuzzy.
+LOCALE_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=node_modules --ignore=tests \
+	--ignore=bench --ignore=docs
+messages: $(VENV)/.runtime
+	$(PY) manage.py makemessages -l ko -l en --no-obsolete $(LOCALE_IGNORE)
+	msgen -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	msgattrib --clear-fuzzy -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages --ignore=.venv

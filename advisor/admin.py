@@ -25,7 +25,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from advisor import audit
+from advisor import audit, texts
 from advisor.models import (
     InstanceType,
     PriceBook,
@@ -53,8 +53,9 @@ def unit_text(key: str) -> str:
     if spec is None:
         return ""
     if spec.tiered:
-        return gettext("%(unit)s; tiers in %(tier_unit)s") % {"unit": spec.unit, "tier_unit": spec.tier_unit}
-    return spec.unit
+        return gettext("%(unit)s; tiers in %(tier_unit)s") % {
+            "unit": texts.rate_unit(spec.unit), "tier_unit": texts.rate_unit(spec.tier_unit)}
+    return texts.rate_unit(spec.unit)
 
 
 def history_table(kind: str, row_id: int | None) -> str:
@@ -443,12 +444,12 @@ class RateAdmin(RowAdmin):
         if spec is not None and "price" in form.base_fields:
             # Name this row's own unit where the editor types the number.
             form.base_fields["price"].help_text = gettext("In %(unit)s. %(what)s") % {
-                "unit": spec.unit, "what": spec.description}
+                "unit": texts.rate_unit(spec.unit), "what": texts.rate_description(spec)}
             if spec.tiered:
                 form.base_fields["tier_upto"].help_text = gettext(
                     "Upper bound of this tier in %(tier_unit)s, counted from zero each month; "
                     "empty for the last, open tier."
-                ) % {"tier_unit": spec.tier_unit}
+                ) % {"tier_unit": texts.rate_unit(spec.tier_unit)}
         return form
 
 

@@ -22,6 +22,7 @@ from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from advisor import texts
 from advisor.pricing.workload import DERIVED, FIELDS, REQUIRED, FieldSpec
 
 Text = str | Promise
@@ -427,7 +428,8 @@ class QuestionnaireForm(forms.Form):
             if name == "requests_per_month" and self.cleaned_data.get("rate_basis") == "second":
                 target = "avg_rps"
             for message in messages:
-                self.add_error(target, message)
+                # The engine writes English; say it in the visitor's language.
+                self.add_error(target, texts.engine_error(path, str(message)))
 
     def sections(self) -> list[dict[str, Any]]:
         """Bound fields grouped for the template, in SECTIONS order."""

@@ -96,7 +96,9 @@ class PriceBook(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.region}, from {self.effective_from:%Y-%m-%d}, {self.get_status_display().lower()})"
+        return gettext("%(name)s (%(region)s, from %(date)s, %(status)s)") % {
+            "name": self.name, "region": self.region, "date": f"{self.effective_from:%Y-%m-%d}",
+            "status": self.get_status_display().lower()}
 
     @property
     def is_published(self) -> bool:
@@ -179,8 +181,10 @@ class Rate(SourcedRow):
         ]
 
     def __str__(self) -> str:
-        tier = f" up to {plain(self.tier_upto)}" if self.tier_upto is not None else ""
-        return f"{self.key}{tier}: {plain(self.price)}"
+        if self.tier_upto is None:
+            return f"{self.key}: {plain(self.price)}"
+        return gettext("%(key)s up to %(bound)s: %(price)s") % {
+            "key": self.key, "bound": plain(self.tier_upto), "price": plain(self.price)}
 
     @property
     def unit(self) -> str:

@@ -7,16 +7,20 @@ Money stays unrounded in the snapshot and is rounded here, for display only.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from advisor import charts
+from advisor import charts, texts
 
 SIDES = ("lambda", "ec2")
+CENTS_CONTEXT = Context(prec=400)
 
 
 def usd(value: float) -> str:
@@ -25,8 +29,11 @@ def usd(value: float) -> str:
     if 0 < abs(value) < 0.005:
         return "< $0.01"
     sign = "−" if value < 0 else ""
-    # number_format truncates floats; round half up to the cent first, as AWS bills do.
-    cents = Decimal(repr(abs(value))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if not math.isfinite(value):
+        return "—"
+    # number_format truncates floats; round half up to the cent first, as AWS bills do. The
+    # context's precision holds any float (up to 309 digits): the default 28 raised on 1e30.
+    cents = Decimal(repr(abs(value))).quantize(Decimal("0.01"), ROUND_HALF_UP, CENTS_CONTEXT)
     return f"{sign}${formats.number_format(cents, decimal_pos=2, force_grouping=True)}"
 
 
@@ -44,6 +51,16 @@ def rate(value: float) -> str:
         return count(value)
     digits = max(0, 2 - int(f"{abs(value):e}".split("e")[1]))
     return formats.number_format(round(value, digits), decimal_pos=digits, force_grouping=True)
+
+
+def _date_html(value: Any) -> str:
+    """A stored ISO date in the locale's format, machine-readable in <time datetime>."""
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    return format_html('<time datetime="{}">{}</time>', day.isoformat(),
+                       formats.date_format(day, "DATE_FORMAT"))
 
 
 def side_labels(inputs: Mapping[str, Any]) -> dict[str, str]:
@@ -192,10 +209,12 @@ def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
         "no_break_even": _("%(side)s is cheaper at every volume from 1 to 1 trillion requests a "
                            "month, with everything else as entered.")
         % {"side": labels.get(cheaper, labels["lambda"])} if not sentences else "",
-        "price_book": result["price_book"],
-        "assumptions": result.get("assumptions", []),
+        "price_book": {**result["price_book"],
+                       "effective_from_html": _date_html(result["price_book"].get("effective_from"))},
+        # Re-rendered from codes and numbers in the visitor's language (advisor/texts.py).
+        "assumptions": texts.assumptions(result),
         "hours_per_month": rate(hours),
-        "recommendation": recommendation,
+        "recommendation": texts.recommendation(recommendation),
         "charts": {
             "cost": charts.cost_curve(snapshot, labels),
             "breakdown": charts.breakdown(snapshot, labels, items),

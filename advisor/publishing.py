@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from advisor import audit
+from advisor import audit, texts
 from advisor.models import (
     InstanceType,
     PriceBook,
@@ -98,8 +98,9 @@ def diff_books(old: PriceBook | None, new: PriceBook) -> list[RowDiff]:
     old_rates = {(r.key, r.tier_upto): r.price for r in old.rates.all()} if old else {}
     new_rates = {(r.key, r.tier_upto): r.price for r in new.rates.all()}
     for key, upto in sorted(old_rates.keys() | new_rates.keys(), key=_rate_order):
-        unit = SPEC_BY_KEY[key].unit if key in SPEC_BY_KEY else ""
-        label = key if upto is None else f"{key} up to {plain(upto)}"
+        unit = texts.rate_unit(SPEC_BY_KEY[key].unit) if key in SPEC_BY_KEY else ""
+        label = key if upto is None else gettext("%(key)s up to %(bound)s") % {
+            "key": key, "bound": plain(upto)}
         before, after = old_rates.get((key, upto)), new_rates.get((key, upto))
         if before is None:
             diffs.append(RowDiff("rate", label, "added", "", "", plain(after), unit))
@@ -120,7 +121,7 @@ def diff_books(old: PriceBook | None, new: PriceBook) -> list[RowDiff]:
             for field in INSTANCE_FIELDS:
                 x, y = getattr(a, field), getattr(b, field)
                 if x != y:
-                    unit = "USD per hour" if field == "hourly" else ""
+                    unit = texts.rate_unit("USD per hour") if field == "hourly" else ""
                     diffs.append(RowDiff("instance type", name, "changed", field, plain(x), plain(y), unit))
     return diffs
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -9,9 +10,18 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from advisor import prices, services
-from advisor.forms import QuestionnaireForm, bind_data, form_data
+from advisor import prices, services, texts
+from advisor.forms import (
+    HELP,
+    QuestionnaireForm,
+    bind_data,
+    form_data,
+    form_name,
+    range_text,
+    unit_text,
+)
 from advisor.presenters import results_context
 from advisor.presets import PRESETS
 from advisor.pricing.catalogue import SPEC_BY_KEY
@@ -72,6 +82,51 @@ def _source_url(source: str) -> str:
     return first if first.startswith(("https://", "http://")) else ""
 
 
+# Defaults decided from other inputs (the engine's default_note), in words.
+DEFAULT_NOTES: dict[str, Any] = {
+    "provisioned_hours_per_month": gettext_lazy(
+        "hours_per_month when provisioned_concurrency > 0, else 0"),
+    "provisioned_share_of_requests": gettext_lazy("1 when provisioned_concurrency > 0, else 0"),
+    "needs.task_memory_mb": gettext_lazy("memory_mb"),
+    "needs.task_vcpus": gettext_lazy("memory_mb / 1769, at most 6 (what Lambda gives that memory)"),
+}
+
+
+def _field_rows() -> list[dict[str, Any]]:
+    """The engine's field table with its words (allowed values, help) in the visitor's
+    language; names, defaults and choice values stay the contract's."""
+    rows = []
+    for row in field_table():
+        name = form_name(row["name"])
+        spec = QuestionnaireForm.specs[name]
+        if spec.kind == "boolean":
+            allowed = _("true or false")
+        elif spec.choices:
+            allowed = _("one of %(values)s") % {
+                "values": ", ".join(json.dumps(c) for c in spec.choices)}
+        elif spec.kind == "string":
+            allowed = _("text")
+        else:
+            noun = _("a whole number") if spec.kind == "integer" else _("a number")
+            allowed = _("%(noun)s %(range)s") % {"noun": noun, "range": range_text(spec)}
+        if spec.nullable:
+            allowed = _("%(allowed)s, or null") % {"allowed": allowed}
+        note = DEFAULT_NOTES.get(row["name"], row["default_note"])
+        if isinstance(row["default"], bool):
+            row["default"] = json.dumps(row["default"])  # as the JSON contract writes it
+        rows.append({**row, "allowed": allowed, "unit": "" if spec.kind in ("number", "integer")
+                     else unit_text(spec.unit), "help": HELP.get(name) or row["help"],
+                     "default_note": str(note) if note else ""})
+    return rows
+
+
+def _rules() -> list[dict[str, str]]:
+    # Translated here, not with {% translate rule.text %}: a template variable's "%" would be
+    # looked up as "%%" and miss the catalog (Django escapes it for template literals).
+    return [{"key": r.key, "section": r.section, "title": _(r.title), "text": _(r.text),
+             "source": r.source} for r in RULES]
+
+
 def methodology(request: HttpRequest) -> HttpResponse:
     """Every billing rule and the price book in force, from the rows the engine reads."""
     regions = prices.regions_with_books() or ["us-east-1"]
@@ -88,13 +143,15 @@ def methodology(request: HttpRequest) -> HttpResponse:
         for r in sorted(book.rates.all(), key=lambda r: (r.key, r.tier_upto is None,
                                                          r.tier_upto or 0)):
             spec = SPEC_BY_KEY.get(r.key)
-            rates.append({"row": r, "unit": spec.unit if spec else "", "url": _source_url(r.source),
-                          "description": spec.description if spec else ""})
+            rates.append({"row": r, "unit": texts.rate_unit(spec.unit) if spec else "",
+                          "url": _source_url(r.source),
+                          "description": texts.rate_description(spec) if spec else ""})
         instances = [{"row": i, "url": _source_url(i.source)} for i in
                      book.instance_types.all().order_by("architecture", "hourly", "name")]
     return render(request, "advisor/methodology.html", {
-        "rules": RULES, "section_titles": SECTION_TITLES, "book": book, "rates": rates, "instances": instances,
-        "regions": regions, "region": region, "fields": field_table(),
+        "rules": _rules(), "section_titles": {k: _(v) for k, v in SECTION_TITLES.items()},
+        "book": book, "rates": rates, "instances": instances,
+        "regions": regions, "region": region, "fields": _field_rows(),
     })
 
 

@@ -13,6 +13,9 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.translation import pgettext
+
+from advisor import texts
 from reports.models import Report
 
 LAMBDA_ITEMS = ("requests", "compute", "ephemeral_storage", "provisioned_concurrency",
@@ -74,6 +77,18 @@ def _side_rows(section: str, side: dict[str, Any], known: tuple[str, ...]) -> li
     return rows
 
 
+def _translated(rows: list[list[str]]) -> list[list[str]]:
+    """The header and the unit column in the visitor's language. Sections and names stay the
+    contract's identifiers (scripts filter on them) and numbers stay plain (no grouping)."""
+    units = {USD_MONTH: pgettext("CSV unit", "USD/month"),
+             "USD/hour": pgettext("CSV unit", "USD/hour"),
+             "requests/month": pgettext("CSV unit", "requests/month")}
+    header = [pgettext("CSV column", "section"), pgettext("CSV column", "name"),
+              pgettext("CSV column", "value"), pgettext("CSV column", "unit")]
+    return [header] + [[*row[:3], units.get(row[3]) or texts.rate_unit(row[3])]
+                       for row in rows[1:]]
+
+
 def csv_rows(report: Report, url: str) -> list[list[str]]:
     snapshot = report.snapshot
     result = snapshot["result"]
@@ -120,7 +135,8 @@ def csv_rows(report: Report, url: str) -> list[list[str]]:
 def to_csv(report: Report, url: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(csv_rows(report, url))
+    # Headers and units follow the language of the request (docs/glossary-ko.md).
+    writer.writerows(_translated(csv_rows(report, url)))
     return out.getvalue()
 
 

@@ -15,7 +15,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from advisor import services
+from advisor import services, texts
 from advisor.forms import LABELS, form_name
 from advisor.presenters import results_context
 from advisor.pricing.workload import FIELDS
@@ -81,7 +81,9 @@ def report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
 def report_page(request: HttpRequest, code: Any) -> HttpResponse:
     report = get_object_or_404(Report, code=code)
     context = report_context(request, report)
-    context["today"] = saving.today(report)
+    context["today"] = today = saving.today(report)
+    if today.get("errors"):
+        today["errors"] = texts.engine_errors(today["errors"])
     return render(request, "reports/report.html", context)
 
 
@@ -121,21 +123,21 @@ def save(request: HttpRequest) -> HttpResponse:
             raise ValueError("too long")
         data = json.loads(raw, parse_constant=_reject)
     except (ValueError, RecursionError):
-        return _problem(request, {"__all__": [_("The comparison to save was not received "
+        return _problem(request, {"": [_("The comparison to save was not received "
                                                 "intact; run it again and save.")]}, form)
     if not form.is_valid():
         return _problem(request, {}, form)
     try:
         services.parse(data)
     except services.ComparisonError as exc:
-        return _problem(request, exc.errors, form)
+        return _problem(request, texts.engine_errors(exc.errors), form)
     wait = saving.wait_seconds(request)
     if wait is not None:
         return _too_many(request, wait)
     try:
         snapshot = services.snapshot(data)
     except services.ComparisonError as exc:
-        return _problem(request, exc.errors, form)
+        return _problem(request, texts.engine_errors(exc.errors), form)
     report = saving.create(snapshot, form.cleaned_data["title"], form.cleaned_data["notes"])
     return redirect(report)
 
@@ -150,7 +152,7 @@ def recompute(request: HttpRequest, code: Any) -> HttpResponse:
     try:
         snapshot = services.snapshot(old.inputs)
     except services.ComparisonError as exc:
-        return _problem(request, exc.errors)
+        return _problem(request, texts.engine_errors(exc.errors))
     report = saving.create(snapshot, old.title, old.notes, recomputed_from=old.code)
     return redirect(report)
 

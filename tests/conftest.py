@@ -28,6 +28,15 @@ def _fresh_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A Korean request leaves Korean active in the test thread; later tests start in English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def price_book(db: Any) -> Any:
     """The seeded us-east-1 book, as `make run` loads it."""

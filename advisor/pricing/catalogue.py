@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
+def gettext_noop(message: str) -> str:
+    """Mark a string for translation without translating it here (xgettext keyword); the
+    methodology page and the admin translate descriptions when they render."""
+    return message
+
+
 ARCHITECTURES = ("x86_64", "arm64")
 PURCHASE_OPTIONS = ("on_demand", "savings_plan_1y", "savings_plan_3y", "spot")
 
@@ -21,21 +28,32 @@ class RateSpec:
     description: str
     tiered: bool = False
     tier_unit: str = ""
+    # Per-architecture rows: the description's template with "{arch}" (for translation).
+    template: str = ""
+    arch: str = ""
+
+
+def _arch_spec(key: str, unit: str, template: str, arch: str, **extra: object) -> RateSpec:
+    return RateSpec(key, unit, template.format(arch=arch), template=template, arch=arch,
+                    **extra)  # type: ignore[arg-type]
 
 
 def _lambda_specs(arch: str) -> list[RateSpec]:
     return [
-        RateSpec(f"lambda.{arch}.requests", "USD per 1M requests",
-                 f"Lambda request charge ({arch})."),
-        RateSpec(f"lambda.{arch}.duration", "USD per GB-second",
-                 f"Lambda on-demand duration ({arch}); volume tiers apply to the monthly "
-                 "GB-seconds of the architecture.", tiered=True, tier_unit="GB-seconds a month"),
-        RateSpec(f"lambda.{arch}.provisioned", "USD per GB-second",
-                 f"Provisioned concurrency: each warm environment, while enabled ({arch})."),
-        RateSpec(f"lambda.{arch}.provisioned_duration", "USD per GB-second",
-                 f"Duration of requests served by provisioned environments ({arch})."),
-        RateSpec(f"lambda.{arch}.ephemeral", "USD per GB-second",
-                 f"Ephemeral storage (/tmp) above the free 512 MB ({arch})."),
+        _arch_spec(f"lambda.{arch}.requests", "USD per 1M requests",
+                   gettext_noop("Lambda request charge ({arch})."), arch),
+        _arch_spec(f"lambda.{arch}.duration", "USD per GB-second",
+                   gettext_noop("Lambda on-demand duration ({arch}); volume tiers apply to the "
+                                "monthly GB-seconds of the architecture."), arch,
+                   tiered=True, tier_unit="GB-seconds a month"),
+        _arch_spec(f"lambda.{arch}.provisioned", "USD per GB-second",
+                   gettext_noop("Provisioned concurrency: each warm environment, while enabled "
+                                "({arch})."), arch),
+        _arch_spec(f"lambda.{arch}.provisioned_duration", "USD per GB-second",
+                   gettext_noop("Duration of requests served by provisioned environments "
+                                "({arch})."), arch),
+        _arch_spec(f"lambda.{arch}.ephemeral", "USD per GB-second",
+                   gettext_noop("Ephemeral storage (/tmp) above the free 512 MB ({arch})."), arch),
     ]
 
 
@@ -43,54 +61,66 @@ SPECS: tuple[RateSpec, ...] = tuple(
     [s for arch in ARCHITECTURES for s in _lambda_specs(arch)]
     + [
         RateSpec("lambda.free.requests", "requests a month",
-                 "Lambda's always-free request allowance, shared by both architectures."),
+                 gettext_noop("Lambda's always-free request allowance, shared by both "
+                              "architectures.")),
         RateSpec("lambda.free.gb_seconds", "GB-seconds a month",
-                 "Lambda's always-free compute allowance; not applied to provisioned usage."),
+                 gettext_noop("Lambda's always-free compute allowance; not applied to "
+                              "provisioned usage.")),
         RateSpec("apigw.rest.requests", "USD per 1M requests",
-                 "API Gateway REST API requests, tiered by monthly request count.",
+                 gettext_noop("API Gateway REST API requests, tiered by monthly request "
+                              "count."),
                  tiered=True, tier_unit="requests a month"),
         RateSpec("apigw.http.requests", "USD per 1M requests",
-                 "API Gateway HTTP API requests, tiered by monthly metered requests.",
+                 gettext_noop("API Gateway HTTP API requests, tiered by monthly metered "
+                              "requests."),
                  tiered=True, tier_unit="requests a month"),
         RateSpec("apigw.http.metering_kb", "KB",
-                 "HTTP API requests are metered in increments of this size (a 513 KB request "
-                 "counts as two)."),
-        RateSpec("alb.hourly", "USD per hour", "Application Load Balancer, each hour or part."),
-        RateSpec("alb.lcu_hourly", "USD per LCU-hour", "ALB capacity unit (LCU)."),
+                 gettext_noop("HTTP API requests are metered in increments of this size (a "
+                              "513 KB request counts as two).")),
+        RateSpec("alb.hourly", "USD per hour",
+                 gettext_noop("Application Load Balancer, each hour or part.")),
+        RateSpec("alb.lcu_hourly", "USD per LCU-hour", gettext_noop("ALB capacity unit (LCU).")),
         RateSpec("alb.lcu.new_connections_per_s", "new connections a second",
-                 "One LCU covers this many new connections a second."),
+                 gettext_noop("One LCU covers this many new connections a second.")),
         RateSpec("alb.lcu.active_connections_per_min", "active connections a minute",
-                 "One LCU covers this many active connections a minute."),
+                 gettext_noop("One LCU covers this many active connections a minute.")),
         RateSpec("alb.lcu.gb_per_hour_ec2", "GB an hour",
-                 "One LCU covers this many GB processed an hour for EC2 or IP targets."),
+                 gettext_noop("One LCU covers this many GB processed an hour for EC2 or IP "
+                              "targets.")),
         RateSpec("alb.lcu.gb_per_hour_lambda", "GB an hour",
-                 "One LCU covers this many GB processed an hour for Lambda targets."),
+                 gettext_noop("One LCU covers this many GB processed an hour for Lambda "
+                              "targets.")),
         RateSpec("alb.lcu.rule_evaluations_per_s", "rule evaluations a second",
-                 "One LCU covers this many rule evaluations a second."),
-        RateSpec("alb.free_rules", "rules", "Listener rules per request that are free."),
-        RateSpec("nlb.hourly", "USD per hour", "Network Load Balancer, each hour or part."),
-        RateSpec("nlb.nlcu_hourly", "USD per NLCU-hour", "NLB capacity unit (NLCU)."),
+                 gettext_noop("One LCU covers this many rule evaluations a second.")),
+        RateSpec("alb.free_rules", "rules",
+                 gettext_noop("Listener rules per request that are free.")),
+        RateSpec("nlb.hourly", "USD per hour",
+                 gettext_noop("Network Load Balancer, each hour or part.")),
+        RateSpec("nlb.nlcu_hourly", "USD per NLCU-hour", gettext_noop("NLB capacity unit (NLCU).")),
         RateSpec("nlb.nlcu.new_connections_per_s", "new connections a second",
-                 "One NLCU covers this many new TCP connections a second."),
+                 gettext_noop("One NLCU covers this many new TCP connections a second.")),
         RateSpec("nlb.nlcu.active_connections", "active connections",
-                 "One NLCU covers this many active TCP connections."),
+                 gettext_noop("One NLCU covers this many active TCP connections.")),
         RateSpec("nlb.nlcu.gb_per_hour", "GB an hour",
-                 "One NLCU covers this many GB processed an hour."),
-        RateSpec("ec2.purchase.on_demand", "factor of on-demand price", "Always 1."),
+                 gettext_noop("One NLCU covers this many GB processed an hour.")),
+        RateSpec("ec2.purchase.on_demand", "factor of on-demand price", gettext_noop("Always 1.")),
         RateSpec("ec2.purchase.savings_plan_1y", "factor of on-demand price",
-                 "1-year Compute Savings Plan, no upfront, as a share of the on-demand price."),
+                 gettext_noop("1-year Compute Savings Plan, no upfront, as a share of the "
+                              "on-demand price.")),
         RateSpec("ec2.purchase.savings_plan_3y", "factor of on-demand price",
-                 "3-year Compute Savings Plan, no upfront, as a share of the on-demand price."),
+                 gettext_noop("3-year Compute Savings Plan, no upfront, as a share of the "
+                              "on-demand price.")),
         RateSpec("ec2.purchase.spot", "factor of on-demand price",
-                 "Typical Spot price as a share of the on-demand price."),
+                 gettext_noop("Typical Spot price as a share of the on-demand price.")),
         RateSpec("ebs.gp3.gb_month", "USD per GB-month",
-                 "EBS gp3 storage (3,000 IOPS and 125 MB/s included)."),
-        RateSpec("nat.hourly", "USD per hour", "NAT gateway, each gateway, each hour."),
-        RateSpec("nat.per_gb", "USD per GB", "Data processed by a NAT gateway."),
+                 gettext_noop("EBS gp3 storage (3,000 IOPS and 125 MB/s included).")),
+        RateSpec("nat.hourly", "USD per hour",
+                 gettext_noop("NAT gateway, each gateway, each hour.")),
+        RateSpec("nat.per_gb", "USD per GB", gettext_noop("Data processed by a NAT gateway.")),
         RateSpec("transfer.free_gb", "GB a month",
-                 "Internet egress free each month, across all services."),
+                 gettext_noop("Internet egress free each month, across all services.")),
         RateSpec("transfer.out", "USD per GB",
-                 "Internet egress beyond the free allowance, tiered by monthly GB.",
+                 gettext_noop("Internet egress beyond the free allowance, tiered by monthly GB."),
                  tiered=True, tier_unit="GB a month beyond the free allowance"),
     ]
 )

@@ -19,7 +19,7 @@ from advisor.pricing.ec2 import (
 )
 from advisor.pricing.lambda_ import LAMBDA_ITEMS, billed_ms, lambda_items, lambda_total_fn
 from advisor.pricing.profiles import max_peak
-from advisor.pricing.recommend import Recommendation, recommend
+from advisor.pricing.recommend import Recommendation, gettext_noop, recommend
 from advisor.pricing.sheet import BookInfo, PriceSheet
 from advisor.pricing.workload import Workload, WorkloadError
 
@@ -171,47 +171,99 @@ def compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool = Tr
     return replace(result, recommendation=advice)
 
 
+# What the figures assume: code -> English template over the item's params. The Django layer
+# renders the same items in the visitor's language (gettext of the template), from a stored
+# result too; gettext_noop (recommend.py) only marks the templates for makemessages.
+ASSUMPTIONS: dict[str, str] = {
+    "hours": gettext_noop("A month is {hours:g} hours."),
+    "capacity": gettext_noop(
+        "EC2 capacity: vCPUs needed = peak requests/s × CPU seconds per request "
+        "(duration × min(memory_mb / 1769, 6) × cpu_share {cpu_share:g}) / target utilisation "
+        "{target_utilization:g}."),
+    "memory": gettext_noop(
+        "EC2 memory: at the peak, requests/s × duration requests are in flight (Little's law); "
+        "each needs the function's {memory_mb} MB and every instance keeps {os_gib} GiB for "
+        "the operating system."),
+    "burstable": gettext_noop(
+        "Burstable (t) instances are counted at their baseline CPU share, so sustained load "
+        "never spends CPU credits."),
+    "egress": gettext_noop(
+        "Internet egress is priced the same on both sides (first free GB, then volume tiers)."),
+    "fixed_fleet": gettext_noop(
+        "The EC2 fleet is sized for the busiest hour ({peak_to_average:g} × the average rate) "
+        "every hour of the month."),
+    "autoscale": gettext_noop(
+        "The EC2 fleet autoscales hour by hour along the '{profile}' week."),
+    "autoscale_cap": gettext_noop(
+        "A week of hourly averages cannot peak above {cap:g} × the mean: the quiet hours carry "
+        "no traffic and the busiest hour is still sized for {peak_to_average:g} × the average."),
+    "auto_type": gettext_noop(
+        "'auto' chose {instance_type}, the cheapest eligible {architecture} type for this load; "
+        "break-even volumes re-pick the cheapest type at each volume."),
+    "purchase_estimate": gettext_noop(
+        "The {purchase} price is an estimated {factor:g} × the on-demand price."),
+    "free_tier": gettext_noop(
+        "Lambda's always-free allowance (1M requests, 400,000 GB-s a month) is applied; it does "
+        "not cover provisioned-concurrency usage."),
+    "apigw_free_tier": gettext_noop(
+        "API Gateway's 12-month free tier for new accounts is not applied."),
+    "provisioned": gettext_noop(
+        "{environments} provisioned environments are billed for {hours:g} hours and serve "
+        "{share:.0%} of the requests."),
+    "init_billed": gettext_noop(
+        "Cold-start INIT time of on-demand invocations is billed like duration (since August "
+        "2025)."),
+}
+
+
+def assumption_items(inputs: Mapping[str, Any], instance_type: str, purchase_factor: float,
+                     factor_is_estimate: bool) -> list[tuple[str, dict[str, Any]]]:
+    """(code, params) of every assumption, from the contract's inputs and EC2 result, so that
+    a stored result can be rendered again in another language."""
+    e, t = inputs["ec2"], inputs["traffic"]
+    out: list[tuple[str, dict[str, Any]]] = [
+        ("hours", {"hours": inputs["hours_per_month"]}),
+        ("capacity", {"cpu_share": e["cpu_share"], "target_utilization": e["target_utilization"]}),
+        ("memory", {"memory_mb": inputs["memory_mb"], "os_gib": OS_RESERVED_GIB}),
+        ("burstable", {}),
+        ("egress", {}),
+    ]
+    if e["scaling"] == "fixed":
+        out.append(("fixed_fleet", {"peak_to_average": t["peak_to_average"]}))
+    else:
+        out.append(("autoscale", {"profile": t["profile"]}))
+        cap = max_peak(t["profile"])
+        if t["peak_to_average"] > cap:
+            out.append(("autoscale_cap", {"cap": cap, "peak_to_average": t["peak_to_average"]}))
+    if e["instance_type"] == "auto":
+        out.append(("auto_type", {"instance_type": instance_type,
+                                  "architecture": inputs["architecture"]}))
+    if factor_is_estimate:
+        out.append(("purchase_estimate", {"purchase": e["purchase"].replace("_", " "),
+                                          "factor": purchase_factor}))
+    if inputs["free_tier"]:
+        out.append(("free_tier", {}))
+    if inputs["front_door"] in ("http_api", "rest_api"):
+        out.append(("apigw_free_tier", {}))
+    if inputs["provisioned_concurrency"]:
+        out.append(("provisioned", {"environments": inputs["provisioned_concurrency"],
+                                    "hours": inputs["provisioned_hours_per_month"],
+                                    "share": inputs["provisioned_share_of_requests"]}))
+    if inputs["cold_start_rate"] and inputs["init_duration_ms"]:
+        out.append(("init_billed", {}))
+    return out
+
+
+def result_assumption_items(result: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """:func:`assumption_items` of a contract result (a stored one included)."""
+    ec2 = result["ec2"]
+    sizing = ec2["sizing"]
+    return assumption_items(result["inputs"], ec2["instance_type"], sizing["purchase_factor"],
+                            sizing["purchase_factor_is_estimate"])
+
+
 def assumptions(w: Workload, model: Ec2Model, ec2: Ec2Result) -> list[str]:
     """Plain-English statements of what the figures assume."""
-    e = w.ec2
-    out = [
-        f"A month is {w.hours_per_month:g} hours.",
-        "EC2 capacity: vCPUs needed = peak requests/s × CPU seconds per request "
-        f"(duration × min(memory_mb / 1769, 6) × cpu_share {e.cpu_share:g}) / target utilisation "
-        f"{e.target_utilization:g}.",
-        "EC2 memory: at the peak, requests/s × duration requests are in flight (Little's law); "
-        f"each needs the function's {w.memory_mb} MB and every instance keeps "
-        f"{OS_RESERVED_GIB} GiB for the operating system.",
-        "Burstable (t) instances are counted at their baseline CPU share, so sustained load "
-        "never spends CPU credits.",
-        "Internet egress is priced the same on both sides (first free GB, then volume tiers).",
-    ]
-    if e.scaling == "fixed":
-        out.append(f"The EC2 fleet is sized for the busiest hour ({w.traffic.peak_to_average:g} × "
-                   "the average rate) every hour of the month.")
-    else:
-        out.append(f"The EC2 fleet autoscales hour by hour along the '{w.traffic.profile}' week.")
-        cap = max_peak(w.traffic.profile)
-        if w.traffic.peak_to_average > cap:
-            out.append(f"A week of hourly averages cannot peak above {cap:g} × the mean: the "
-                       "quiet hours carry no traffic and the busiest hour is still sized for "
-                       f"{w.traffic.peak_to_average:g} × the average.")
-    if e.instance_type == "auto":
-        out.append(f"'auto' chose {ec2.instance_type}, the cheapest eligible {w.architecture} "
-                   "type for this load; break-even volumes re-pick the cheapest type at each volume.")
-    if ec2.purchase_factor_is_estimate:
-        out.append(f"The {e.purchase.replace('_', ' ')} price is an estimated "
-                   f"{model.purchase_factor:g} × the on-demand price.")
-    if w.free_tier:
-        out.append("Lambda's always-free allowance (1M requests, 400,000 GB-s a month) is "
-                   "applied; it does not cover provisioned-concurrency usage.")
-    if w.front_door in ("http_api", "rest_api"):
-        out.append("API Gateway's 12-month free tier for new accounts is not applied.")
-    if w.provisioned_concurrency:
-        out.append(f"{w.provisioned_concurrency} provisioned environments are billed for "
-                   f"{w.provisioned_hours_per_month:g} hours and serve "
-                   f"{w.provisioned_share_of_requests:.0%} of the requests.")
-    if w.cold_start_rate and w.init_duration_ms:
-        out.append("Cold-start INIT time of on-demand invocations is billed like duration "
-                   "(since August 2025).")
-    return out
+    items = assumption_items(w.to_dict(), ec2.instance_type, model.purchase_factor,
+                             ec2.purchase_factor_is_estimate)
+    return [ASSUMPTIONS[code].format(**params) for code, params in items]

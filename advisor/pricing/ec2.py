@@ -28,15 +28,13 @@ import numpy as np
 
 from advisor.pricing.network import load_balancer_monthly, nat_monthly, transfer_monthly
 from advisor.pricing.profiles import sizing_levels, weekly_weights
-from advisor.pricing.sheet import InstanceType, PriceSheet
+from advisor.pricing.sheet import InstanceType, PriceSheet, noise_ceil
 from advisor.pricing.workload import Workload, WorkloadError
 
 OS_RESERVED_GIB = 0.5
 LAMBDA_MB_PER_VCPU = 1769.0
 LAMBDA_MAX_VCPU = 6.0
 EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_transfer")
-# ceil() of a value that float noise pushed just above an integer must not add an instance.
-_CEIL_EPS = 1e-12
 
 
 class InstanceTypeError(WorkloadError):
@@ -47,7 +45,8 @@ class InstanceTypeError(WorkloadError):
 
 
 def fleet_ceil(x: np.ndarray) -> np.ndarray:
-    return np.ceil(x * (1.0 - _CEIL_EPS))
+    # ceil() of a value that float noise pushed just above an integer must not add an instance.
+    return noise_ceil(x)
 
 
 def eligible_types(w: Workload, sheet: PriceSheet) -> tuple[InstanceType, ...]:
@@ -118,6 +117,18 @@ class Ec2Model:
         fleet = (hours * self.per_instance_hour[self.frontier]).min(axis=-1)
         return fleet + self.fixed_monthly + self.lb_per_avg_rps * avg
 
+    def step_spacing(self) -> np.ndarray:
+        """Where :meth:`total` (at the workload's duration) can jump, as spacings in requests
+        a month: it jumps only just after ``n × s`` for a spacing ``s`` and an integer
+        ``n >= min_instances`` (a fleet of a frontier type at one load level grows from n to
+        n + 1 instances there), and is linear in between (the load balancer's capacity units).
+        """
+        # instances = ceil(requests / (hours × 3600) × duration × coef × level)
+        per_request = (self.workload.duration_ms / (self.hours * 3600)
+                       * self.coef[self.frontier][:, None] * self.levels[None, :]).ravel()
+        per_request = per_request[per_request > 0]  # a quiet hour at level 0 never steps
+        return np.unique(1.0 / per_request)
+
 
 def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
     types = sorted(eligible_types(w, sheet), key=lambda t: (t.hourly, t.name))
@@ -131,7 +142,7 @@ def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
     mem_coef = (w.memory_mb / 1024) / 1000 / room
     coef = np.maximum(cpu_coef, mem_coef)
     # gp3 is billed per GB-month, pro rata for the hours each instance exists.
-    ebs_hourly = e.ebs_gb_per_instance * sheet.rate("ebs.gp3.gb_month") / hours
+    ebs_hourly = e.ebs_gb_per_instance * (sheet.rate("ebs.gp3.gb_month") / hours)
     per_hour = np.array([t.hourly for t in types]) * factor + ebs_hourly
 
     # A type no cheaper per hour and no smaller per request than another can never win.
@@ -218,13 +229,13 @@ def ec2_items(model: Ec2Model, sizing: Ec2Sizing, requests: float) -> dict[str, 
     avg = requests / (model.hours * 3600)
     return {
         "instances": sizing.instance_hours * t.hourly * model.purchase_factor,
-        "storage": w.ec2.ebs_gb_per_instance * model.ebs_gb_month * sizing.instance_hours
-        / model.hours,
+        # GB × rate per GB-hour × instance-hours: each factor bounded, no huge intermediate.
+        "storage": w.ec2.ebs_gb_per_instance * (model.ebs_gb_month / model.hours)
+        * sizing.instance_hours,
         "load_balancer": model.lb_fixed + model.lb_per_avg_rps * avg,
         "nat_gateway": model.nat,
         "data_transfer": model.transfer,
     }
-
 
 
 def ec2_item_arrays(
@@ -245,7 +256,7 @@ def ec2_item_arrays(
     shape = np.shape(h)
     items = {
         "instances": h * hourly * model.purchase_factor,
-        "storage": w.ec2.ebs_gb_per_instance * model.ebs_gb_month * h / model.hours,
+        "storage": w.ec2.ebs_gb_per_instance * (model.ebs_gb_month / model.hours) * h,
         "load_balancer": model.lb_fixed + model.lb_per_avg_rps * avg + np.zeros(shape),
         "nat_gateway": np.full(shape, model.nat),
         "data_transfer": np.full(shape, model.transfer),

@@ -22,19 +22,19 @@ import numpy as np
 
 from advisor.pricing.network import load_balancer_monthly, nat_monthly, transfer_monthly
 from advisor.pricing.profiles import weekly_weights
-from advisor.pricing.sheet import PriceSheet, tiered_cost
+from advisor.pricing.sheet import PriceSheet, noise_ceil, tiered_cost
 from advisor.pricing.workload import Workload
 
 LAMBDA_ITEMS = ("requests", "compute", "ephemeral_storage", "provisioned_concurrency",
                 "front_door", "nat_gateway", "data_transfer")
-# Guards float noise in "round up": 120.00000000001 ms must bill as 120 ms, not 121.
-_ROUND_EPS = 1e-9
 
 
 def billed_ms(duration_ms: np.ndarray | float, granularity_ms: float) -> np.ndarray:
-    """Run time rounded up to the billing granularity (no minimum)."""
+    """Run time rounded up to the billing granularity: any run time above 0 bills at least
+    one step. The round-up ignores float noise (relative, so 120.00000000001 ms bills as
+    120 ms while 1e-12 ms still bills 1 ms)."""
     d = np.asarray(duration_ms, dtype=float)
-    return np.ceil(d / granularity_ms - _ROUND_EPS) * granularity_ms
+    return noise_ceil(d / granularity_ms) * granularity_ms
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def lambda_function_cost(
 
 def http_api_units(payload_kb: float, metering_kb: float) -> int:
     """HTTP APIs meter each started 512 KB as one request, at least one (AWS API GW pricing)."""
-    return max(1, int(np.ceil(payload_kb / metering_kb - _ROUND_EPS)))
+    return max(1, int(noise_ceil(payload_kb / metering_kb)))
 
 
 def front_door_monthly(sheet: PriceSheet, w: Workload, requests: np.ndarray | float) -> np.ndarray:
@@ -209,3 +209,27 @@ def lambda_total_fn(sheet: PriceSheet, w: Workload) -> Callable[[np.ndarray], np
                 + front_door_monthly(sheet, w, requests) + fixed)
 
     return total
+
+
+def lambda_kinks(sheet: PriceSheet, w: Workload) -> np.ndarray:
+    """Request volumes where the Lambda total's slope can change; it is linear in between.
+
+    Every charge is linear in the volume except where a free allowance runs out or a volume
+    tier ends: the free requests, the free GB-seconds and the duration tiers (on-demand GB-s
+    are proportional to the volume), and the API Gateway request tiers.
+    """
+    fn = LambdaFunction.from_workload(w)
+    points: list[float] = []
+    if fn.free_tier:
+        points.append(sheet.rate("lambda.free.requests"))
+    gb_s_per_request = float(lambda_function_cost(sheet, fn, 1.0).gb_seconds)
+    if gb_s_per_request > 0:
+        free_gb_s = sheet.rate("lambda.free.gb_seconds") if fn.free_tier else 0.0
+        lower = sheet.tier_arrays(f"lambda.{fn.architecture}.duration").lower
+        points.extend((free_gb_s + lower) / gb_s_per_request)
+    if w.front_door == "rest_api":
+        points.extend(sheet.tier_arrays("apigw.rest.requests").lower[1:])
+    elif w.front_door == "http_api":
+        units = http_api_units(w.payload_kb, sheet.rate("apigw.http.metering_kb"))
+        points.extend(sheet.tier_arrays("apigw.http.requests").lower[1:] / units)
+    return np.unique(np.array(points, dtype=float))

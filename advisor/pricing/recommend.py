@@ -112,6 +112,7 @@ MESSAGES: dict[str, str] = {
         "web server kept patched, health checks, monitoring and load balancing; Lambda does "
         "that for you."),
     "operations": gettext_noop(
+        # xgettext:no-python-format
         "Operations time is {ops_share_pct:.0f}% of EC2's cost of ownership: {ops_hours:g} "
         "hours a month at ${ops_hourly_usd:,.2f} = ${ops_usd:,.2f} for patching, scaling and "
         "monitoring the fleet."),
@@ -155,6 +156,7 @@ MESSAGES: dict[str, str] = {
         "{avg_rps:,.1f} requests a second, and EC2 is the cheaper side at this volume with "
         "operations included."),
     "cpu_heavy": gettext_noop(
+        # xgettext:no-python-format
         "{cpu_share_pct:.0f}% of each {duration_ms:,g} ms call is CPU work, keeping "
         "{busy_vcpus:,.1f} vCPUs busy around the clock: Lambda's CPU costs "
         "${lambda_vcpu_hour:,.4f} per vCPU-hour (first price tier), a {instance_type} vCPU "
@@ -167,11 +169,13 @@ MESSAGES: dict[str, str] = {
         "day would fail where a server would finish."),
     # Latency
     "latency_cold_p99": gettext_noop(
+        # xgettext:no-python-format
         "A cold start takes {init_ms:,g} ms INIT + {duration_ms:,g} ms = {cold_ms:,g} ms, over "
         "the {budget_ms:,g} ms p99 budget, and {cold_rate_pct:.1f}% of calls start cold. "
         "Provisioned concurrency for the peak ({environments:,} environments all month) would "
         "add about ${pc_usd:,.2f} a month to Lambda."),
     "latency_cold_rare": gettext_noop(
+        # xgettext:no-python-format
         "A cold start takes {init_ms:,g} ms INIT + {duration_ms:,g} ms = {cold_ms:,g} ms, over "
         "the {budget_ms:,g} ms budget; only {cold_rate_pct:.2f}% of calls start cold, so the "
         "p99 may hold but the slowest calls will not. Provisioned concurrency for the peak "
@@ -200,6 +204,7 @@ MESSAGES: dict[str, str] = {
         "the {budget_ms:,g} ms budget against Lambda's cold starts."),
     # Network
     "nat_egress": gettext_noop(
+        # xgettext:no-python-format
         "Lambda in a VPC reaches the internet only through NAT gateways: {nat_gb:,g} GB a "
         "month and the gateway hours cost ${nat_usd:,.2f} ({nat_share_pct:.0f}% of Lambda's "
         "total), which EC2 instances in public subnets do not pay."),

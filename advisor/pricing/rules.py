@@ -106,6 +106,7 @@ RULES: tuple[Rule, ...] = (
         "operating system. A type qualifies only if one request fits and its architecture is "
         "the workload's."), CONTRACT),
     Rule("ec2_burstable", "ec2", gettext_noop("Burstable instances"), gettext_noop(
+        # xgettext:no-python-format
         "t3 and t4g instances are counted at their baseline CPU share (10 to 30 % of each "
         "vCPU), so sustained load never spends CPU credits or pays for unlimited mode."),
          BURSTABLE),

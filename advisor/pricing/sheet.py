@@ -109,6 +109,18 @@ class PriceSheet:
         return key in self.estimated_keys
 
 
+def noise_ceil(x: np.ndarray | float, rel: float = 1e-12) -> np.ndarray:
+    """ceil(x) for x >= 0, except that a value float noise pushed just above an integer
+    (a fractional part within ``rel`` of the value) counts as that integer.
+
+    Only the fractional part is compared, so an integer stays itself (exactly, up to 2**53),
+    any positive value below 1 is 1, and n + 0.5 is n + 1 at any size; never -0.0.
+    """
+    x = np.asarray(x, dtype=float)
+    n = np.floor(x)
+    return n + ((x - n) > x * rel)
+
+
 def tiered_cost(quantity: np.ndarray | float, tiers: TierArrays, per: float = 1.0) -> np.ndarray:
     """Charge for ``quantity`` on a cumulative tier table (price is per ``per`` units).
 

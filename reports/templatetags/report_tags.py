@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 
-from advisor import presenters
+from advisor import presenters, texts
 
 register = template.Library()
 
@@ -26,3 +26,9 @@ def usd(value: Any) -> str:
 def as_json(value: Any) -> str:
     """Compact JSON for a form field's value (autoescaping makes it safe in an attribute)."""
     return json.dumps(value, cls=DjangoJSONEncoder, separators=(",", ":"), allow_nan=False)
+
+
+@register.filter
+def unit_words(unit: Any) -> str:
+    """A price row's unit ("USD per GB-second") in the visitor's language."""
+    return texts.rate_unit(str(unit or ""))

@@ -76,5 +76,13 @@
       drawCharts(document);
       markErrors();
     });
+    // htmx rewrites the address as inputs change: switching language returns to the
+    // inputs as they are now, not as the page was first served.
+    ["htmx:replacedInHistory", "htmx:pushedIntoHistory"].forEach(function (name) {
+      document.body.addEventListener(name, function () {
+        var next = document.querySelector("#lang-switch input[name=next]");
+        if (next) next.value = window.location.pathname + window.location.search;
+      });
+    });
   });
 })();

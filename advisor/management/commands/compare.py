@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from typing import Any
 
@@ -45,7 +46,8 @@ class Command(BaseCommand):
             try:
                 result = services.run(data, on)
             except services.ComparisonError as exc:
-                problems.extend(f"{field}: {msg}" for field, msgs in exc.errors.items() for msg in msgs)
+                problems.extend(f"{_field(field)}: {msg}" for field, msgs in exc.errors.items()
+                                for msg in msgs)
         if problems:
             for line in problems:
                 self.stderr.write(line)
@@ -56,6 +58,12 @@ class Command(BaseCommand):
 def _read(path: str) -> str:
     with open(path, encoding="utf-8") as fh:
         return fh.read()
+
+
+def _field(name: str) -> str:
+    # An unknown field is named as the input spelt it; quote a name that is empty or holds a
+    # space, colon or line break, so that every stderr line still starts with exactly one field.
+    return name if re.fullmatch(r'[^\s:"]+', name) else json.dumps(name)
 
 
 def _reject_constant(name: str) -> Any:

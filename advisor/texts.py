@@ -1,0 +1,234 @@
+"""The engine's words in the visitor's language.
+
+The engine (advisor/pricing/, no Django) writes English: recommendation reasons and blockers,
+the assumptions list, and error messages. Reasons and assumptions come as ``code`` + numeric
+``params`` with an English template per code (marked for makemessages with a local
+``gettext_noop``); here each template is translated and filled in again, with numbers in the
+active locale's separators, so a stored result renders in any language. Error messages have
+no codes: the few the questionnaire can meet are recognised by their shape and said again in
+the visitor's language. The JSON API and the command line keep the engine's English: they
+are machine contracts (docs/glossary-ko.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import string
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from advisor.pricing.catalogue import RateSpec
+from advisor.pricing.compare import ASSUMPTIONS, result_assumption_items
+from advisor.pricing.recommend import MESSAGES
+
+logger = logging.getLogger(__name__)
+
+
+class LocaleFormatter(string.Formatter):
+    """``str.format`` whose numbers use the active locale's grouping and decimal marks.
+
+    Python's format spec (``{x:,.2f}``) decides digits and grouping; the separators it
+    writes (",", ".") are then swapped for the locale's, as Django's number_format would.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        text = super().format_field(value, format_spec)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return text
+        thousand = str(formats.get_format("THOUSAND_SEPARATOR"))
+        decimal = str(formats.get_format("DECIMAL_SEPARATOR"))
+        if (thousand, decimal) == (",", "."):
+            return text
+        return text.replace(",", "\0").replace(".", decimal).replace("\0", thousand)
+
+
+_FORMATTER = LocaleFormatter()
+
+
+def render(templates: Mapping[str, str], code: str, params: Mapping[str, Any],
+           fallback: str = "") -> str:
+    """The template of ``code`` translated and filled in; ``fallback`` (the stored English
+    text) if the code is unknown (a report saved by another version) or a translation is
+    broken."""
+    template = templates.get(code)
+    if template is None:
+        return fallback
+    try:
+        return _FORMATTER.format(gettext(template), **params)
+    except (KeyError, IndexError, ValueError, TypeError):
+        logger.warning("cannot render %r in the active language", code)
+        try:
+            return _FORMATTER.format(template, **params)
+        except (KeyError, IndexError, ValueError, TypeError):
+            return fallback
+
+
+def recommendation(rec: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A copy of the result's recommendation with every reason and blocker in the active
+    language (from its code and params; the stored English text if those are missing)."""
+    if not rec:
+        return None
+
+    def again(entry: Any) -> Any:
+        if not isinstance(entry, Mapping):
+            return entry
+        text = render(MESSAGES, str(entry.get("code", "")), entry.get("params") or {},
+                      str(entry.get("text", "")))
+        return {**entry, "text": text}
+
+    return {**rec, "reasons": [again(r) for r in rec.get("reasons", [])],
+            "blockers": [again(b) for b in rec.get("blockers", [])],
+            "confidence_label": CONFIDENCE.get(rec.get("confidence", ""), rec.get("confidence"))}
+
+
+CONFIDENCE: dict[str, str | Promise] = {"low": _("low"), "medium": _("medium"),
+                                        "high": _("high")}
+
+
+def assumptions(result: Mapping[str, Any]) -> list[str]:
+    """What the figures assume, in the active language, rendered from the result's numbers;
+    the stored English sentences if the result lacks what that needs."""
+    from advisor.forms import CHOICE_LABELS
+
+    try:
+        items = result_assumption_items(result)
+    except (KeyError, TypeError, ValueError):
+        return [str(a) for a in result.get("assumptions", [])]
+    inputs = result["inputs"]
+    out = []
+    for code, params in items:
+        shown = dict(params)
+        # Identifiers in a sentence read as the questionnaire's own words.
+        if code == "purchase_estimate":
+            purchase = inputs["ec2"]["purchase"]
+            shown["purchase"] = CHOICE_LABELS["ec2_purchase"].get(purchase, params["purchase"])
+        if code == "autoscale":
+            profile = inputs["traffic"]["profile"]
+            shown["profile"] = CHOICE_LABELS["traffic_profile"].get(profile, profile)
+        out.append(render(ASSUMPTIONS, code, shown, ASSUMPTIONS[code].format(**params)))
+    return out
+
+
+# --- Error messages ---------------------------------------------------------------------------
+
+def _number(text: str) -> str:
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    if value.is_integer() and abs(value) < 1e15:
+        return formats.number_format(int(value), force_grouping=True)
+    return formats.number_format(value, force_grouping=True)
+
+
+# (field path or None for any, pattern of the engine's English, translated message). The
+# messages come from workload.py (cross-field rules), ec2.py (instance types), compare.py
+# and advisor/prices.py / services.py (price books).
+ERROR_PATTERNS: tuple[tuple[str | None, re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    ("provisioned_share_of_requests", re.compile(r"^must be 0 when provisioned_concurrency is 0"),
+     lambda m: gettext("Must be 0 when there is no provisioned concurrency.")),
+    ("provisioned_hours_per_month",
+     re.compile(r"^must be between 0 and hours_per_month \((?P<month>[^)]*)\)"),
+     lambda m: gettext("Enter between 0 and the hours in a month (%(month)s).")
+     % {"month": _number(m["month"])}),
+    ("ec2.instance_type",
+     re.compile(r'^must be "auto" or a type in the price book: (?P<known>.*) '
+                r'\(got "(?P<got>.*)"\)$'),
+     lambda m: gettext("Enter “auto” or an instance type of the price book (got “%(got)s”): "
+                       "%(known)s.") % {"got": m["got"], "known": m["known"]}),
+    ("ec2.instance_type",
+     re.compile(r"^(?P<name>\S+) is (?P<arch>\S+); the workload's architecture is (?P<want>\S+)$"),
+     lambda m: gettext("%(name)s is %(arch)s, but the workload's architecture is %(want)s.")
+     % {"name": m["name"], "arch": m["arch"], "want": m["want"]}),
+    ("ec2.instance_type",
+     re.compile(r"^(?P<name>\S+) has (?P<has>\S+) GiB; one request needs (?P<need>\S+) GiB plus "
+                r"(?P<os>\S+) GiB for the OS$"),
+     lambda m: gettext("%(name)s has %(has)s GiB; one request needs %(need)s GiB plus %(os)s GiB "
+                       "for the operating system.")
+     % {"name": m["name"], "has": _number(m["has"]), "need": _number(m["need"]),
+        "os": _number(m["os"])}),
+    ("ec2.instance_type",
+     re.compile(r"^no (?P<arch>\S+) type in the price book has (?P<need>\S+) GiB"),
+     lambda m: gettext("No %(arch)s instance type in the price book has %(need)s GiB (the Lambda "
+                       "memory plus 0.5 GiB for the operating system).")
+     % {"arch": m["arch"], "need": _number(m["need"])}),
+    ("region", re.compile(r"^no published price book for (?P<region>\S+) in force on "
+                          r"(?P<date>\S+)$"),
+     lambda m: gettext("No published price book for %(region)s is in force on %(date)s.")
+     % {"region": m["region"], "date": m["date"]}),
+    ("region", re.compile(r"^the price book for (?P<region>\S+) is incomplete: (?P<what>.*)$"),
+     lambda m: gettext("The price book for %(region)s is incomplete (%(what)s); an editor must "
+                       "complete it.") % {"region": m["region"], "what": m["what"]}),
+    ("region", re.compile(r'^the price book is for (?P<book>\S+) \(got "(?P<got>.*)"\)$'),
+     lambda m: gettext("The price book is for %(book)s (got “%(got)s”).")
+     % {"book": m["book"], "got": m["got"]}),
+    (None, re.compile(r"^unknown field"), lambda m: gettext("Unknown field.")),
+    (None, re.compile(r"^required: (?P<what>.*)$"),
+     lambda m: gettext("Required: %(what)s.") % {"what": m["what"]}),
+)
+
+
+def engine_error(path: str, message: str) -> str:
+    """One engine error message in the active language (its English detail kept only when no
+    translation is known)."""
+    for field, pattern, say in ERROR_PATTERNS:
+        if field is not None and field != path:
+            continue
+        match = pattern.search(message)
+        if match:
+            return say(match)
+    return gettext("Not accepted: %(detail)s") % {"detail": message}
+
+
+def engine_errors(errors: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Every field's messages of a ComparisonError, translated; keys become "label (contract
+    path)" (the path alone where there is no label, "" for the whole input)."""
+    from advisor.forms import LABELS, form_name
+
+    out: dict[str, list[str]] = {}
+    for path, messages in errors.items():
+        label = LABELS.get(form_name(path))
+        key = "" if path == "__all__" else (f"{label} ({path})" if label else path)
+        out.setdefault(key, []).extend(engine_error(path, str(m)) for m in messages)
+    return out
+
+
+# --- Price-book rows (methodology page, admin) ------------------------------------------------
+
+# The catalogue's units and tier units (advisor/pricing/catalogue.py), in words.
+RATE_UNITS: dict[str, str | Promise] = {
+    "USD per 1M requests": _("USD per 1M requests"),
+    "USD per GB-second": _("USD per GB-second"),
+    "requests a month": _("requests a month"),
+    "GB-seconds a month": _("GB-seconds a month"),
+    "KB": _("KB"),
+    "USD per hour": _("USD per hour"),
+    "USD per LCU-hour": _("USD per LCU-hour"),
+    "new connections a second": _("new connections a second"),
+    "active connections a minute": _("active connections a minute"),
+    "GB an hour": _("GB an hour"),
+    "rule evaluations a second": _("rule evaluations a second"),
+    "rules": _("rules"),
+    "USD per NLCU-hour": _("USD per NLCU-hour"),
+    "active connections": _("active connections"),
+    "factor of on-demand price": _("factor of on-demand price"),
+    "USD per GB-month": _("USD per GB-month"),
+    "USD per GB": _("USD per GB"),
+    "GB a month": _("GB a month"),
+    "GB a month beyond the free allowance": _("GB a month beyond the free allowance"),
+}
+
+
+def rate_unit(unit: str) -> str:
+    return str(RATE_UNITS.get(unit, unit))
+
+
+def rate_description(spec: RateSpec) -> str:
+    """The catalogue's description of a rate in the active language."""
+    return _FORMATTER.format(gettext(spec.template or spec.description), arch=spec.arch)
