@@ -54,6 +54,14 @@ LOCALE_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=node_modules --ign
 	--ignore=bench --ignore=docs
 messages: $(VENV)/.runtime
 	$(PY) manage.py makemessages -l ko -l en --no-obsolete $(LOCALE_IGNORE)
+	@# A changed msgid arrives fuzzy with the OLD English text: empty those first (--empty),
+	@# then msgen fills every empty msgstr with its msgid.
+	msgattrib --clear-fuzzy --empty -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	msgen -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
-	msgattrib --clear-fuzzy -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# The fuzz run of the issue: 1,000 generated hostile inputs per property (tests/test_fuzz.py;
+# the regular `make test` runs 40 of each). FUZZ_EXAMPLES=5000 make fuzz for a longer run.
+FUZZ_EXAMPLES ?= 1000
+fuzz: $(VENV)/.dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest tests/test_fuzz.py --hypothesis-show-statistics

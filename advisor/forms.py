@@ -265,19 +265,25 @@ def unit_text(unit: str) -> str:
 
 def range_text(spec: FieldSpec) -> str:
     """The allowed range in words with its unit, e.g. 'between 128 and 10,240 MB'."""
-    unit = unit_text(spec.unit)
+    # A share's unit ("share, 0 to 1") would repeat the range: "between 0 and 1" says it all.
+    unit = "" if spec.unit == "share" else unit_text(spec.unit)
     lo, hi = spec.minimum, spec.maximum
     if lo is not None and hi is not None:
         if spec.exclusive_minimum:
-            return gettext("more than %(lo)s and at most %(hi)s %(unit)s") % {
+            text = gettext("more than %(lo)s and at most %(hi)s %(unit)s") % {
                 "lo": number_text(lo), "hi": number_text(hi), "unit": unit}
-        return gettext("between %(lo)s and %(hi)s %(unit)s") % {
-            "lo": number_text(lo), "hi": number_text(hi), "unit": unit}
-    if lo is not None:
+        else:
+            text = gettext("between %(lo)s and %(hi)s %(unit)s") % {
+                "lo": number_text(lo), "hi": number_text(hi), "unit": unit}
+    elif lo is not None:
         if spec.exclusive_minimum:
-            return gettext("more than %(lo)s %(unit)s") % {"lo": number_text(lo), "unit": unit}
-        return gettext("%(lo)s %(unit)s or more") % {"lo": number_text(lo), "unit": unit}
-    return unit
+            text = gettext("more than %(lo)s %(unit)s") % {"lo": number_text(lo), "unit": unit}
+        else:
+            # "1 or more instances", not "1 instances or more".
+            text = gettext("%(lo)s or more %(unit)s") % {"lo": number_text(lo), "unit": unit}
+    else:
+        text = unit
+    return " ".join(text.split())
 
 
 class ContractNumberField(forms.Field):
@@ -449,6 +455,13 @@ _range_text = lazy(range_text, str)
 _unit_text = lazy(unit_text, str)
 
 
+# Fields whose label already says the unit: traffic "a month" / "a second", and counts.
+UNIT_IN_LABEL = frozenset({
+    "requests_per_month", "avg_rps", "ec2_min_instances", "ec2_availability_zones",
+    "connections_requests_per_connection", "connections_rules_per_request", "needs_task_vcpus",
+})
+
+
 def _build_fields() -> None:
     """Add the contract's fields to the form class once (per request they are only copied)."""
     base = QuestionnaireForm.base_fields
@@ -468,6 +481,8 @@ def _build_fields() -> None:
         # The traffic labels already say "a month" / "a second".
         shown = unit and name not in ("requests_per_month", "avg_rps")
         field.unit = _unit_text(unit) if shown else ""  # type: ignore[attr-defined]
+        # Labels that already name what is counted ("Minimum instances") need no "(instances)".
+        field.unit_in_label = name in UNIT_IN_LABEL  # type: ignore[attr-defined]
         numeric = spec is not None and spec.kind in ("number", "integer") and not spec.choices
         field.range = _range_text(spec) if numeric else ""  # type: ignore[attr-defined]
 

@@ -80,11 +80,12 @@ def item_labels(result: Mapping[str, Any]) -> dict[str, str]:
     return {
         "requests": _("Requests"),
         "compute": _("Compute (duration and billed INIT)"),
-        "ephemeral_storage": _("Ephemeral storage over 512 MB"),
+        "ephemeral_storage": _("Ephemeral storage over 512 MB (/tmp)"),
         "provisioned_concurrency": _("Provisioned concurrency"),
         "front_door": _("Front door"),
         "nat_gateway": _("NAT gateways"),
-        "data_transfer": _("Data transfer out"),
+        # Named as the questionnaire's "Internet egress" field too, so the two are linked.
+        "data_transfer": _("Data transfer out (internet egress)"),
         "instances": _("Instances (%(type)s, up to %(n)s)")
         % {"type": ec2.get("instance_type", "?"), "n": ec2.get("peak_instances", "?")},
         "storage": _("EBS storage"),
@@ -197,7 +198,9 @@ def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
         "lambda_total": usd(lam_total),
         "ec2_total": usd(ec2_total),
         "saving": usd(saving),
-        "saving_per_million": usd(saving / (requests / 1e6)) if requests > 0 else "",
+        # Per million only from a million requests up: for a 720-run job, "$21,977.78 per
+        # million requests" extrapolates far beyond the workload and reads as a real saving.
+        "saving_per_million": usd(saving / (requests / 1e6)) if requests >= 1e6 else "",
         "requests": count(requests),
         "avg_rps": rate(requests / (hours * 3600)),
         "rows": rows,
@@ -206,6 +209,12 @@ def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
                 "instance_hours": count(ec2.get("instance_hours", 0)),
                 "scaling": inputs.get("ec2", {}).get("scaling", "fixed")},
         "break_even": sentences,
+        # The bills leave out engineer time and the recommendation counts it, so the two can
+        # name different sides; say so beside the bills rather than leave it a contradiction.
+        "recommendation_differs": bool(
+            recommendation and cheaper in SIDES and recommendation.get("choice") in SIDES
+            and recommendation.get("choice") != cheaper),
+        "recommended_label": labels.get((recommendation or {}).get("choice", ""), ""),
         "no_break_even": _("%(side)s is cheaper at every volume from 1 to 1 trillion requests a "
                            "month, with everything else as entered.")
         % {"side": labels.get(cheaper, labels["lambda"])} if not sentences else "",

@@ -10,10 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+import time
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
+
 from advisor.cache import cache_get, cache_set, comparison_cache_key
-from advisor.models import PriceBook
+from advisor.models import InstanceType, PriceBook, PriceChange, Rate
 from advisor.prices import NoPriceBook, book_in_force, price_sheet
 from advisor.pricing import series
 from advisor.pricing.catalogue import SPEC_BY_KEY
@@ -22,6 +26,13 @@ from advisor.pricing.sheet import PriceSheet, PriceSheetError
 from advisor.pricing.workload import Workload, WorkloadError, parse_workload
 
 CACHE_SECONDS = 24 * 3600
+# Reading the book in force is three queries and ~65 rows made into a price sheet (about
+# 10 ms, most of a cached request). A process reuses what it read for this long, and forgets
+# it at once when it saves a price row itself; so a book published or edited elsewhere is in
+# use everywhere within this many seconds.
+BOOK_MEMO_SECONDS = 5.0
+_books: dict[tuple[str, dt.date], tuple[float, PriceBook, PriceSheet, str]] = {}
+_books_lock = threading.Lock()
 
 
 class ComparisonError(Exception):
@@ -39,10 +50,19 @@ def parse(data: object) -> Workload:
         raise ComparisonError(exc.errors) from None
 
 
-def _priced(data: object, on: dt.date | None) -> tuple[Workload, PriceBook, PriceSheet]:
+def _priced(data: object, on: dt.date | None) -> tuple[Workload, PriceBook, PriceSheet, str]:
+    """The workload, the book in force, its price sheet and the sheet's fingerprint."""
     workload = parse(data)
+    return (workload, *_book(workload.region, on))
+
+
+def _book(region: str, on: dt.date | None) -> tuple[PriceBook, PriceSheet, str]:
+    key = (region, on or dt.date.today())
+    memo = _books.get(key)
+    if memo is not None and time.monotonic() - memo[0] < BOOK_MEMO_SECONDS:
+        return memo[1], memo[2], memo[3]
     try:
-        book = book_in_force(workload.region, on)
+        book = book_in_force(region, on)
     except NoPriceBook as exc:
         raise ComparisonError({"region": [str(exc)]}) from None
     try:
@@ -50,24 +70,54 @@ def _priced(data: object, on: dt.date | None) -> tuple[Workload, PriceBook, Pric
     except PriceSheetError as exc:
         # An incomplete book is an editor's mistake, but the user must still get an answer
         # that says what is wrong instead of a server error.
-        raise ComparisonError({"region": [f"the price book for {workload.region} is incomplete: "
+        raise ComparisonError({"region": [f"the price book for {region} is incomplete: "
                                           + "; ".join(exc.problems)]}) from None
-    return workload, book, sheet
+    fingerprint = _sheet_fingerprint(sheet)
+    with _books_lock:
+        _books[key] = (time.monotonic(), book, sheet, fingerprint)
+    return book, sheet, fingerprint
+
+
+def prices_version(region: str, on: dt.date | None = None) -> str:
+    """A string that changes whenever the prices in force for the region change (a cache key
+    part for anything computed with today's prices); "none" when no book can price."""
+    try:
+        book, _, fingerprint = _book(region, on)
+    except ComparisonError:
+        return "none"
+    return f"{book.pk}:{fingerprint}"
+
+
+def forget_books(**_: Any) -> None:
+    """Drop the books this process keeps (a price row was saved or deleted here)."""
+    with _books_lock:
+        _books.clear()
+
+
+for _model in (PriceBook, Rate, InstanceType, PriceChange):
+    post_save.connect(forget_books, sender=_model, dispatch_uid=f"services.forget.{_model.__name__}")
+    post_delete.connect(forget_books, sender=_model, dispatch_uid=f"services.forget-d.{_model.__name__}")
 
 
 def run(data: object, on: dt.date | None = None) -> dict[str, Any]:
     """Parse a workload, price it with the book in force, and return the contract's result."""
-    workload, _, sheet = _priced(data, on)
+    workload, book, sheet, fingerprint = _priced(data, on)
+    key = "run:" + comparison_cache_key(workload.to_dict(), book.pk, fingerprint)
+    cached = cache_get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     try:
-        return compare(workload, sheet).to_contract()
+        result = compare(workload, sheet).to_contract()
     except WorkloadError as exc:
         raise ComparisonError(exc.errors) from None
+    cache_set(key, result, CACHE_SECONDS)
+    return result
 
 
 def snapshot(data: object, on: dt.date | None = None) -> dict[str, Any]:
     """The result with chart data and the prices used, cached by input and book contents."""
-    workload, book, sheet = _priced(data, on)
-    key = comparison_cache_key(workload.to_dict(), book.pk, _sheet_fingerprint(sheet))
+    workload, book, sheet, fingerprint = _priced(data, on)
+    key = comparison_cache_key(workload.to_dict(), book.pk, fingerprint)
     cached = cache_get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]

@@ -221,7 +221,8 @@ RATE_UNITS: dict[str, str | Promise] = {
     "USD per GB-month": _("USD per GB-month"),
     "USD per GB": _("USD per GB"),
     "GB a month": _("GB a month"),
-    "GB a month beyond the free allowance": _("GB a month beyond the free allowance"),
+    "GB a month in total (the free allowance is the bottom of the first tier)":
+        _("GB a month in total (the free allowance is the bottom of the first tier)"),
 }
 
 

@@ -6,16 +6,22 @@ thing, the banner that says they would give different totals.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template, render_to_string
 from django.utils import formats
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from advisor import services, texts
+from advisor.cache import cache_get, cache_set
 from advisor.forms import LABELS, form_name
 from advisor.presenters import results_context
 from advisor.pricing.workload import FIELDS
@@ -25,6 +31,10 @@ from reports.models import Report
 from reports.templatetags.report_tags import usd
 
 MAX_INPUTS_CHARS = 16 * 1024
+# A report never changes, so the HTML drawn from it is kept (per language and template
+# version); the hour bounds how long a changed translation waits.
+RENDERED_SECONDS = 3600
+TODAY_SECONDS = 24 * 3600
 
 
 def verdict(result: dict[str, Any]) -> str:
@@ -77,14 +87,59 @@ def report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
     }
 
 
-@require_GET
-def report_page(request: HttpRequest, code: Any) -> HttpResponse:
-    report = get_object_or_404(Report, code=code)
-    context = report_context(request, report)
-    context["today"] = today = saving.today(report)
+@functools.cache
+def _templates_version() -> str:
+    """Changes with the templates that draw a report (a deploy), so kept HTML is not reused."""
+    sources = [get_template(name).template.source  # type: ignore[attr-defined]
+               for name in ("reports/report.html", "advisor/index.html")]
+    return hashlib.sha256("".join(sources).encode()).hexdigest()[:12]
+
+
+def _rendered(request: HttpRequest, report: Report) -> dict[str, str]:
+    """The page's parts drawn from the stored snapshot: verdict, header and body HTML.
+
+    Rendering them costs most of the page (about 20 ms: charts, tables, 60 KB of HTML); they
+    depend only on the report, the language and the templates, so they are rendered once.
+    """
+    key = f"report-html:v1:{report.code}:{get_language()}:{_templates_version()}"
+    parts = cache_get(key)
+    if parts is None:
+        context = report_context(request, report)
+        parts = {
+            "verdict": context["verdict"],
+            "header": render_to_string("reports/report.html#header", context, request),
+            "body": render_to_string("reports/report.html#body", context, request),
+        }
+        cache_set(key, parts, RENDERED_SECONDS)
+    return parts  # type: ignore[no-any-return]
+
+
+def _today(report: Report) -> dict[str, Any]:
+    """saving.today(), kept until the prices in force for the report's region change."""
+    key = f"report-today:v1:{report.code}:{services.prices_version(report.region)}"
+    today = cache_get(key)
+    if today is None:
+        today = saving.today(report)
+        cache_set(key, today, TODAY_SECONDS)
     if today.get("errors"):
         today["errors"] = texts.engine_errors(today["errors"])
-    return render(request, "reports/report.html", context)
+    return today  # type: ignore[no-any-return]
+
+
+@require_GET
+def report_page(request: HttpRequest, code: Any) -> HttpResponse:
+    # The snapshot (tens of KB) is read only when the kept HTML or today's totals are missing.
+    report = get_object_or_404(Report.objects.defer("snapshot_json"), code=code)
+    parts = _rendered(request, report)
+    return render(request, "reports/report.html", {
+        "report": report,
+        "verdict": parts["verdict"],
+        # Made by our own templates, autoescaped, just above (or kept from an earlier view).
+        "header_html": mark_safe(parts["header"]),  # noqa: S308
+        "body_html": mark_safe(parts["body"]),  # noqa: S308
+        "share_url": request.build_absolute_uri(report.get_absolute_url()),
+        "today": _today(report),
+    })
 
 
 @require_GET

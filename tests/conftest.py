@@ -22,9 +22,11 @@ def _fresh_cache() -> Iterator[None]:
     from django.core.cache import cache
 
     from advisor import cache as safe_cache
+    from advisor import services
 
     cache.clear()
     safe_cache.reset()
+    services.forget_books()  # the price book a process keeps for a few seconds
     yield
 
 

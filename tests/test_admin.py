@@ -234,7 +234,7 @@ def test_tier_bounds_must_ascend(editor_client: Client, draft: PriceBook) -> Non
 def test_tier_bound_must_be_above_zero(editor_client: Client, draft: PriceBook) -> None:
     row = rate(draft, "transfer.out", Decimal(10240))
     page = errors_of(editor_client.post(change_url(row), rate_post(row, tier_upto="0")))
-    assert "A tier must end above 0 GB a month beyond the free allowance" in page
+    assert "A tier must end above 0 GB a month in total" in page
 
 
 def test_last_tier_must_stay_open(editor_client: Client, draft: PriceBook) -> None:

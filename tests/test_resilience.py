@@ -196,3 +196,25 @@ def test_book_version_marker_changes_with_an_edit(price_book: Any) -> None:
     assert before == app_cache.book_version_marker(price_book)
     PriceChange.objects.create(book=price_book, row_kind="rate", row_label="x", field="price")
     assert app_cache.book_version_marker(price_book) != before
+
+
+def test_results_and_report_pages_work_with_redis_down(client: Client, price_book: Any,
+                                                      settings: Any) -> None:
+    """The cached paths (comparison snapshot, API result, kept report HTML, today's totals)
+    compute instead when the cache is gone, with the same answer."""
+    workload = '{"requests_per_month": 3000000, "duration_ms": 120, "memory_mb": 1536}'
+    made = client.post("/api/v1/reports", workload, content_type="application/json")
+    assert made.status_code == 201
+    report_url = made.json()["url"]
+    partial = {"requests_per_month": "3000000", "duration_ms": "120", "memory_mb": "1536"}
+    htmx = {"HX-Request": "true", "HX-Target": "results"}
+    before = client.post("/api/v1/compare", workload, content_type="application/json").json()
+    assert client.get(report_url).status_code == 200
+
+    settings.CACHES = DEAD_REDIS
+    assert client.get("/", partial, headers=htmx).status_code == 200
+    assert client.get("/", partial).status_code == 200
+    page = client.get(report_url)
+    assert page.status_code == 200 and 'id="results"' in page.content.decode()
+    after = client.post("/api/v1/compare", workload, content_type="application/json")
+    assert after.status_code == 200 and after.json() == before

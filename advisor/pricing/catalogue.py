@@ -121,7 +121,11 @@ SPECS: tuple[RateSpec, ...] = tuple(
                  gettext_noop("Internet egress free each month, across all services.")),
         RateSpec("transfer.out", "USD per GB",
                  gettext_noop("Internet egress beyond the free allowance, tiered by monthly GB."),
-                 tiered=True, tier_unit="GB a month beyond the free allowance"),
+                 tiered=True,
+                 # Bounds count the month's total egress from zero (AWS: "up to 100 GB free;
+                 # next 9.999 TB $0.09 ..."): the free GB are the bottom of the first tier.
+                 tier_unit="GB a month in total (the free allowance is the bottom of the first "
+                           "tier)"),
     ]
 )
 

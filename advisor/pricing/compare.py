@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from advisor.pricing.breakeven import break_even
+from advisor.pricing.breakeven import workload_break_even
 from advisor.pricing.ec2 import (
     EC2_ITEMS,
     OS_RESERVED_GIB,
@@ -17,7 +18,7 @@ from advisor.pricing.ec2 import (
     ec2_items,
     size_fleet,
 )
-from advisor.pricing.lambda_ import LAMBDA_ITEMS, billed_ms, lambda_items, lambda_total_fn
+from advisor.pricing.lambda_ import LAMBDA_ITEMS, billed_ms, lambda_items
 from advisor.pricing.profiles import max_peak
 from advisor.pricing.recommend import Recommendation, gettext_noop, recommend
 from advisor.pricing.sheet import BookInfo, PriceSheet
@@ -123,6 +124,20 @@ def check_region(w: Workload, sheet: PriceSheet) -> None:
             f"the price book is for {sheet.book.region} (got \"{w.region}\")"]})
 
 
+def check_finite(lam: LambdaResult, ec2: Ec2Result) -> None:
+    # Last guard (the input limits should make it unreachable): the contract's JSON has no
+    # Infinity or NaN, so a charge that overflowed refuses the workload instead.
+    money = {"lambda.monthly_usd": lam.monthly_usd, "ec2.monthly_usd": ec2.monthly_usd,
+             **{f"lambda.{k}": v for k, v in lam.items.items()},
+             **{f"ec2.{k}": v for k, v in ec2.items.items()},
+             "ec2.candidates": max(c.monthly_usd for c in ec2.candidates)}
+    bad = [k for k, v in money.items() if not math.isfinite(v)]
+    if bad:
+        raise WorkloadError({"__all__": [
+            "the inputs are too large to price: " + ", ".join(bad[:3]) + " would not be a "
+            "finite number of USD; lower the largest inputs"]})
+
+
 def compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool = True) -> Comparison:
     """Price ``workload`` on Lambda and on EC2 with ``sheet``.
 
@@ -159,9 +174,10 @@ def compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool = Tr
         candidates=tuple(candidates),
         shared_monthly_usd=e_items["load_balancer"] + e_items["nat_gateway"] + e_items["data_transfer"],
     )
+    check_finite(lam, ec2)
 
     # Break-even lets only the volume vary; the EC2 side re-picks the cheapest type at each.
-    points = tuple(break_even(lambda_total_fn(sheet, w), model.total)) if with_break_even else ()
+    points = tuple(workload_break_even(sheet, w, model)) if with_break_even else ()
     diff = lam.monthly_usd - ec2.monthly_usd
     cheaper = "tie" if abs(diff) <= TIE_USD else ("lambda" if diff < 0 else "ec2")
     result = Comparison(workload=w, book=sheet.book, lambda_=lam, ec2=ec2, break_even=points,

@@ -100,6 +100,12 @@ def nat_monthly(sheet: PriceSheet, gateways: int, hours_per_month: float, proces
 
 
 def transfer_monthly(sheet: PriceSheet, gb: float) -> float:
-    """Internet egress: the free GB a month (all services) first, then the volume tiers."""
-    billable = max(0.0, gb - sheet.rate("transfer.free_gb"))
-    return float(tiered_cost(billable, sheet.tier_arrays("transfer.out")))
+    """Internet egress: volume tiers counted from zero of the month's total GB, the first
+    ``transfer.free_gb`` of them free (all services together).
+
+    AWS's table reads "up to 100 GB free; next 9.999 TB $0.09; next 40 TB ...; over 150 TB":
+    the free 100 GB are the bottom of the first tier, not an offset before the tiers.
+    """
+    tiers = sheet.tier_arrays("transfer.out")
+    free = min(gb, sheet.rate("transfer.free_gb"))
+    return float(tiered_cost(gb, tiers) - tiered_cost(free, tiers))

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from advisor.pricing.breakeven import break_even
+from advisor.pricing.breakeven import workload_break_even
 from advisor.pricing.ec2 import Ec2Model, build_ec2_model
 from advisor.pricing.lambda_ import LambdaFunction, lambda_function_cost, lambda_total_fn
 from advisor.pricing.workload import Workload
@@ -605,8 +605,8 @@ def switch_points(c: Comparison, sheet: PriceSheet, model: Ec2Model, lambda_ops:
     """Break-even volumes with operations included (a constant on each side)."""
     if lambda_ops == ec2_ops:
         return c.break_even
-    lam = lambda_total_fn(sheet, c.workload)
-    return tuple(break_even(lambda x: lam(x) + lambda_ops, lambda x: model.total(x) + ec2_ops))
+    return tuple(workload_break_even(sheet, c.workload, model, lambda_extra=lambda_ops,
+                                     ec2_extra=ec2_ops))
 
 
 def _nearest_switch(f: Facts) -> tuple[float | None, str | None]:

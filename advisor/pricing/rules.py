@@ -131,8 +131,9 @@ RULES: tuple[Rule, ...] = (
         "A side in private subnets with internet access pays one NAT gateway per "
         "availability zone for every hour, plus every GB it processes."), VPC_PRICING),
     Rule("transfer", "network", gettext_noop("Data transfer out"), gettext_noop(
-        "Internet egress is priced the same on both sides: the first 100 GB a month are "
-        "free across all services, then volume tiers."), TRANSFER),
+        "Internet egress is priced the same on both sides. The volume tiers count the "
+        "month's total GB from zero, and the first 100 GB of the first tier are free across "
+        "all services."), TRANSFER),
     # Method (compare.py, breakeven.py, grid.py)
     Rule("hours", "method", gettext_noop("Hours in a month"), gettext_noop(
         "730 hours by default, as AWS's pricing calculator uses; AWS's own examples "

@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from advisor.pricing.breakeven import break_even
-from advisor.pricing.compare import check_region, lambda_total_fn
+from advisor.pricing.breakeven import workload_break_even
+from advisor.pricing.compare import check_region
 from advisor.pricing.ec2 import EC2_ITEMS, build_ec2_model, ec2_item_arrays
 from advisor.pricing.grid import cost_grid
 from advisor.pricing.lambda_ import LAMBDA_ITEMS, lambda_items
 from advisor.pricing.sheet import PriceSheet
-from advisor.pricing.workload import Workload
+from advisor.pricing.workload import Workload, WorkloadError
 
 # The curve spans three decades either side of the workload's volume, inside 1 .. 1e12
 # (the break-even search range); with no traffic at all, 1 .. 1e9.
@@ -27,6 +27,9 @@ FLOOR, CEILING = 1.0, 1e12
 NO_TRAFFIC_RANGE = (1.0, 1e9)
 # The map's durations: 1 ms to Lambda's 15-minute timeout (AWS Lambda quotas).
 MIN_DURATION_MS, MAX_DURATION_MS = 1.0, 900_000.0
+# Break-even points the curve carries exactly: a pathological workload can cross thousands
+# of times, and a snapshot must stay small; the rest show on the log grid.
+MAX_CURVE_POINTS = 50
 
 
 def volume_range(requests_per_month: float, points: Sequence[float] = ()) -> tuple[float, float]:
@@ -54,17 +57,30 @@ def _with(axis: np.ndarray, extra: Sequence[float]) -> np.ndarray:
 
 
 def _floats(values: np.ndarray) -> list[float]:
-    # A NaN or infinity would make the snapshot invalid JSON: fail loudly rather than store it.
+    # A NaN or infinity would make the snapshot invalid JSON: refuse the workload instead.
     out = [float(v) for v in np.ravel(values)]
     if not all(math.isfinite(v) for v in out):
-        raise ValueError("non-finite value in a chart series")
+        raise WorkloadError({"__all__": [
+            "the inputs are too large to price: a chart value is not a finite number"]})
     return out
+
+
+def nearest_points(points: Sequence[float], requests_per_month: float,
+                   limit: int = MAX_CURVE_POINTS) -> list[float]:
+    """At most ``limit`` of ``points``: those nearest the workload's volume on a log scale
+    (all of them when there are few), ascending."""
+    pts = [float(p) for p in points if p > 0]
+    if len(pts) <= limit:
+        return sorted(pts)
+    centre = math.log(requests_per_month) if requests_per_month > 0 else 0.0
+    return sorted(sorted(pts, key=lambda p: abs(math.log(p) - centre))[:limit])
 
 
 def cost_curve(workload: Workload, sheet: PriceSheet, n: int = 120,
                break_even_points: Sequence[float] | None = None) -> dict[str, Any]:
     """Every line item of both sides at ``n`` log-spaced volumes (plus the workload's own
-    volume and every break-even point, exactly), all other inputs the workload's.
+    volume and the break-even points, exactly: at most ``MAX_CURVE_POINTS`` of them, those
+    nearest the workload's volume), all other inputs the workload's.
 
     ``break_even_points`` may pass compare()'s points to avoid searching again. With "auto"
     the EC2 side re-picks the cheapest type at each volume, as break-even does.
@@ -73,9 +89,10 @@ def cost_curve(workload: Workload, sheet: PriceSheet, n: int = 120,
     check_region(w, sheet)
     model = build_ec2_model(w, sheet)
     if break_even_points is None:
-        break_even_points = break_even(lambda_total_fn(sheet, w), model.total)
+        break_even_points = workload_break_even(sheet, w, model)
     low, high = volume_range(w.requests_per_month, break_even_points)
-    x = _with(np.geomspace(low, high, n), [*break_even_points, float(w.requests_per_month)])
+    exact = nearest_points(break_even_points, float(w.requests_per_month))
+    x = _with(np.geomspace(low, high, n), [*exact, float(w.requests_per_month)])
 
     lam, _ = lambda_items(sheet, w, x)
     ec2, peaks = ec2_item_arrays(model, x)
@@ -103,8 +120,7 @@ def cheaper_map(workload: Workload, sheet: PriceSheet, n_requests: int = 60,
     w = workload
     check_region(w, sheet)
     if break_even_points is None:
-        model = build_ec2_model(w, sheet)
-        break_even_points = break_even(lambda_total_fn(sheet, w), model.total)
+        break_even_points = workload_break_even(sheet, w, build_ec2_model(w, sheet))
     low, high = volume_range(w.requests_per_month, break_even_points)
     r = _with(np.geomspace(low, high, n_requests), [float(w.requests_per_month)])
     d = _with(np.geomspace(MIN_DURATION_MS, MAX_DURATION_MS, n_durations), [float(w.duration_ms)])

@@ -113,8 +113,9 @@ def noise_ceil(x: np.ndarray | float, rel: float = 1e-12) -> np.ndarray:
     """ceil(x) for x >= 0, except that a value float noise pushed just above an integer
     (a fractional part within ``rel`` of the value) counts as that integer.
 
-    Only the fractional part is compared, so an integer stays itself (exactly, up to 2**53),
-    any positive value below 1 is 1, and n + 0.5 is n + 1 at any size; never -0.0.
+    Only the fractional part is compared, so an integer stays itself (exactly, up to 2**53)
+    and any positive value below 1 is 1; never -0.0. A fractional part within the allowance
+    (at most 0.1 below 1e11) is still taken for noise.
     """
     x = np.asarray(x, dtype=float)
     n = np.floor(x)

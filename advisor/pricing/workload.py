@@ -112,6 +112,14 @@ def _bool(name: str, default: bool, help: str) -> FieldSpec:
     return FieldSpec(name, "boolean", default, "", help)
 
 
+# Upper limits of inputs AWS itself leaves open. They keep every charge a finite number (no
+# overflow to infinity) and are far beyond any real workload: 1e9 GB (an exabyte) a month of
+# egress or NAT traffic; 100,000 warm environments (100 × the default account concurrency);
+# a connection open at most a month (31 days); 1e9 requests on one connection; 1,000 listener
+# rules a request (an ALB allows 100 by default); 10,000 instances at the least; and 16,384 GB,
+# the largest gp3 volume (16 TiB, Amazon EBS volume types).
+MAX_GB_A_MONTH = 1e9
+
 USE_CASES = ("http_api", "scheduled_job", "event_processing", "pilot", "unpredictable_traffic",
              "batch")
 
@@ -140,11 +148,11 @@ FIELDS: tuple[FieldSpec, ...] = (
     _choice("front_door", "none", ("none", "http_api", "rest_api", "alb", "function_url"),
             "What receives the requests in front of Lambda."),
     _number("payload_kb", 10, 0, 10240, "KB", "Request + response size of one call."),
-    _number("data_transfer_out_gb", 0, 0, None, "GB a month",
+    _number("data_transfer_out_gb", 0, 0, MAX_GB_A_MONTH, "GB a month",
             "Internet egress a month, priced the same on both sides."),
-    _number("provisioned_concurrency", 0, 0, None, "environments",
+    _number("provisioned_concurrency", 0, 0, 100_000, "environments",
             "Lambda environments kept warm.", integer=True),
-    _number("provisioned_hours_per_month", DERIVED, 0, None, "hours",
+    _number("provisioned_hours_per_month", DERIVED, 0, 744, "hours",
             "How long the provisioned environments are kept warm.",
             note="hours_per_month when provisioned_concurrency > 0, else 0"),
     _number("provisioned_share_of_requests", DERIVED, 0, 1, "share",
@@ -152,17 +160,17 @@ FIELDS: tuple[FieldSpec, ...] = (
             note="1 when provisioned_concurrency > 0, else 0"),
     _bool("lambda_in_vpc_with_internet", False,
           "Lambda reaches the internet through NAT gateways (one per AZ)."),
-    _number("nat_processed_gb", 0, 0, None, "GB a month",
+    _number("nat_processed_gb", 0, 0, MAX_GB_A_MONTH, "GB a month",
             "GB a month through the NAT gateways, on whichever side uses them."),
     _number("traffic.peak_to_average", 1, 1, 1000, "ratio",
             "Busiest hour's request rate divided by the monthly average."),
     _choice("traffic.profile", "flat", ("flat", "business_hours", "spiky"),
             "Shape of a week that an autoscaling EC2 fleet follows."),
-    _number("connections.requests_per_connection", 10, 1, None, "requests",
+    _number("connections.requests_per_connection", 10, 1, 1e9, "requests",
             "Requests per client connection (load-balancer capacity units)."),
-    _number("connections.connection_seconds", 60, 0, None, "seconds",
+    _number("connections.connection_seconds", 60, 0, 31 * 86_400, "seconds",
             "How long one client connection stays open.", exclusive=True),
-    _number("connections.rules_per_request", 1, 0, None, "rules",
+    _number("connections.rules_per_request", 1, 0, 1000, "rules",
             "Listener rules evaluated per request (the first 10 are free).", integer=True),
     FieldSpec("ec2.instance_type", "string", "auto", "",
               '"auto" picks the cheapest type that meets the load, or name a type of the price book.',
@@ -170,7 +178,7 @@ FIELDS: tuple[FieldSpec, ...] = (
               pattern_hint='"auto" or an instance type name such as m7g.large'),
     _choice("ec2.purchase", "on_demand", ("on_demand", "savings_plan_1y", "savings_plan_3y", "spot"),
             "How the instances are bought."),
-    _number("ec2.min_instances", 2, 1, None, "instances",
+    _number("ec2.min_instances", 2, 1, 10_000, "instances",
             "Fewest instances (two in two AZs is the usual floor).", integer=True),
     _number("ec2.target_utilization", 0.6, 0.05, 1, "share",
             "Share of each instance's CPU that peak load may use."),
@@ -178,7 +186,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "fixed = sized for the peak all month; autoscale = hour by hour along the profile."),
     _number("ec2.cpu_share", 1, 0, 1, "share", "Share of duration_ms that is CPU work."),
     _choice("ec2.load_balancer", "alb", ("alb", "nlb", "none"), "Load balancer in front of EC2."),
-    _number("ec2.ebs_gb_per_instance", 8, 0, None, "GB", "gp3 root volume per instance."),
+    _number("ec2.ebs_gb_per_instance", 8, 0, 16_384, "GB", "gp3 root volume per instance."),
     _bool("ec2.private_subnets_with_nat", False,
           "Instances reach the internet through NAT gateways (one per AZ)."),
     _number("ec2.availability_zones", 2, 1, 6, "AZs",

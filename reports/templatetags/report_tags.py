@@ -9,6 +9,8 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 
 from advisor import presenters, texts
+from advisor.forms import (CHOICE_LABELS, UNIT_IN_LABEL, QuestionnaireForm, form_name,
+                           unit_text)
 
 register = template.Library()
 
@@ -32,3 +34,22 @@ def as_json(value: Any) -> str:
 def unit_words(unit: Any) -> str:
     """A price row's unit ("USD per GB-second") in the visitor's language."""
     return texts.rate_unit(str(unit or ""))
+
+
+@register.filter
+def input_value(row: Any) -> str:
+    """A stored input as the questionnaire words it: a choice's label ("API Gateway HTTP API",
+    not "http_api") and a number with its unit ("2,500 ms"); anything else as stored."""
+    name = form_name(str(row.get("name", "")))
+    value = str(row.get("value", ""))
+    labels = {str(k): v for k, v in CHOICE_LABELS.get(name, {}).items()}
+    if value in labels:
+        return str(labels[value])
+    spec = QuestionnaireForm.specs.get(name)
+    numeric = spec is not None and spec.kind in ("number", "integer") and not spec.choices
+    # A share (0 to 1) reads clearly as it is; "0.6 share, 0 to 1" would not. Labels that name
+    # their unit ("Minimum instances") are left alone, as on the questionnaire.
+    if (numeric and spec.unit and spec.unit != "share" and name not in UNIT_IN_LABEL
+            and value[:1].isdigit()):
+        return f"{value} {unit_text(spec.unit)}"
+    return value

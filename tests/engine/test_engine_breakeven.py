@@ -8,10 +8,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from advisor.pricing.breakeven import break_even
-from advisor.pricing.compare import compare, lambda_total_fn
+from advisor.pricing.breakeven import Shape, break_even
+from advisor.pricing.compare import compare
 from advisor.pricing.ec2 import build_ec2_model
 from advisor.pricing.grid import cheaper_grid, cost_grid
+from advisor.pricing.lambda_ import lambda_kinks, lambda_total_fn
 from advisor.pricing.profiles import (
     PROFILES,
     max_peak,
@@ -149,3 +150,88 @@ def test_profiles_mean_one_and_peak(profile: str, peak: float) -> None:
 def test_flat_peak_one_is_every_hour_one() -> None:
     assert np.all(weekly_weights("flat", 1) == 1)
     assert parse_workload({"requests_per_month": 1, "duration_ms": 1, "memory_mb": 128}).traffic.profile == "flat"
+
+
+# --- Many crossings (review): the search must never give up on an interval -----------------
+
+# Lambda (3 warm environments, ALB, NAT) runs almost parallel to the EC2 fleet from 4e10 up:
+# the fleet steps above Lambda and Lambda catches up again thousands of times.
+MANY = {"requests_per_month": 0, "duration_ms": 120, "memory_mb": 1536, "front_door": "alb",
+        "provisioned_concurrency": 3, "lambda_in_vpc_with_internet": True,
+        "data_transfer_out_gb": 500}
+# Crossings in pairs inside one coarse interval (a step above Lambda, then Lambda catches up).
+PAIRS = {"requests_per_month": 1e6, "duration_ms": 1000, "memory_mb": 2048,
+         "architecture": "arm64", "payload_kb": 1, "front_door": "rest_api",
+         "traffic": {"peak_to_average": 3, "profile": "business_hours"},
+         "ec2": {"purchase": "savings_plan_3y"}}
+
+
+def test_thousands_of_crossings_are_all_found(sheet: PriceSheet) -> None:
+    w = parse_workload(MANY)
+    points = compare(w, sheet).break_even
+    # The old search stopped refining at 20,000 live intervals and found 2,593 from 4.116e10.
+    # (A 1e-8-wide search finds 3,256: it merges the first two, a step and Lambda catching up
+    # 3.5e-8 later.)
+    assert len(points) == 3257
+    assert points[0] == pytest.approx(4.0950553e10, rel=1e-7)
+    assert points[1] == pytest.approx(4.0950555e10, rel=1e-7)
+    assert list(points) == sorted(points) and len(set(points)) == len(points)
+    d = difference(w, sheet)
+    for x in points[::50]:
+        assert sign_changes_near(d, x)
+
+
+def test_pairs_of_crossings_inside_one_interval(sheet: PriceSheet) -> None:
+    w = parse_workload(PAIRS)
+    points = np.array(compare(w, sheet).break_even)
+    assert len(points) == 310  # the old search: 306
+    assert points[0] == pytest.approx(2.7190058e7, rel=1e-7)
+    # The pair the old search lost: EC2 steps above Lambda, then Lambda catches up.
+    pair = points[(points > 2.2354e9) & (points < 2.2355e9)]
+    assert pair == pytest.approx([2.2354825e9, 2.2354859e9], rel=1e-7)
+    d = difference(w, sheet)
+    assert d(np.array([pair[0] * (1 - 1e-9)]))[0] > 0 > d(np.array([pair.mean()]))[0]
+    assert d(np.array([pair[1] * (1 + 1e-9)]))[0] > 0
+
+
+def test_shaped_search_finds_both_crossings_of_every_step() -> None:
+    # E jumps just after every multiple of 1e8 (left-continuous, as a fleet does); on each
+    # tread D = x - E runs from 3e7 - 1e8 up to 3e7: a crossing at every jump and one
+    # 3e7 before the next, 20,000 in all. No tread width separates the two of a pair.
+    def line(x: np.ndarray) -> np.ndarray:
+        return x
+
+    def stairs(x: np.ndarray) -> np.ndarray:
+        return 1e8 * np.ceil(x / 1e8) - 3e7
+
+    got = np.array(break_even(line, stairs, low=1.0, high=1e12,
+                              shape=Shape(np.array([]), np.array([1e8]), 1)))
+    steps = 1e8 * np.arange(1, 10_000)
+    expected = np.sort(np.concatenate([[7e7], steps, steps + 7e7]))
+    assert got.size == expected.size
+    assert got == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("w", [*WORKLOADS, parse_workload(PAIRS), parse_workload(
+    {**MANY, "front_door": "http_api", "payload_kb": 600, "free_tier": True,
+     "provisioned_concurrency": 0, "cold_start_rate": 0.1, "init_duration_ms": 300})])
+def test_the_shape_holds(w: Workload, sheet: PriceSheet) -> None:
+    """Lambda is linear between its kinks; EC2 minus its load-balancer line is constant
+    between consecutive jump volumes (so the crossings solved per piece are exact)."""
+    model = build_ec2_model(w, sheet)
+    lam = lambda_total_fn(sheet, w)
+    kinks = np.concatenate([[1.0], lambda_kinks(sheet, w), [1e12]])
+    kinks = kinks[(kinks >= 1) & (kinks <= 1e12)]
+    for lo, hi in zip(kinks[:-1], kinks[1:], strict=True):
+        x = np.linspace(lo, hi, 9)
+        assert lam(x) == pytest.approx(np.linspace(lam(x[:1])[0], lam(x[-1:])[0], 9), rel=1e-9)
+    spacing = model.step_spacing()
+    rng = np.random.default_rng(1)
+    for r in np.geomspace(1e3, 1e12, 40) * rng.uniform(0.9, 1.1, 40):
+        n = np.maximum(np.floor(r / spacing), w.ec2.min_instances - 1)
+        lo = float(np.max(np.where(n * spacing < r, n * spacing, 0.0)))
+        hi = float(np.min((n + 1) * spacing))
+        lo, hi = max(lo, r * 0.999), min(hi, r * 1.001)
+        x = np.linspace(lo, hi, 7)[1:]
+        fleet = model.total(x) - model.lb_per_avg_rps * x / (model.hours * 3600)
+        assert np.ptp(fleet) <= 1e-9 * fleet.max()

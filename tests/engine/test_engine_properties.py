@@ -10,8 +10,9 @@ from engine_testlib import make_sheet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.pricing.compare import compare, lambda_total_fn
+from advisor.pricing.compare import compare
 from advisor.pricing.ec2 import build_ec2_model
+from advisor.pricing.lambda_ import lambda_total_fn
 from advisor.pricing.workload import Workload, parse_workload
 
 SHEET = make_sheet()
