@@ -9,8 +9,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 
 from advisor import presenters, texts
-from advisor.forms import (CHOICE_LABELS, UNIT_IN_LABEL, QuestionnaireForm, form_name,
-                           unit_text)
+from advisor.forms import CHOICE_LABELS, UNIT_IN_LABEL, QuestionnaireForm, form_name, unit_text
 
 register = template.Library()
 
