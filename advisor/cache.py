@@ -7,6 +7,7 @@ connection timeout per process and pause, not one per request.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -99,3 +100,12 @@ def book_version_marker(book: Any) -> str:
     last_change = book.changes.aggregate(last=Max("id"))["last"] or 0
     published = book.published_at.isoformat() if book.published_at else "draft"
     return f"{book.effective_from.isoformat()}:{published}:{last_change}"
+
+
+@functools.cache
+def templates_version(*names: str) -> str:
+    """Changes with the named templates (a deploy), so HTML kept in the cache is not reused."""
+    from django.template.loader import get_template
+
+    sources = [get_template(name).template.source for name in names]  # type: ignore[attr-defined]
+    return hashlib.sha256("".join(sources).encode()).hexdigest()[:12]

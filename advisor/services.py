@@ -18,7 +18,7 @@ from django.db.models.signals import post_delete, post_save
 
 from advisor.cache import cache_get, cache_set, comparison_cache_key
 from advisor.models import InstanceType, PriceBook, PriceChange, Rate
-from advisor.prices import NoPriceBook, book_in_force, price_sheet
+from advisor.prices import NoPriceBook, book_in_force, price_sheet, regions_with_books
 from advisor.pricing import series
 from advisor.pricing.catalogue import SPEC_BY_KEY
 from advisor.pricing.compare import compare
@@ -32,6 +32,7 @@ CACHE_SECONDS = 24 * 3600
 # use everywhere within this many seconds.
 BOOK_MEMO_SECONDS = 5.0
 _books: dict[tuple[str, dt.date], tuple[float, PriceBook, PriceSheet, str]] = {}
+_regions: dict[dt.date, tuple[float, list[str]]] = {}
 _books_lock = threading.Lock()
 
 
@@ -88,10 +89,23 @@ def prices_version(region: str, on: dt.date | None = None) -> str:
     return f"{book.pk}:{fingerprint}"
 
 
+def regions(on: dt.date | None = None) -> list[str]:
+    """Regions with a published book in force, kept like the books themselves."""
+    day = on or dt.date.today()
+    memo = _regions.get(day)
+    if memo is not None and time.monotonic() - memo[0] < BOOK_MEMO_SECONDS:
+        return memo[1]
+    found = regions_with_books(on)
+    with _books_lock:
+        _regions[day] = (time.monotonic(), found)
+    return found
+
+
 def forget_books(**_: Any) -> None:
     """Drop the books this process keeps (a price row was saved or deleted here)."""
     with _books_lock:
         _books.clear()
+        _regions.clear()
 
 
 for _model in (PriceBook, Rate, InstanceType, PriceChange):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from typing import Any
@@ -7,12 +8,14 @@ from typing import Any
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from advisor import prices, services, texts
+from advisor.cache import cache_get, cache_set, templates_version
 from advisor.forms import (
     HELP,
     QuestionnaireForm,
@@ -49,7 +52,35 @@ def _presets() -> list[dict[str, Any]]:
 def index(request: HttpRequest) -> HttpResponse:
     """The questionnaire. GET only, so the URL holds the inputs; htmx asks for a partial:
     HX-Target "results" (a field changed) or "workspace" (a preset was picked)."""
-    form = QuestionnaireForm(bind_data(request.GET), regions=prices.regions_with_books())
+    form = QuestionnaireForm(bind_data(request.GET), regions=services.regions())
+    target = request.htmx.target if request.htmx else None
+    if target == "results" and form.is_valid():
+        # The most frequent request: the same inputs give the same HTML, so it is rendered
+        # once per inputs, prices and language and kept in the cache (the CSRF token of the
+        # save form is per visitor, so it is put in afterwards).
+        key = _fragment_key(request, form)
+        html = cache_get(key)
+        if html is None:
+            context = _context(request, form)
+            html = _results_fragment(request, context | {"csrf_token": CSRF_PLACEHOLDER})
+            if context["has_results"]:
+                cache_set(key, html, RENDERED_SECONDS)
+        return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    context = _context(request, form)
+    if target == "results":
+        return HttpResponse(_results_fragment(request, context))
+    context["presets"] = _presets()
+    if target == "workspace":
+        return render(request, "advisor/index.html#workspace", context)
+    return render(request, "advisor/index.html", context)
+
+
+CSRF_PLACEHOLDER = "csrf0placeholder0for0a0cached0fragment"
+# Kept HTML waits at most this long for a changed translation.
+RENDERED_SECONDS = 3600
+
+
+def _context(request: HttpRequest, form: QuestionnaireForm) -> dict[str, Any]:
     snapshot = None
     if form.is_valid():
         try:
@@ -63,17 +94,23 @@ def index(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "has_results": False}
     if snapshot is not None:
         context.update(results_context(snapshot), has_results=True)
-    target = request.htmx.target if request.htmx else None
-    if target == "results":
-        # The results, plus out-of-band swaps: each field's message, the traffic echo and
-        # the live status line (the form itself is not replaced while someone types).
-        html = render_to_string("advisor/index.html#results", context, request)
-        html += render_to_string("advisor/index.html#oob", context, request)
-        return HttpResponse(html)
-    context["presets"] = _presets()
-    if target == "workspace":
-        return render(request, "advisor/index.html#workspace", context)
-    return render(request, "advisor/index.html", context)
+    return context
+
+
+def _results_fragment(request: HttpRequest, context: dict[str, Any]) -> str:
+    """The results, plus out-of-band swaps: each field's message, the traffic echo and the
+    live status line (the form itself is not replaced while someone types)."""
+    return (render_to_string("advisor/index.html#results", context, request)
+            + render_to_string("advisor/index.html#oob", context, request))
+
+
+def _fragment_key(request: HttpRequest, form: QuestionnaireForm) -> str:
+    data = form.to_workload_data()
+    region = data.get("region", "us-east-1")
+    parts = [data, form.cleaned_data.get("rate_basis"), get_language(),
+             services.prices_version(region), templates_version("advisor/index.html")]
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+    return "results-html:" + digest
 
 
 def _source_url(source: str) -> str:
@@ -129,7 +166,7 @@ def _rules() -> list[dict[str, str]]:
 
 def methodology(request: HttpRequest) -> HttpResponse:
     """Every billing rule and the price book in force, from the rows the engine reads."""
-    regions = prices.regions_with_books() or ["us-east-1"]
+    regions = services.regions() or ["us-east-1"]
     region = request.GET.get("region", regions[0])
     if region not in regions:
         region = regions[0]

@@ -6,14 +6,12 @@ thing, the banner that says they would give different totals.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -21,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from advisor import services, texts
-from advisor.cache import cache_get, cache_set
+from advisor.cache import cache_get, cache_set, templates_version
 from advisor.forms import LABELS, form_name
 from advisor.presenters import results_context
 from advisor.pricing.workload import FIELDS
@@ -34,6 +32,7 @@ MAX_INPUTS_CHARS = 16 * 1024
 # A report never changes, so the HTML drawn from it is kept (per language and template
 # version); the hour bounds how long a changed translation waits.
 RENDERED_SECONDS = 3600
+REPORT_TEMPLATES = ("reports/report.html", "advisor/index.html")
 TODAY_SECONDS = 24 * 3600
 
 
@@ -87,21 +86,13 @@ def report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
     }
 
 
-@functools.cache
-def _templates_version() -> str:
-    """Changes with the templates that draw a report (a deploy), so kept HTML is not reused."""
-    sources = [get_template(name).template.source  # type: ignore[attr-defined]
-               for name in ("reports/report.html", "advisor/index.html")]
-    return hashlib.sha256("".join(sources).encode()).hexdigest()[:12]
-
-
 def _rendered(request: HttpRequest, report: Report) -> dict[str, str]:
     """The page's parts drawn from the stored snapshot: verdict, header and body HTML.
 
     Rendering them costs most of the page (about 20 ms: charts, tables, 60 KB of HTML); they
     depend only on the report, the language and the templates, so they are rendered once.
     """
-    key = f"report-html:v1:{report.code}:{get_language()}:{_templates_version()}"
+    key = f"report-html:v1:{report.code}:{get_language()}:{templates_version(*REPORT_TEMPLATES)}"
     parts = cache_get(key)
     if parts is None:
         context = report_context(request, report)
