@@ -161,6 +161,40 @@ def _grid_table(snapshot: Mapping[str, Any], size: int = 7) -> dict[str, Any]:
     }
 
 
+def ownership(rec: Mapping[str, Any] | None, labels: Mapping[str, str]) -> list[dict[str, str]]:
+    """Each side's total cost of ownership: the AWS bill plus the engineer time it takes."""
+    tco = (rec or {}).get("tco")
+    if not tco:
+        return []
+    rows = []
+    for side in SIDES:
+        ops = float(tco.get(f"{side}_ops", 0))
+        rows.append({"side": side, "label": labels[side], "total": usd(tco[side]),
+                     "bill": usd(float(tco[side]) - ops), "ops": usd(ops)})
+    return rows
+
+
+def switch_sentence(rec: Mapping[str, Any] | None, requests: float, hours: float,
+                    labels: Mapping[str, str]) -> str:
+    """What would change the answer: the traffic at which the cheaper side, operations time
+    included, changes hands (the recommendation's switch point)."""
+    if not rec:
+        return ""
+    if rec.get("blockers"):
+        return str(_("No traffic volume changes this answer: a blocker rules Lambda out."))
+    at, to = rec.get("switch_at"), rec.get("switch_to")
+    if not at or to not in SIDES:
+        return str(_("No traffic volume between 1 and 1 trillion requests a month changes which "
+                     "side costs less with operations time included."))
+    per_second = rate(float(at) / (hours * 3600))
+    params = {"side": labels[to], "n": count(at), "rps": per_second}
+    if float(at) > requests:
+        return str(_("Above about %(n)s requests a month (%(rps)s a second), %(side)s costs "
+                     "less with operations time included.") % params)
+    return str(_("Below about %(n)s requests a month (%(rps)s a second), %(side)s costs less "
+                 "with operations time included.") % params)
+
+
 def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     """Everything the results partials need, from the snapshot alone."""
     result = snapshot["result"]
@@ -224,6 +258,8 @@ def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
         "assumptions": texts.assumptions(result),
         "hours_per_month": rate(hours),
         "recommendation": texts.recommendation(recommendation),
+        "ownership": ownership(recommendation, labels),
+        "switch_text": switch_sentence(recommendation, requests, hours, labels),
         "charts": {
             "cost": charts.cost_curve(snapshot, labels),
             "breakdown": charts.breakdown(snapshot, labels, items),

@@ -87,3 +87,23 @@ def test_error_in_a_closed_section_opens_it(live_server: Any, page: Any, price_b
     assert page.locator("#section-ec2").get_attribute("open") is not None
     assert "between 0.05 and 1" in page.locator("#err-ec2_target_utilization").inner_text()
     assert page.errors == []
+
+
+def test_preset_shows_its_verdict_and_reasons(live_server: Any, page: Any, price_book: Any) -> None:
+    open_page(page, live_server)
+    page.click("a[data-preset=scheduled_job]")
+    page.wait_for_function(
+        "() => document.querySelector('#id_requests_per_month').value === '720'")
+    card = page.locator(".recommendation")
+    card.wait_for()
+    assert "Recommendation: Lambda" in card.locator("h3").inner_text()
+    assert card.locator(".reasons li").count() >= 2
+    assert "scheduled" in card.inner_text().lower()
+    # What would change the answer, and the cost of ownership with operations time.
+    assert card.locator("[data-switch]").inner_text() != ""
+    assert card.locator('[data-tco="ec2"]').inner_text().startswith("$")
+    page.click("a[data-preset=cpu_batch]")
+    page.wait_for_function(
+        "() => document.querySelector('.recommendation h3').textContent.includes('EC2')")
+    assert page.locator(".recommendation .reasons li").count() >= 1
+    assert page.errors == []
