@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve lint bench fuzz messages
+.PHONY: run test serve fuzz messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

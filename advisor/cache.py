@@ -74,32 +74,18 @@ def cached(key: str, compute: Callable[[], T], timeout: int | None = None) -> T:
     return value
 
 
-def comparison_cache_key(normalised_inputs: dict[str, Any], book_id: int, book_version_marker: Any) -> str:
+def comparison_cache_key(normalised_inputs: dict[str, Any], book_id: int, prices_fingerprint: Any) -> str:
     """Key of one comparison: the normalised workload, and the exact price-book contents.
 
     ``normalised_inputs`` must be the workload after defaults are filled in, so that two
-    spellings of the same workload share an entry. ``book_version_marker`` must change whenever
-    the book's rows can have changed (see ``book_version_marker``).
+    spellings of the same workload share an entry. ``prices_fingerprint`` must change whenever
+    a price of the book changes (``services`` passes a hash of the price sheet).
     """
     canonical = json.dumps(
-        {"inputs": normalised_inputs, "book": book_id, "version": book_version_marker},
+        {"inputs": normalised_inputs, "book": book_id, "version": prices_fingerprint},
         sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=True,
     )
     return "compare:v1:" + hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def book_version_marker(book: Any) -> str:
-    """A string that changes whenever the book's prices may have changed.
-
-    Published books are read-only, but a draft may be edited and then published; every edit
-    leaves a PriceChange audit row, so the newest audit row id plus the publication time
-    identify the contents. One indexed query per book; callers may memoise it per request.
-    """
-    from django.db.models import Max
-
-    last_change = book.changes.aggregate(last=Max("id"))["last"] or 0
-    published = book.published_at.isoformat() if book.published_at else "draft"
-    return f"{book.effective_from.isoformat()}:{published}:{last_change}"
 
 
 @functools.cache

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Prefetch
 
 from advisor.models import Confidence, PriceBook, Rate
+from advisor.pricing.catalogue import SPEC_BY_KEY
 from advisor.pricing.sheet import BookInfo, InstanceType, PriceSheet, sheet_from_rows
 
 
@@ -14,7 +16,7 @@ class NoPriceBook(Exception):
     """No published price book is in force for the region on the date."""
 
     def __init__(self, region: str, on: dt.date) -> None:
-        super().__init__(f"no published price book for {region} in force on {on:%Y-%m-%d}")
+        super().__init__(f"no published price book for {region} in force on {on.isoformat()}")
         self.region = region
         self.on = on
 
@@ -62,3 +64,34 @@ def price_sheet(book: PriceBook) -> PriceSheet:
         for i in book.instance_types.all()
     ]
     return sheet_from_rows(info, rates, instances, estimated_keys=estimated)
+
+
+def prices_snapshot(book: PriceBook) -> dict[str, Any]:
+    """Every row of the book with its source, date and confidence, as plain JSON values: what
+    a saved report keeps, so it can always show the prices it used."""
+    return {
+        "book": {
+            "id": book.pk, "name": book.name, "region": book.region,
+            "effective_from": book.effective_from.isoformat(), "status": book.status,
+            "notes": book.notes,
+        },
+        "rates": [
+            {
+                "key": r.key,
+                "tier_upto": None if r.tier_upto is None else float(r.tier_upto),
+                "price": float(r.price),
+                "unit": SPEC_BY_KEY[r.key].unit if r.key in SPEC_BY_KEY else "",
+                "source": r.source, "read_on": r.read_on.isoformat(), "confidence": r.confidence,
+            }
+            for r in book.rates.all()
+        ],
+        "instance_types": [
+            {
+                "name": i.name, "vcpu": i.vcpu, "memory_gib": float(i.memory_gib),
+                "architecture": i.architecture, "hourly": float(i.hourly),
+                "burstable_baseline": None if i.burstable_baseline is None else float(i.burstable_baseline),
+                "source": i.source, "read_on": i.read_on.isoformat(), "confidence": i.confidence,
+            }
+            for i in book.instance_types.all()
+        ],
+    }

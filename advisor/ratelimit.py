@@ -8,6 +8,7 @@ down the limiter fails open (logs and allows): a limit is a protection, not a de
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import math
 import time
@@ -54,9 +55,21 @@ def client_address(request: HttpRequest) -> str:
     """
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
     trusted = settings.TRUSTED_PROXY_COUNT
-    if trusted <= 0:
-        return remote
     hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-    if not hops:
-        return remote
-    return hops[-min(trusted, len(hops))][:64]
+    if trusted <= 0 or not hops:
+        return _client_network(remote)
+    return _client_network(hops[-min(trusted, len(hops))][:64])
+
+
+def _client_network(address: str) -> str:
+    # One IPv6 client usually holds a whole /64, so limits count per /64 (RFC 6177), or any
+    # client could step through its own addresses.
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

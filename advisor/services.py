@@ -18,9 +18,14 @@ from django.db.models.signals import post_delete, post_save
 
 from advisor.cache import cache_get, cache_set, comparison_cache_key
 from advisor.models import InstanceType, PriceBook, PriceChange, Rate
-from advisor.prices import NoPriceBook, book_in_force, price_sheet, regions_with_books
+from advisor.prices import (
+    NoPriceBook,
+    book_in_force,
+    price_sheet,
+    prices_snapshot,
+    regions_with_books,
+)
 from advisor.pricing import series
-from advisor.pricing.catalogue import SPEC_BY_KEY
 from advisor.pricing.compare import compare
 from advisor.pricing.sheet import PriceSheet, PriceSheetError
 from advisor.pricing.workload import Workload, WorkloadError, parse_workload
@@ -155,33 +160,3 @@ def _sheet_fingerprint(sheet: PriceSheet) -> str:
     rows = (sorted(sheet.rates.items()), sorted((k, [(t.upto, t.price) for t in v])
             for k, v in sheet.tiers.items()), sorted(map(repr, sheet.instance_types)))
     return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()[:16]
-
-
-def prices_snapshot(book: PriceBook) -> dict[str, Any]:
-    """Every row of the book with its source, date and confidence (a report keeps this)."""
-    return {
-        "book": {
-            "id": book.pk, "name": book.name, "region": book.region,
-            "effective_from": book.effective_from.isoformat(), "status": book.status,
-            "notes": book.notes,
-        },
-        "rates": [
-            {
-                "key": r.key,
-                "tier_upto": None if r.tier_upto is None else float(r.tier_upto),
-                "price": float(r.price),
-                "unit": SPEC_BY_KEY[r.key].unit if r.key in SPEC_BY_KEY else "",
-                "source": r.source, "read_on": r.read_on.isoformat(), "confidence": r.confidence,
-            }
-            for r in book.rates.all()
-        ],
-        "instance_types": [
-            {
-                "name": i.name, "vcpu": i.vcpu, "memory_gib": float(i.memory_gib),
-                "architecture": i.architecture, "hourly": float(i.hourly),
-                "burstable_baseline": None if i.burstable_baseline is None else float(i.burstable_baseline),
-                "source": i.source, "read_on": i.read_on.isoformat(), "confidence": i.confidence,
-            }
-            for i in book.instance_types.all()
-        ],
-    }

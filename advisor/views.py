@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
 
 from advisor import prices, services, texts
 from advisor.cache import cache_get, cache_set, templates_version
@@ -49,6 +50,7 @@ def _presets() -> list[dict[str, Any]]:
              "query": PRESET_QUERIES[p.key]} for p in PRESETS]
 
 
+@vary_on_headers("HX-Request", "HX-Target")
 def index(request: HttpRequest) -> HttpResponse:
     """The questionnaire. GET only, so the URL holds the inputs; htmx asks for a partial:
     HX-Target "results" (a field changed) or "workspace" (a preset was picked)."""
@@ -78,6 +80,9 @@ def index(request: HttpRequest) -> HttpResponse:
 CSRF_PLACEHOLDER = "csrf0placeholder0for0a0cached0fragment"
 # Kept HTML waits at most this long for a changed translation.
 RENDERED_SECONDS = 3600
+# Everything the cached results fragment is drawn from: a deploy that changes one of them
+# must not serve the old HTML.
+RESULTS_TEMPLATES = ("advisor/index.html", "advisor/_results_actions.html", "reports/_save_form.html")
 
 
 def _context(request: HttpRequest, form: QuestionnaireForm) -> dict[str, Any]:
@@ -108,7 +113,7 @@ def _fragment_key(request: HttpRequest, form: QuestionnaireForm) -> str:
     data = form.to_workload_data()
     region = data.get("region", "us-east-1")
     parts = [data, form.cleaned_data.get("rate_basis"), get_language(),
-             services.prices_version(region), templates_version("advisor/index.html")]
+             services.prices_version(region), templates_version(*RESULTS_TEMPLATES)]
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
     return "results-html:" + digest
 

@@ -384,3 +384,9 @@ def test_edge_workloads_render(client: Client, price_book: Any, values: dict[str
 
 def field_errors_of(html: str) -> list[str]:
     return re.findall(r'<p class="field-error" id="err-[^"]+"[^>]*>([^<]+)</p>', html)
+
+
+def test_page_and_fragment_share_a_url_so_responses_vary_on_htmx_headers(client: Any, price_book: Any) -> None:
+    response = client.get("/?requests_per_month=1000&duration_ms=100&memory_mb=512", HTTP_HX_REQUEST="true",
+                          HTTP_HX_TARGET="results")
+    assert "HX-Request" in response["Vary"] and "HX-Target" in response["Vary"]

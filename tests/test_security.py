@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
     "DJANGO_ALLOWED_HOSTS": "example.com",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -219,3 +220,16 @@ def test_csp_holds_through_htmx_swaps_and_charts(live_server: Any, page: Any, pr
     page.wait_for_selector("#results [data-chart] svg.main-svg")
     assert page.locator("#results [data-chart] svg.main-svg").count() >= 3
     assert page.errors == []
+
+
+def test_ipv6_clients_are_limited_per_64(rf: Any) -> None:
+    one = rf.get("/", REMOTE_ADDR="2001:db8:1:2::10")
+    other = rf.get("/", REMOTE_ADDR="2001:db8:1:2:ffff::1")
+    assert ratelimit.client_address(one) == ratelimit.client_address(other) == "2001:db8:1:2::/64"
+    assert ratelimit.client_address(rf.get("/", REMOTE_ADDR="::ffff:192.0.2.5")) == "192.0.2.5"
+
+
+def test_check_deploy_warns_without_a_shared_cache() -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    result = _run(["manage.py", "check", "--deploy"], env)
+    assert "advisor.W001" in result.stderr + result.stdout

@@ -1,8 +1,8 @@
 """Load the seeded price books from fixtures/price_books.json.
 
-Safe to run again: a book is matched by region, name and effective date, and only rows it
-lacks are added. Rows already present, whether seeded earlier or edited by an admin, are
-never overwritten.
+Safe to run again: a book is matched by region, name and effective date. A draft gets only
+the rows it lacks; a published book is read-only and is left alone. Rows already present,
+whether seeded earlier or edited by an admin, are never overwritten.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from advisor.models import InstanceType, PriceBook, Rate
 
@@ -41,8 +42,14 @@ class Command(BaseCommand):
             region=data["region"],
             name=data["name"],
             effective_from=data["effective_from"],
-            defaults={"status": data["status"], "notes": data["notes"]},
+            defaults={"status": PriceBook.Status.DRAFT, "notes": data["notes"]},
         )
+        label = f"{book.region} '{book.name}' from {book.effective_from}"
+        if book.is_published:
+            # A published book is read-only (saved reports name it): new seed rows belong in
+            # a new book, not in this one.
+            self.stdout.write(f"{label}: published, kept as it is")
+            return
         # Keys are added whole (every tier) or not at all, so an edited tier ladder stays as
         # the editor left it.
         have_keys = set(book.rates.values_list("key", flat=True))
@@ -51,9 +58,10 @@ class Command(BaseCommand):
         have_types = set(book.instance_types.values_list("name", flat=True))
         new_types = [InstanceType(book=book, **row) for row in data["instance_types"] if row["name"] not in have_types]
         InstanceType.objects.bulk_create(new_types)
+        if created and data["status"] == PriceBook.Status.PUBLISHED:
+            book.status, book.published_at = PriceBook.Status.PUBLISHED, timezone.now()
+            book.save(update_fields=["status", "published_at"])
         verb = "created" if created else "kept"
         self.stdout.write(
-            f"{book.region} '{book.name}' from {book.effective_from}: {verb}; "
-            f"{len(new_rates)} rates and {len(new_types)} instance types added"
+            f"{label}: {verb}; {len(new_rates)} rates and {len(new_types)} instance types added"
         )
-
