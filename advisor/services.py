@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from advisor.cache import cache_get, cache_set, comparison_cache_key
+from advisor.cache import cached, comparison_cache_key
 from advisor.models import InstanceType, PriceBook, PriceChange, Rate
 from advisor.prices import (
     NoPriceBook,
@@ -118,32 +118,29 @@ for _model in (PriceBook, Rate, InstanceType, PriceChange):
     post_delete.connect(forget_books, sender=_model, dispatch_uid=f"services.forget-d.{_model.__name__}")
 
 
+def _compared(workload: Workload, sheet: PriceSheet) -> dict[str, Any]:
+    try:
+        return compare(workload, sheet).to_contract()
+    except WorkloadError as exc:
+        raise ComparisonError(exc.errors) from None
+
+
 def run(data: object, on: dt.date | None = None) -> dict[str, Any]:
     """Parse a workload, price it with the book in force, and return the contract's result."""
     workload, book, sheet, fingerprint = _priced(data, on)
     key = "run:" + comparison_cache_key(workload.to_dict(), book.pk, fingerprint)
-    cached = cache_get(key)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    try:
-        result = compare(workload, sheet).to_contract()
-    except WorkloadError as exc:
-        raise ComparisonError(exc.errors) from None
-    cache_set(key, result, CACHE_SECONDS)
-    return result
+    return cached(key, lambda: _compared(workload, sheet), CACHE_SECONDS)
 
 
 def snapshot(data: object, on: dt.date | None = None) -> dict[str, Any]:
     """The result with chart data and the prices used, cached by input and book contents."""
     workload, book, sheet, fingerprint = _priced(data, on)
     key = comparison_cache_key(workload.to_dict(), book.pk, fingerprint)
-    cached = cache_get(key)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    try:
-        result = compare(workload, sheet).to_contract()
-    except WorkloadError as exc:
-        raise ComparisonError(exc.errors) from None
+    return cached(key, lambda: _snapshot(workload, book, sheet), CACHE_SECONDS)
+
+
+def _snapshot(workload: Workload, book: PriceBook, sheet: PriceSheet) -> dict[str, Any]:
+    result = _compared(workload, sheet)
     crossings = [p["requests_per_month"] for p in result["break_even"]]
     snap = {
         "result": result,
@@ -151,7 +148,6 @@ def snapshot(data: object, on: dt.date | None = None) -> dict[str, Any]:
         "grid": series.cheaper_map(workload, sheet, break_even_points=crossings),
         "prices": prices_snapshot(book),
     }
-    cache_set(key, snap, CACHE_SECONDS)
     return snap
 
 

@@ -12,7 +12,6 @@ repeatable; the fuzz run (``make fuzz``) sets FUZZ_EXAMPLES=1000 and random seed
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import math
@@ -24,12 +23,12 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils.html import escape
 from hypothesis import HealthCheck, given
 from hypothesis import settings as profile
 from hypothesis import strategies as st
+from test_cli import run_cli
 
 from advisor.forms import QuestionnaireForm, form_name
 from advisor.pricing.workload import FIELDS, GROUPS, FieldSpec
@@ -361,17 +360,6 @@ def test_report_lookup_never_fails(client: Client, db: None, errors_logged: Any,
 
 # A field name as is, or JSON-quoted when it holds spaces, colons or line breaks.
 CLI_LINE = re.compile(r'^(?P<field>"(?:[^"\\]|\\.)*"|[^\s:"]+): \S')
-
-
-def run_cli(stdin: str, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with mock.patch("sys.stdin", io.StringIO(stdin)):
-        try:
-            call_command("compare", *args, stdout=out, stderr=err)
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
 
 
 @FUZZ
