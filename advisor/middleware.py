@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -69,10 +69,12 @@ class DatabaseUnavailableMiddleware:
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/") or request.headers.get("Accept", "").startswith("application/json"):
-        response: HttpResponse = JsonResponse(
-            {"error": "database_unavailable", "message": gettext("The service is temporarily unavailable. Please try again in a minute.")},
-            status=503,
-        )
+        # The API's one error shape (reports/api.py), so clients parse a 503 like any error.
+        from reports.api import errors  # here, not at the top: reports.api imports advisor
+
+        response: HttpResponse = errors(503, {"__all__": [
+            gettext("The service is temporarily unavailable. Please try again in a minute.")
+        ]})
         response["Retry-After"] = "30"
         return response
     try:

@@ -23,18 +23,30 @@ SIDES = ("lambda", "ec2")
 CENTS_CONTEXT = Context(prec=400)
 
 
+def cents(value: Any) -> Decimal:
+    """Money rounded half up to the cent (as AWS bills do), from the float's shortest decimal
+    form (2.005 gives 2.01), for every place that shows or exports an amount.
+
+    The context's precision holds any float (up to 309 digits): the default 28 raised on 1e30.
+    A non-finite value raises ValueError.
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"not an amount of money: {value!r}")
+    return Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP, CENTS_CONTEXT)
+
+
 def usd(value: float) -> str:
     """Dollars to the cent; amounts below half a cent show as '< $0.01', not '$0.00'."""
     value = float(value)
     if 0 < abs(value) < 0.005:
         return "< $0.01"
-    sign = "−" if value < 0 else ""
     if not math.isfinite(value):
         return "—"
-    # number_format truncates floats; round half up to the cent first, as AWS bills do. The
-    # context's precision holds any float (up to 309 digits): the default 28 raised on 1e30.
-    cents = Decimal(repr(abs(value))).quantize(Decimal("0.01"), ROUND_HALF_UP, CENTS_CONTEXT)
-    return f"{sign}${formats.number_format(cents, decimal_pos=2, force_grouping=True)}"
+    sign = "−" if value < 0 else ""
+    # number_format truncates floats: round first.
+    amount = abs(cents(value))
+    return f"{sign}${formats.number_format(amount, decimal_pos=2, force_grouping=True)}"
 
 
 def count(value: float) -> str:

@@ -7,7 +7,6 @@ protect) and touch neither the session nor the CSRF token. Every error has the o
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from advisor import services
+from advisor.jsonio import NonFiniteNumber, strict_json_loads
 from reports import export, saving
 from reports.forms import meta_errors
 from reports.models import Report
@@ -41,11 +41,6 @@ def errors(status: int, errors: dict[str, list[str]], headers: dict[str, str] | 
     return response
 
 
-def _reject_constant(name: str) -> None:
-    # Python's json accepts NaN and Infinity, which are not JSON.
-    raise ValueError(_("%(name)s is not allowed in JSON") % {"name": name})
-
-
 def read_json(request: HttpRequest) -> Any:
     """The decoded body of a JSON request, or ApiError (415, 413 or 400)."""
     if request.content_type != "application/json":
@@ -68,12 +63,14 @@ def read_json(request: HttpRequest) -> Any:
             _("The request body may be at most %(max)d bytes.") % {"max": MAX_BODY}
         ]})
     try:
-        return json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+        return strict_json_loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise ApiError(400, {"__all__": [_("The request body is not valid UTF-8.")]}) from None
     except (ValueError, RecursionError) as exc:
+        problem = (_("%(name)s is not allowed in JSON") % {"name": exc.name}
+                   if isinstance(exc, NonFiniteNumber) else exc)
         raise ApiError(400, {"__all__": [_("The request body is not valid JSON: %(problem)s")
-                                         % {"problem": exc}]}) from None
+                                         % {"problem": problem}]}) from None
 
 
 def api_view(*methods: str) -> Callable[[Callable[..., JsonResponse]], Callable[..., JsonResponse]]:
@@ -127,16 +124,18 @@ def create_report(request: HttpRequest) -> JsonResponse:
         problems = {**exc.errors, **problems}
     if problems:
         raise ApiError(400, problems)
+    try:
+        snapshot = services.snapshot(workload)
+    except services.ComparisonError as exc:
+        raise ApiError(400, exc.errors) from None
+    # Counted only now: a request that cannot be compared (no book for its region) saves
+    # nothing, so it must not use up the client's allowance either.
     wait = saving.wait_seconds(request)
     if wait is not None:
         raise ApiError(429, {"__all__": [
             _("Too many reports from your address; try again in %(seconds)d seconds.")
             % {"seconds": wait}
         ]}, {"Retry-After": str(wait)})
-    try:
-        snapshot = services.snapshot(workload)
-    except services.ComparisonError as exc:
-        raise ApiError(400, exc.errors) from None
     report = saving.create(snapshot, **meta)
     url = request.build_absolute_uri(report.get_absolute_url())
     response = JsonResponse({"code": str(report.code), "url": url}, status=201)

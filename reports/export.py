@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import pgettext
 
-from advisor import texts
+from advisor import presenters, texts
 from reports.models import Report
 
 LAMBDA_ITEMS = ("requests", "compute", "ephemeral_storage", "provisioned_concurrency",
@@ -27,8 +27,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cents(value: Any) -> str:
-    """Money rounded half-up to cents, from the float's shortest exact decimal form."""
-    return str(Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    """Money as the CSV writes it: rounded as on the page (presenters.cents), no grouping."""
+    return str(presenters.cents(value))
 
 
 def number(value: Any) -> str:

@@ -97,6 +97,12 @@ COMMON_ERRORS = {
     "413": _error("Request body over 64 KB."),
     "415": _error("Content-Type is not application/json."),
 }
+# advisor/middleware.py answers any /api/ request with this while the database is down.
+UNAVAILABLE = {
+    **_error("The database is unavailable for the moment; try again after Retry-After."),
+    "headers": {"Retry-After": {"description": "Seconds to wait (30).",
+                                "schema": {"type": "integer"}}},
+}
 CODE_PARAM = {"name": "code", "in": "path", "required": True,
               "description": "The report's code (a UUID).",
               "schema": {"type": "string", "format": "uuid"}}
@@ -132,6 +138,7 @@ def document() -> dict[str, Any]:
                         "200": {"description": "The comparison.",
                                 "content": {JSON: {"schema": {"$ref": "#/components/schemas/Result"}}}},
                         **COMMON_ERRORS,
+                        "503": UNAVAILABLE,
                     },
                 }
             },
@@ -153,6 +160,7 @@ def document() -> dict[str, Any]:
                             "headers": {"Retry-After": {"description": "Seconds to wait.",
                                                         "schema": {"type": "integer"}}},
                         },
+                        "503": UNAVAILABLE,
                     },
                 }
             },
@@ -166,6 +174,7 @@ def document() -> dict[str, Any]:
                                 "content": {JSON: {"schema": {"$ref": "#/components/schemas/Report"}}}},
                         "404": _error("No report with this code."),
                         "405": _error("Method not allowed."),
+                        "503": UNAVAILABLE,
                     },
                 }
             },

@@ -55,21 +55,26 @@ def create(snapshot: dict[str, Any], title: str = "", notes: str = "",
 def today(report: Report) -> dict[str, Any]:
     """How today's published prices price the stored inputs.
 
-    Returns ``{"changed": bool, "result": <today's contract result>}``, or
-    ``{"changed": True, "errors": {...}}`` when today's prices cannot price the inputs at all
-    (no book for the region any more, an instance type dropped from the book).
+    Returns ``{"book_changed", "totals_changed", "result", "errors"}``: whether another book
+    is in force, whether either total moved by a cent or more (a newer book often repeats the
+    old prices), today's contract result; or ``errors`` when today's prices cannot price the
+    inputs at all (no book for the region any more, an instance type dropped from the book).
+    A failure of our own gives neither result nor errors: nothing to say, and not kept.
     """
     try:
         now = services.run(report.inputs)
     except services.ComparisonError as exc:
-        return {"changed": True, "result": None, "errors": exc.errors}
+        return {"book_changed": False, "totals_changed": False, "result": None,
+                "errors": exc.errors}
     except Exception:  # the stored report must show even if today's engine cannot run
         logger.exception("pricing report %s with today's prices failed", report.code)
-        return {"changed": False, "result": None, "errors": None}
+        return {"book_changed": False, "totals_changed": False, "result": None, "errors": None}
     then = report.result
-    changed = (
-        (now.get("price_book") or {}).get("id") != (then.get("price_book") or {}).get("id")
-        or abs(now["lambda"]["monthly_usd"] - then["lambda"]["monthly_usd"]) >= CENT
-        or abs(now["ec2"]["monthly_usd"] - then["ec2"]["monthly_usd"]) >= CENT
-    )
-    return {"changed": changed, "result": now, "errors": None}
+    return {
+        "book_changed": (now.get("price_book") or {}).get("id")
+        != (then.get("price_book") or {}).get("id"),
+        "totals_changed": any(abs(now[side]["monthly_usd"] - then[side]["monthly_usd"]) >= CENT
+                              for side in ("lambda", "ec2")),
+        "result": now,
+        "errors": None,
+    }

@@ -6,7 +6,6 @@ thing, the banner that says they would give different totals.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -21,12 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 from advisor import services, texts
 from advisor.cache import cache_get, cache_set, templates_version
 from advisor.forms import LABELS, form_name
-from advisor.presenters import results_context
+from advisor.jsonio import strict_json_loads
+from advisor.middleware import too_many_requests
+from advisor.presenters import results_context, usd
 from advisor.pricing.workload import FIELDS
 from reports import export, saving
 from reports.forms import ReportMetaForm
 from reports.models import Report
-from reports.templatetags.report_tags import usd
 
 MAX_INPUTS_CHARS = 16 * 1024
 # A report never changes, so the HTML drawn from it is kept (per language and template
@@ -106,14 +106,19 @@ def _rendered(request: HttpRequest, report: Report) -> dict[str, str]:
 
 
 def _today(report: Report) -> dict[str, Any]:
-    """saving.today(), kept until the prices in force for the report's region change."""
-    key = f"report-today:v1:{report.code}:{services.prices_version(report.region)}"
+    """saving.today(), kept until the prices in force for the report's region change.
+
+    A failed attempt (neither a result nor errors) is not kept, so a passing fault does not
+    hide the banner for a day. The kept dict is never changed: it may be the cache's own.
+    """
+    key = f"report-today:v2:{report.code}:{services.prices_version(report.region)}"
     today = cache_get(key)
     if today is None:
         today = saving.today(report)
-        cache_set(key, today, TODAY_SECONDS)
+        if today["result"] is not None or today["errors"]:
+            cache_set(key, today, TODAY_SECONDS)
     if today.get("errors"):
-        today["errors"] = texts.engine_errors(today["errors"])
+        return {**today, "errors": texts.engine_errors(today["errors"])}
     return today  # type: ignore[no-any-return]
 
 
@@ -149,12 +154,6 @@ def report_json(request: HttpRequest, code: Any) -> HttpResponse:
     return JsonResponse(export.to_json(report, url))
 
 
-def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
-    response = render(request, "429.html", {"retry_after": wait}, status=429)
-    response["Retry-After"] = str(wait)
-    return response
-
-
 def _problem(request: HttpRequest, errors: dict[str, list[str]], form: ReportMetaForm | None = None) -> HttpResponse:
     return render(request, "reports/save_failed.html", {"errors": errors, "form": form}, status=400)
 
@@ -167,23 +166,20 @@ def save(request: HttpRequest) -> HttpResponse:
     try:
         if len(raw) > MAX_INPUTS_CHARS:
             raise ValueError("too long")
-        data = json.loads(raw, parse_constant=_reject)
+        data = strict_json_loads(raw)
     except (ValueError, RecursionError):
         return _problem(request, {"": [_("The comparison to save was not received "
                                                 "intact; run it again and save.")]}, form)
     if not form.is_valid():
         return _problem(request, {}, form)
     try:
-        services.parse(data)
-    except services.ComparisonError as exc:
-        return _problem(request, texts.engine_errors(exc.errors), form)
-    wait = saving.wait_seconds(request)
-    if wait is not None:
-        return _too_many(request, wait)
-    try:
         snapshot = services.snapshot(data)
     except services.ComparisonError as exc:
         return _problem(request, texts.engine_errors(exc.errors), form)
+    # Counted only after the comparison worked: input that saves nothing costs no allowance.
+    wait = saving.wait_seconds(request)
+    if wait is not None:
+        return too_many_requests(request, wait)
     report = saving.create(snapshot, form.cleaned_data["title"], form.cleaned_data["notes"])
     return redirect(report)
 
@@ -192,16 +188,12 @@ def save(request: HttpRequest) -> HttpResponse:
 def recompute(request: HttpRequest, code: Any) -> HttpResponse:
     """A new report of the same inputs with today's prices; the old one stays as it was."""
     old = get_object_or_404(Report, code=code)
-    wait = saving.wait_seconds(request)
-    if wait is not None:
-        return _too_many(request, wait)
     try:
         snapshot = services.snapshot(old.inputs)
     except services.ComparisonError as exc:
         return _problem(request, texts.engine_errors(exc.errors))
+    wait = saving.wait_seconds(request)
+    if wait is not None:
+        return too_many_requests(request, wait)
     report = saving.create(snapshot, old.title, old.notes, recomputed_from=old.code)
     return redirect(report)
-
-
-def _reject(name: str) -> None:
-    raise ValueError(name)

@@ -12,6 +12,7 @@ from django.test import Client, override_settings
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
+from advisor.jsonio import strict_json_loads
 from advisor.pricing.workload import FIELDS, GROUPS
 from reports.models import Report
 from reports.openapi import document
@@ -94,6 +95,23 @@ def test_invalid_json_is_400_with_all_errors(api: Client, db: Any, url: str, bod
     errors = response.json()["errors"]
     assert list(errors) == ["__all__"]
     assert errors["__all__"][0]
+
+
+def test_nan_and_infinity_are_named_in_the_400(api: Client, db: Any) -> None:
+    for word in ("NaN", "Infinity", "-Infinity"):
+        response = post(api, "/api/v1/compare", f'{{"requests_per_month": {word}}}')
+        assert response.status_code == 400
+        assert f"{word} is not allowed in JSON" in response.json()["errors"]["__all__"][0]
+
+
+def test_strict_json_loads_refuses_what_json_has_not() -> None:
+    assert strict_json_loads('{"a": [1, 2.5, null]}') == {"a": [1, 2.5, None]}
+    assert strict_json_loads(b'{"a": 1e308}') == {"a": 1e308}
+    for text in ("NaN", "[Infinity]", '{"a": -Infinity}', b"NaN"):
+        with pytest.raises(ValueError, match="is not a JSON number"):
+            strict_json_loads(text)
+    with pytest.raises(ValueError):
+        strict_json_loads("{")
 
 
 @pytest.mark.parametrize("url", ["/api/v1/compare", "/api/v1/reports"])
@@ -262,6 +280,13 @@ def test_openapi_document_is_valid(api: Client, db: Any) -> None:
     responses = doc["paths"]["/api/v1/reports"]["post"]["responses"]
     assert {"201", "400", "405", "413", "415", "429"} <= set(responses)
     assert {"200", "400", "405", "413", "415"} <= set(doc["paths"]["/api/v1/compare"]["post"]["responses"])
+    # The database-down answer of advisor/middleware.py, in the same error shape.
+    for path, method in (("/api/v1/compare", "post"), ("/api/v1/reports", "post"),
+                         ("/api/v1/reports/{code}", "get")):
+        unavailable = doc["paths"][path][method]["responses"]["503"]
+        assert unavailable["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Errors"}
+        assert "Retry-After" in unavailable["headers"]
 
 
 def test_openapi_workload_schema_follows_the_field_table() -> None:

@@ -15,11 +15,13 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
-from advisor import publishing, services
+from advisor import presenters, publishing, services
 from advisor.models import InstanceType, Rate
+from reports import saving
+from reports import views as report_views
 from reports.export import cents
 from reports.models import Report
 
@@ -103,6 +105,7 @@ def test_report_never_changes_when_prices_do(client: Client, price_book: Any) ->
     assert "Dearer prices" in banner
     assert cents(fresh["lambda"]["monthly_usd"]) in banner.replace(",", "")
     assert cents(fresh["ec2"]["monthly_usd"]) in banner.replace(",", "")
+    assert 'id="recompute"' in banner
 
 
 def test_recompute_makes_a_new_report_and_keeps_the_old(client: Client, price_book: Any) -> None:
@@ -139,6 +142,71 @@ def test_banner_when_today_cannot_price_the_inputs(client: Client, price_book: A
     assert response.status_code == 200
     banner = section(response.content.decode(), "today-banner")
     assert "ec2.instance_type" in banner
+
+
+def test_newer_book_with_the_same_totals_is_a_quiet_note(client: Client, price_book: Any) -> None:
+    """A new book that repeats the old prices: no claim of different totals, no recompute."""
+    code = save_via_api(client, WORKLOAD)
+    same = publishing.publish(publishing.clone_as_draft(price_book, user=None, name="Same prices"),
+                              timezone.localdate(), user=None)
+    today = saving.today(Report.objects.get(code=code))
+    assert today["result"]["price_book"]["id"] == same.pk
+    assert (today["book_changed"], today["totals_changed"]) == (True, False)
+    page = client.get(f"/r/{code}/").content.decode()
+    assert "today-banner" not in page and "different totals" not in page
+    assert 'id="recompute"' not in page
+    assert "A newer price book is in force; it gives the same totals." in section(page, "today-note")
+
+
+def test_a_passing_failure_of_todays_prices_is_not_kept(client: Client, price_book: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    code = save_via_api(client, WORKLOAD)
+    publish_dearer_book(price_book)
+    real_run = services.run
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the engine is down for a moment")
+
+    monkeypatch.setattr(services, "run", broken)
+    assert "today-banner" not in client.get(f"/r/{code}/").content.decode()
+    monkeypatch.setattr(services, "run", real_run)
+    # Kept for a day, the failure would hide the banner; it shows on the next view.
+    assert "Dearer prices" in section(client.get(f"/r/{code}/").content.decode(), "today-banner")
+
+
+def test_kept_todays_errors_are_not_changed_in_place(price_book: Any, client: Client,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    report = Report.objects.get(code=save_via_api(client, WORKLOAD))
+    kept = {"book_changed": False, "totals_changed": False, "result": None,
+            "errors": {"ec2.instance_type": ["t3.micro is not in the price book"]}}
+    before = json.loads(json.dumps(kept))
+    monkeypatch.setattr(report_views, "cache_get", lambda key: kept)  # the cache's own object
+    first, second = report_views._today(report), report_views._today(report)
+    assert first["errors"] != before["errors"]  # translated, keyed by label
+    assert second == first  # not translated twice
+    assert kept == before
+
+
+@override_settings(REPORTS_PER_HOUR=2)
+def test_failed_saves_and_recomputes_do_not_use_up_the_allowance(client: Client,
+                                                                  price_book: Any) -> None:
+    """The limit counts reports made: input that cannot be priced saves nothing, costs nothing."""
+    code = save_via_api(client, {**WORKLOAD, "ec2": {"instance_type": "t3.micro"}})  # 1 of 2
+    draft = publishing.clone_as_draft(price_book, user=None, name="Without t3")
+    InstanceType.objects.filter(book=draft, name="t3.micro").delete()
+    publishing.publish(draft, timezone.localdate(), user=None)
+    no_book = {**WORKLOAD, "region": "eu-west-1"}  # a valid region code without a book
+    for _ in range(3):
+        assert client.post(f"/r/{code}/recompute").status_code == 400
+        failed = client.post("/api/v1/reports", json.dumps(no_book), content_type="application/json")
+        assert failed.status_code == 400 and "region" in failed.json()["errors"]
+        response = client.post("/r/new", {"inputs": json.dumps(no_book)})
+        assert response.status_code == 400
+    assert Report.objects.count() == 1
+    assert client.post("/r/new", {"inputs": json.dumps(WORKLOAD)}).status_code == 302  # 2 of 2
+    response = client.post("/r/new", {"inputs": json.dumps(WORKLOAD)})
+    assert response.status_code == 429 and int(response["Retry-After"]) >= 1
+    assert Report.objects.count() == 2
 
 
 # Pages ---------------------------------------------------------------------------------------
@@ -250,6 +318,16 @@ def test_csv_export(client: Client, price_book: Any) -> None:
 def test_cents_rounds_half_up_from_the_decimal_value() -> None:
     assert cents(2.005) == "2.01" and cents(0.004999) == "0.00" and cents(1234.5) == "1234.50"
     assert cents(-0.015) == "-0.02" and cents(0) == "0.00"
+
+
+def test_page_and_export_round_money_with_the_one_routine() -> None:
+    for value in (2.005, 0.015, 1234.5, 10.004999, 99999.995, 1e30, -0.015):
+        assert presenters.cents(value) == Decimal(cents(value))
+        assert presenters.usd(value).replace(",", "").replace("−", "-").replace("$", "") \
+            == cents(value)
+    assert presenters.cents(2.005) == Decimal("2.01")
+    with pytest.raises(ValueError):
+        presenters.cents(float("nan"))
 
 
 def test_json_export(client: Client, price_book: Any) -> None:

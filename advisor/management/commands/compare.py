@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from advisor import services
+from advisor.jsonio import strict_json_loads
 
 EXIT_BAD_INPUT = 2
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         data: object = None
         try:
             text = sys.stdin.read() if options["file"] == "-" else _read(options["file"])
-            data = json.loads(text, parse_constant=_reject_constant)
+            data = strict_json_loads(text)
         except OSError as exc:
             problems.append(f"file: cannot read {options['file']}: {exc.strerror}")
         except (ValueError, RecursionError) as exc:
@@ -64,8 +65,3 @@ def _field(name: str) -> str:
     # An unknown field is named as the input spelt it; quote a name that is empty or holds a
     # space, colon or line break, so that every stderr line still starts with exactly one field.
     return name if re.fullmatch(r'[^\s:"]+', name) else json.dumps(name)
-
-
-def _reject_constant(name: str) -> Any:
-    # JSON has no NaN or Infinity; Python's decoder accepts them unless told otherwise.
-    raise ValueError(f"{name} is not a JSON number")
