@@ -71,7 +71,8 @@ def test_bad_value_shows_its_message(live_server: Any, page: Any, price_book: An
     page.wait_for_function(
         "() => document.querySelector('#err-memory_mb').textContent.includes('10,240')")
     assert page.locator("#err-memory_mb").inner_text() == "Lambda allows at most 10,240 MB."
-    assert page.get_attribute("#id_memory_mb", "aria-invalid") == "true"
+    page.wait_for_function(
+        "() => document.querySelector('#id_memory_mb').getAttribute('aria-invalid') === 'true'")
     assert "Some inputs need a change" in page.locator("#results").inner_text()
     page.fill("#id_memory_mb", "1024")
     page.wait_for_selector(CHART_SVG)
