@@ -27,11 +27,13 @@ _MISSING = object()
 _skip_until = 0.0
 
 
-def _available() -> bool:
+def available() -> bool:
+    """False while this process is backing off after a cache error."""
     return time.monotonic() >= _skip_until
 
 
-def _failed(operation: str, key: str, exc: Exception) -> None:
+def failed(operation: str, key: str, exc: Exception) -> None:
+    """Log a cache error and leave the cache alone for ``CACHE_RETRY_SECONDS``."""
     global _skip_until
     _skip_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
     logger.warning("cache %s failed for %s, carrying on without the cache: %r", operation, key, exc)
@@ -44,22 +46,22 @@ def reset() -> None:
 
 
 def cache_get(key: str, default: Any = None) -> Any:
-    if not _available():
+    if not available():
         return default
     try:
         return cache.get(key, default)
     except Exception as exc:  # any backend error: the page must not depend on the cache
-        _failed("get", key, exc)
+        failed("get", key, exc)
         return default
 
 
 def cache_set(key: str, value: Any, timeout: int | None = None) -> bool:
-    if not _available():
+    if not available():
         return False
     try:
         cache.set(key, value, timeout)
     except Exception as exc:
-        _failed("set", key, exc)
+        failed("set", key, exc)
         return False
     return True
 

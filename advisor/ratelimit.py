@@ -2,7 +2,8 @@
 
 With Redis the counters are shared across gunicorn processes and machines: ``cache.add``
 creates a window's counter atomically and ``cache.incr`` counts atomically. When the cache is
-down the limiter fails open (logs and allows): a limit is a protection, not a dependency.
+down the limiter fails open (logs and allows), and like every cache use in this process it
+then leaves the cache alone for a few seconds: a limit is a protection, not a dependency.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from advisor import cache as app_cache
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,7 +28,7 @@ def hit(scope: str, ident: str, limit: int, window_s: int) -> int | None:
 
     ``limit`` 0 (or less) means no limit.
     """
-    if limit <= 0:
+    if limit <= 0 or not app_cache.available():
         return None
     now = time.time()
     window_start = int(now // window_s) * window_s
@@ -39,8 +42,8 @@ def hit(scope: str, ident: str, limit: int, window_s: int) -> int | None:
         except ValueError:  # evicted between add and incr: this is the first event again
             cache.set(key, 1, timeout=window_s + 1)
             count = 1
-    except Exception as exc:  # any backend error: fail open
-        logger.warning("rate limiter cache failed (%s), allowing the request: %r", scope, exc)
+    except Exception as exc:  # any backend error: fail open, and back off like every cache use
+        app_cache.failed("rate limit", key, exc)
         return None
     if count > limit:
         return max(1, math.ceil(window_start + window_s - now))

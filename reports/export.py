@@ -52,11 +52,12 @@ def _ordered(items: dict[str, Any], known: tuple[str, ...]) -> list[str]:
     return [k for k in known if k in items] + sorted(k for k in items if k not in known)
 
 
-def _flat(prefix: str, value: Any) -> list[tuple[str, Any]]:
+def flat(prefix: str, value: Any) -> list[tuple[str, Any]]:
+    """Nested inputs as (dotted name, value) pairs."""
     if isinstance(value, dict):
         rows: list[tuple[str, Any]] = []
         for key, inner in value.items():
-            rows.extend(_flat(f"{prefix}.{key}" if prefix else key, inner))
+            rows.extend(flat(f"{prefix}.{key}" if prefix else key, inner))
         return rows
     return [(prefix, value)]
 
@@ -101,7 +102,7 @@ def csv_rows(report: Report, url: str) -> list[list[str]]:
         ["report", "created_at", report.created_at.isoformat(), ""],
     ]
     inputs = result["inputs"]
-    for name, value in sorted(_flat("", inputs), key=lambda row: ("." in row[0], row[0])):
+    for name, value in sorted(flat("", inputs), key=lambda row: ("." in row[0], row[0])):
         rows.append(["input", name, text(number(value)), ""])
     rows += _side_rows("lambda", result["lambda"], LAMBDA_ITEMS)
     rows += _side_rows("ec2", result["ec2"], EC2_ITEMS)

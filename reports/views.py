@@ -55,8 +55,7 @@ def verdict(result: dict[str, Any]) -> str:
 
 def input_rows(inputs: dict[str, Any]) -> list[dict[str, str]]:
     """The stored inputs in the questionnaire's order and words: label, contract name, value."""
-    flat = {f"{k}.{inner}" if isinstance(v, dict) else k: iv
-            for k, v in inputs.items() for inner, iv in (v.items() if isinstance(v, dict) else [(None, v)])}
+    flat = dict(export.flat("", inputs))
     names = [spec.name for spec in FIELDS if spec.name in flat]
     names += [name for name in flat if name not in names]
     return [{"name": name, "label": str(LABELS.get(form_name(name), name)), "value": shown(flat[name])}

@@ -47,6 +47,7 @@ def test_reads_a_file(price_book: Any, tmp_path: Path) -> None:
     ("stdin", "expected"),
     [
         ("not json", "input: not valid JSON"),
+        ("[1, 2]", "input: must be a JSON object with the workload fields"),
         ('{"requests_per_month": NaN, "duration_ms": 1, "memory_mb": 128}', "input: not valid JSON"),
         ('{"requests_per_month": 1, "duration_ms": 1, "memory_mb": 20000}',
          "memory_mb: must be an integer between 128 and 10240 (got 20000)"),

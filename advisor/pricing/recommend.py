@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -228,37 +228,38 @@ def render(code: str, params: Mapping[str, Any]) -> str:
     return MESSAGES[code].format(**params)
 
 
+class _Message:
+    """What a reason and a blocker share: a message code with its numbers, rendered as text."""
+
+    code: str
+    params: Mapping[str, Any]
+
+    @property
+    def text(self) -> str:
+        return render(self.code, self.params)
+
+    def to_dict(self) -> dict[str, Any]:
+        # The own fields first, then the English text, then what re-renders it elsewhere.
+        own = {f.name: getattr(self, f.name) for f in fields(self)  # type: ignore[arg-type]
+               if f.name not in ("code", "params")}
+        return {**own, "text": self.text, "code": self.code, "params": dict(self.params)}
+
+
 @dataclass(frozen=True)
-class Reason:
+class Reason(_Message):
     factor: str
     favours: str  # "lambda", "ec2" or "either"
     weight: int  # 0..3
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
-    def text(self) -> str:
-        return render(self.code, self.params)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"factor": self.factor, "favours": self.favours, "weight": self.weight,
-                "text": self.text, "code": self.code, "params": dict(self.params)}
-
 
 @dataclass(frozen=True)
-class Blocker:
+class Blocker(_Message):
     factor: str
     rules_out: str  # the side that cannot serve the workload
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def text(self) -> str:
-        return render(self.code, self.params)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"factor": self.factor, "rules_out": self.rules_out, "text": self.text,
-                "code": self.code, "params": dict(self.params)}
 
 
 @dataclass(frozen=True)

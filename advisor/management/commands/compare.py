@@ -62,6 +62,10 @@ def _read(path: str) -> str:
 
 
 def _field(name: str) -> str:
+    # A problem with the input as a whole (not an object, money out of range) is the engine's
+    # "__all__"; on the command line it reads as "input", like the JSON errors above.
+    if name == "__all__":
+        return "input"
     # An unknown field is named as the input spelt it; quote a name that is empty or holds a
     # space, colon or line break, so that every stderr line still starts with exactly one field.
     return name if re.fullmatch(r'[^\s:"]+', name) else json.dumps(name)
