@@ -53,7 +53,7 @@ serve: $(VENV)/.runtime
 LOCALE_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=node_modules --ignore=tests \
 	--ignore=bench --ignore=docs
 messages: $(VENV)/.runtime
-	$(PY) manage.py makemessages -l ko -l en --no-obsolete $(LOCALE_IGNORE)
+	$(PY) manage.py makemessages -l ko -l en --no-obsolete --no-location $(LOCALE_IGNORE)
 	@# A changed msgid arrives fuzzy with the OLD English text: empty those first (--empty),
 	@# then msgen fills every empty msgstr with its msgid.
 	msgattrib --clear-fuzzy --empty -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po

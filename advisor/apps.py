@@ -27,7 +27,7 @@ class AdvisorConfig(AppConfig):
     verbose_name = "Lambda or EC2 advisor"
 
     def ready(self) -> None:
-        from advisor import checks  # noqa: F401  (registers the deployment checks)
+        from advisor.plumbing import checks  # noqa: F401  (registers the deployment checks)
 
         # After auth's own post_migrate handler, which creates the permissions.
         post_migrate.connect(ensure_price_editors_group, sender=self)

@@ -16,9 +16,9 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from advisor.cache import cached, comparison_cache_key
-from advisor.models import InstanceType, PriceBook, PriceChange, Rate
-from advisor.prices import (
+from advisor.plumbing.cache import cached, comparison_cache_key
+from advisor.pricebook.models import InstanceType, PriceBook, PriceChange, Rate
+from advisor.pricebook.prices import (
     NoPriceBook,
     book_in_force,
     price_sheet,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from advisor import views
+from advisor.questionnaire import views
 
 urlpatterns = [
     path("", views.index, name="index"),

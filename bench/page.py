@@ -46,8 +46,8 @@ from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
-from advisor.forms import STARTING_VALUES, form_data  # noqa: E402
-from advisor.presets import PRESETS  # noqa: E402
+from advisor.questionnaire.forms import STARTING_VALUES, form_data  # noqa: E402
+from advisor.questionnaire.presets import PRESETS  # noqa: E402
 
 RUNS = 40
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"}

@@ -78,12 +78,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "advisor.middleware.SecurityHeadersMiddleware",
+    "advisor.plumbing.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "advisor.middleware.AdminLoginRateLimitMiddleware",
-    "advisor.middleware.DatabaseUnavailableMiddleware",
+    "advisor.plumbing.middleware.AdminLoginRateLimitMiddleware",
+    "advisor.plumbing.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from advisor import services
-from advisor.jsonio import NonFiniteNumber, strict_json_loads
+from advisor.plumbing.jsonio import NonFiniteNumber, strict_json_loads
 from reports import export, saving
 from reports.forms import meta_errors
 from reports.models import Report

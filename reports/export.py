@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import pgettext
 
-from advisor import presenters, texts
+from advisor.questionnaire import presenters, texts
 from reports.models import Report
 
 LAMBDA_ITEMS = ("requests", "compute", "ephemeral_storage", "provisioned_concurrency",

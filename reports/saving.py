@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 
-from advisor import ratelimit, services
+from advisor import services
+from advisor.plumbing import ratelimit
 from reports.models import Report
 
 logger = logging.getLogger(__name__)

@@ -17,13 +17,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from advisor import services, texts
-from advisor.cache import cache_get, cache_set, templates_version
-from advisor.forms import LABELS, form_name
-from advisor.jsonio import strict_json_loads
-from advisor.middleware import too_many_requests
-from advisor.presenters import results_context, usd
+from advisor import services
+from advisor.plumbing.cache import cache_get, cache_set, templates_version
+from advisor.plumbing.jsonio import strict_json_loads
+from advisor.plumbing.middleware import too_many_requests
 from advisor.pricing.workload import FIELDS
+from advisor.questionnaire import texts
+from advisor.questionnaire.forms import LABELS, form_name
+from advisor.questionnaire.presenters import results_context, usd
 from reports import export, saving
 from reports.forms import ReportMetaForm
 from reports.models import Report

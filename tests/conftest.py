@@ -21,8 +21,8 @@ def _fresh_cache() -> Iterator[None]:
     """Each test starts with an empty cache: no rate-limit counters or results carried over."""
     from django.core.cache import cache
 
-    from advisor import cache as safe_cache
     from advisor import services
+    from advisor.plumbing import cache as safe_cache
 
     cache.clear()
     safe_cache.reset()
@@ -42,7 +42,7 @@ def _default_language() -> Iterator[None]:
 @pytest.fixture
 def price_book(db: Any) -> Any:
     """The seeded us-east-1 book, as `make run` loads it."""
-    from advisor.models import PriceBook
+    from advisor.pricebook.models import PriceBook
 
     call_command("seed_prices", stdout=io.StringIO())
     return PriceBook.objects.get(region="us-east-1", status="published")

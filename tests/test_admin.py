@@ -14,10 +14,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from advisor import audit
-from advisor.models import InstanceType, PriceBook, PriceChange, Rate
-from advisor.prices import book_in_force, price_sheet
-from advisor.publishing import PublishError, clone_as_draft, diff_books, publish
+from advisor.pricebook import audit
+from advisor.pricebook.models import InstanceType, PriceBook, PriceChange, Rate
+from advisor.pricebook.prices import book_in_force, price_sheet
+from advisor.pricebook.publishing import PublishError, clone_as_draft, diff_books, publish
 
 pytestmark = pytest.mark.django_db
 

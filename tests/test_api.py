@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
-from advisor.jsonio import strict_json_loads
+from advisor.plumbing.jsonio import strict_json_loads
 from advisor.pricing.workload import FIELDS, GROUPS
 from reports.models import Report
 from reports.openapi import document

@@ -76,7 +76,7 @@ def test_seed_prices_is_safe_to_run_twice_and_keeps_edits(price_book) -> None:  
 
     from django.core.management import call_command
 
-    from advisor.models import Rate
+    from advisor.pricebook.models import Rate
 
     rate = price_book.rates.get(key="lambda.x86_64.requests")
     rate.price = Decimal("0.25")

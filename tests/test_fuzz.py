@@ -30,8 +30,8 @@ from hypothesis import settings as profile
 from hypothesis import strategies as st
 from test_cli import run_cli
 
-from advisor.forms import QuestionnaireForm, form_name
 from advisor.pricing.workload import FIELDS, GROUPS, FieldSpec
+from advisor.questionnaire.forms import QuestionnaireForm, form_name
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0") or 0)
 profile.register_profile(
@@ -228,7 +228,7 @@ class SpyForm(QuestionnaireForm):
 
 @pytest.fixture
 def spy_form() -> Iterator[type[SpyForm]]:
-    with mock.patch("advisor.views.QuestionnaireForm", SpyForm):
+    with mock.patch("advisor.questionnaire.views.QuestionnaireForm", SpyForm):
         yield SpyForm
 
 
@@ -417,7 +417,7 @@ def test_huge_amounts_never_fail_the_results(client: Client, price_book: Any) ->
 
 
 def test_usd_rounds_any_float() -> None:
-    from advisor.presenters import usd
+    from advisor.questionnaire.presenters import usd
 
     assert usd(1e27) == "$1,000,000,000,000,000,000,000,000,000.00"
     assert usd(1e300).startswith("$1.00")

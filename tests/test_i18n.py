@@ -26,11 +26,11 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from advisor import texts
 from advisor.pricing.catalogue import SPECS
 from advisor.pricing.compare import ASSUMPTIONS
 from advisor.pricing.recommend import MESSAGES
 from advisor.pricing.rules import RULES, SECTION_TITLES
+from advisor.questionnaire import texts
 
 ROOT = Path(settings.BASE_DIR)
 LOCALE = ROOT / "locale"

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from advisor.importers import ImportFileError, parse_offer
-from advisor.models import InstanceType, PriceBook, PriceChange, Rate
-from advisor.publishing import book_problems
+from advisor.pricebook.importers import ImportFileError, parse_offer
+from advisor.pricebook.models import InstanceType, PriceBook, PriceChange, Rate
+from advisor.pricebook.publishing import book_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +184,7 @@ def test_a_newer_file_updates_the_open_import_draft(price_book: PriceBook, tmp_p
 
 
 def test_an_editors_change_in_the_draft_is_kept(price_book: PriceBook, tmp_path: Path) -> None:
-    from advisor import audit
+    from advisor.pricebook import audit
 
     run(LAMBDA)
     row = draft().rates.get(key="lambda.x86_64.duration", tier_upto=6_000_000_000)
@@ -199,7 +199,7 @@ def test_an_editors_change_in_the_draft_is_kept(price_book: PriceBook, tmp_path:
 def test_a_file_already_published_creates_nothing(price_book: PriceBook) -> None:
     from django.utils import timezone
 
-    from advisor.publishing import publish
+    from advisor.pricebook.publishing import publish
 
     run(DATA)
     publish(draft(), timezone.localdate(), user=None)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.test import Client
 
-from advisor.prices import book_in_force
+from advisor.pricebook.prices import book_in_force
 from advisor.pricing import rules
 from advisor.pricing.catalogue import SPEC_BY_KEY
 from advisor.pricing.rules import RULES
@@ -51,7 +51,7 @@ def test_every_price_row_with_source_date_and_confidence(client: Client, price_b
 
 
 def test_page_follows_an_edited_price(client: Client, price_book: Any) -> None:
-    from advisor.models import Rate
+    from advisor.pricebook.models import Rate
 
     Rate.objects.filter(book=price_book, key="nat.hourly").update(source="https://example.test/nat")
     assert "https://example.test/nat" in page(client)

@@ -16,7 +16,8 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from advisor import services
-from advisor.forms import (
+from advisor.pricing.workload import FIELDS, parse_workload
+from advisor.questionnaire.forms import (
     DEFAULTS,
     HELP,
     LABELS,
@@ -25,9 +26,8 @@ from advisor.forms import (
     form_data,
     form_name,
 )
-from advisor.presenters import results_context
-from advisor.presets import PRESETS
-from advisor.pricing.workload import FIELDS, parse_workload
+from advisor.questionnaire.presenters import results_context
+from advisor.questionnaire.presets import PRESETS
 
 BASE = {"requests_per_month": 10_000_000, "duration_ms": 120, "memory_mb": 512,
         "front_door": "http_api"}

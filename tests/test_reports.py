@@ -18,8 +18,10 @@ from django.template.loader import render_to_string
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from advisor import presenters, publishing, services
-from advisor.models import InstanceType, Rate
+from advisor import services
+from advisor.pricebook import publishing
+from advisor.pricebook.models import InstanceType, Rate
+from advisor.questionnaire import presenters
 from reports import saving
 from reports import views as report_views
 from reports.export import cents

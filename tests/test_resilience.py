@@ -16,8 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import include, path
 
-from advisor import cache as app_cache
-from advisor import ratelimit
+from advisor.plumbing import cache as app_cache
+from advisor.plumbing import ratelimit
 
 
 def _db_view(request: HttpRequest) -> HttpResponse:
@@ -72,7 +72,7 @@ def _assert_friendly_503(response: Any) -> None:
 @pytest.mark.urls(__name__)
 def test_database_down_gives_the_friendly_503_page(client: Client, db: None, caplog: Any) -> None:
     assert client.get("/test-db/").status_code == 200
-    with _database_down(), caplog.at_level(logging.ERROR, logger="advisor.middleware"):
+    with _database_down(), caplog.at_level(logging.ERROR, logger="advisor.plumbing.middleware"):
         response = client.get("/test-db/")
     _assert_friendly_503(response)
     assert any("database unavailable" in r.getMessage() for r in caplog.records)
@@ -144,7 +144,7 @@ def test_cache_helpers_use_the_cache(settings: Any) -> None:
 
 def test_dead_redis_is_bypassed_and_logged(settings: Any, caplog: Any) -> None:
     settings.CACHES = DEAD_REDIS
-    with caplog.at_level(logging.WARNING, logger="advisor.cache"):
+    with caplog.at_level(logging.WARNING, logger="advisor.plumbing.cache"):
         assert app_cache.cache_get("k", "fallback") == "fallback"
     assert any("carrying on without the cache" in r.getMessage() for r in caplog.records)
     assert app_cache.cache_set("k", 1, 60) is False

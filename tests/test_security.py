@@ -15,8 +15,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from advisor import ratelimit
-from advisor.middleware import CONTENT_SECURITY_POLICY
+from advisor.plumbing import ratelimit
+from advisor.plumbing.middleware import CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {

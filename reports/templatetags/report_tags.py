@@ -8,8 +8,14 @@ from typing import Any
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 
-from advisor import presenters, texts
-from advisor.forms import CHOICE_LABELS, UNIT_IN_LABEL, QuestionnaireForm, form_name, unit_text
+from advisor.questionnaire import presenters, texts
+from advisor.questionnaire.forms import (
+    CHOICE_LABELS,
+    UNIT_IN_LABEL,
+    QuestionnaireForm,
+    form_name,
+    unit_text,
+)
 
 register = template.Library()
 

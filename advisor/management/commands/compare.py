@@ -15,7 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from advisor import services
-from advisor.jsonio import strict_json_loads
+from advisor.plumbing.jsonio import strict_json_loads
 
 EXIT_BAD_INPUT = 2
 

@@ -15,7 +15,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from advisor.importers import ImportFileError, ImportSummary, apply_import, load_offer, parse_offer
+from advisor.pricebook.importers import (
+    ImportFileError,
+    ImportSummary,
+    apply_import,
+    load_offer,
+    parse_offer,
+)
 
 
 class Command(BaseCommand):

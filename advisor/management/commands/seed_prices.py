@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from advisor.models import InstanceType, PriceBook, Rate
+from advisor.pricebook.models import InstanceType, PriceBook, Rate
 
 DEFAULT_PATH = Path(settings.BASE_DIR) / "fixtures" / "price_books.json"
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from advisor.pricing.catalogue import RateSpec
 from advisor.pricing.compare import ASSUMPTIONS, result_assumption_items
 from advisor.pricing.recommend import MESSAGES
+from advisor.questionnaire.labels import CHOICE_LABELS, LABELS, form_name
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,6 @@ CONFIDENCE: dict[str, str | Promise] = {"low": _("low"), "medium": _("medium"),
 def assumptions(result: Mapping[str, Any]) -> list[str]:
     """What the figures assume, in the active language, rendered from the result's numbers;
     the stored English sentences if the result lacks what that needs."""
-    from advisor.forms import CHOICE_LABELS
 
     try:
         items = result_assumption_items(result)
@@ -189,7 +189,6 @@ def engine_error(path: str, message: str) -> str:
 def engine_errors(errors: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     """Every field's messages of a ComparisonError, translated; keys become "label (contract
     path)" (the path alone where there is no label, "" for the whole input)."""
-    from advisor.forms import LABELS, form_name
 
     out: dict[str, list[str]] = {}
     for path, messages in errors.items():

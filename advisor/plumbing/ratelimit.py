@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from advisor import cache as app_cache
+from advisor.plumbing import cache as app_cache
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,14 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from advisor import prices, services, texts
-from advisor.cache import cache_get, cache_set, templates_version
-from advisor.forms import (
+from advisor import services
+from advisor.plumbing.cache import cache_get, cache_set, templates_version
+from advisor.pricebook import prices
+from advisor.pricing.catalogue import SPEC_BY_KEY
+from advisor.pricing.rules import RULES, SECTION_TITLES
+from advisor.pricing.workload import field_table
+from advisor.questionnaire import texts
+from advisor.questionnaire.forms import (
     HELP,
     QuestionnaireForm,
     bind_data,
@@ -26,11 +31,8 @@ from advisor.forms import (
     range_text,
     unit_text,
 )
-from advisor.presenters import results_context
-from advisor.presets import PRESETS
-from advisor.pricing.catalogue import SPEC_BY_KEY
-from advisor.pricing.rules import RULES, SECTION_TITLES
-from advisor.pricing.workload import field_table
+from advisor.questionnaire.presenters import results_context
+from advisor.questionnaire.presets import PRESETS
 
 logger = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from advisor import audit
-from advisor.models import Confidence, InstanceType, PriceBook, Rate, plain
+from advisor.pricebook import audit
+from advisor.pricebook.models import Confidence, InstanceType, PriceBook, Rate, plain
+from advisor.pricebook.publishing import clone_as_draft, in_force_or_none
 from advisor.pricing.catalogue import SPEC_BY_KEY
-from advisor.publishing import clone_as_draft, in_force_or_none
 
 SUPPORTED_OFFERS = ("AmazonEC2", "AWSLambda", "AmazonApiGateway", "AWSELB")
 IMPORT_DRAFT_NAME = "AWS Price List import"

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from advisor import audit, texts
-from advisor.models import (
+from advisor.pricebook import audit
+from advisor.pricebook.models import (
     InstanceType,
     PriceBook,
     Rate,
@@ -26,8 +26,9 @@ from advisor.models import (
     same_date_message,
     tier_ladder_errors,
 )
-from advisor.prices import NoPriceBook, book_in_force
+from advisor.pricebook.prices import NoPriceBook, book_in_force
 from advisor.pricing.catalogue import SPEC_BY_KEY, SPECS
+from advisor.questionnaire import texts
 
 INSTANCE_FIELDS = ("vcpu", "memory_gib", "architecture", "hourly", "burstable_baseline")
 ROW_FIELDS = ("source", "read_on", "confidence", "edited")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from advisor.models import Confidence, PriceBook, Rate
+from advisor.pricebook.models import Confidence, PriceBook, Rate
 from advisor.pricing.catalogue import SPEC_BY_KEY
 from advisor.pricing.sheet import BookInfo, InstanceType, PriceSheet, sheet_from_rows
 

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from advisor import ratelimit
+from advisor.plumbing import ratelimit
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from advisor import charts, texts
+from advisor.questionnaire import charts, texts
 
 SIDES = ("lambda", "ec2")
 CENTS_CONTEXT = Context(prec=400)

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from advisor.models import InstanceType, PriceBook, PriceChange, Rate, plain
+from advisor.pricebook.models import InstanceType, PriceBook, PriceChange, Rate, plain
 
 TRACKED: dict[type[models.Model], tuple[str, ...]] = {
     Rate: ("key", "tier_upto", "price", "source", "read_on", "confidence"),

@@ -1,0 +1,1 @@
+"""Plumbing shared by every page: middleware, the fault-tolerant cache, rate limits, JSON input and deployment checks."""

@@ -1,0 +1,1 @@
+"""The price book: models, admin, publishing, import from AWS files and the audit trail."""
