@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import os
 
+from gunicorn.http import wsgi as _gunicorn_wsgi
+
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Gunicorn's own convention; about 2 x cores + 1 for this CPU-bound app.
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-# More than one thread switches to the gthread worker: useful when the database is remote.
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threads per worker; more than one selects the gthread worker. A sync worker is held by one
+# client that sends its request slowly (it reads the headers before anything else), so a few
+# slow clients can hold every worker; gthread waits for a new connection's first bytes without
+# using a thread and reads each request in one of its threads, so it takes workers x threads
+# slow clients to stall it. The proxy in front must still buffer requests (README).
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A comparison takes milliseconds; a worker stuck for 30 s is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
-keepalive = 5
+# Idle kept-alive connections are closed after this many seconds (gthread holds them in its
+# poller, not a thread, but each is still an open socket).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Recycle workers now and then so that a slow leak cannot grow without bound.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10
@@ -31,3 +39,14 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Gunicorn's runtime control socket sits at one path per user, so two servers on one machine
 # would share it; the app needs none of its commands.
 control_socket_disable = True
+
+
+class _AnonymousResponse(_gunicorn_wsgi.Response):
+    """Gunicorn's response without its ``Server`` header: naming the server software only helps
+    someone looking for a version with a known hole."""
+
+    def default_headers(self) -> list[str]:
+        return [line for line in super().default_headers() if not line.startswith("Server:")]
+
+
+_gunicorn_wsgi.Response = _AnonymousResponse  # type: ignore[misc]

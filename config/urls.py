@@ -8,3 +8,9 @@ urlpatterns = [
     path("", include("advisor.urls")),
     path("", include("reports.urls")),
 ]
+
+# Errors on the API's paths and the report's JSON export answer in the API's JSON shape.
+handler400 = "reports.errors.bad_request"
+handler403 = "reports.errors.permission_denied"
+handler404 = "reports.errors.page_not_found"
+handler500 = "reports.errors.server_error"

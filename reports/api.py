@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from advisor import services
 from advisor.plumbing.jsonio import NonFiniteNumber, strict_json_loads
 from reports import export, saving
+from reports.errors import method_not_allowed
 from reports.forms import meta_errors
 from reports.models import Report
 from reports.openapi import document
@@ -80,10 +81,7 @@ def api_view(*methods: str) -> Callable[[Callable[..., JsonResponse]], Callable[
         @csrf_exempt
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
             if request.method not in methods:
-                return errors(405, {"__all__": [
-                    _("Method %(method)s is not allowed here; use %(allowed)s.")
-                    % {"method": request.method, "allowed": ", ".join(methods)}
-                ]}, {"Allow": ", ".join(methods)})
+                return method_not_allowed(request, methods)  # type: ignore[return-value]
             try:
                 return view(request, *args, **kwargs)
             except ApiError as exc:

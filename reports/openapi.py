@@ -53,12 +53,44 @@ def workload_properties() -> dict[str, Any]:
     return props
 
 
+def _zero_or_default(name: str) -> dict[str, Any]:
+    spec = next(spec for spec in FIELDS if spec.name == name)
+    return {"enum": [0, None]} if spec.nullable else {"const": 0}
+
+
+def cross_field_rules() -> dict[str, Any]:
+    """The parser's cross-field rules (``advisor.pricing.workload.CHECKS``) in JSON Schema, so
+    that a request the schema accepts is one the API accepts.
+
+    JSON Schema cannot compare two values, so "at most hours_per_month" is stated in the
+    description and enforced as "at most its default (730)" when hours_per_month is absent.
+    """
+    not_warm = {"not": {"required": ["provisioned_concurrency"],
+                        "properties": {"provisioned_concurrency": {"exclusiveMinimum": 0}}}}
+    return {
+        "description": (
+            "Rules between fields: provisioned_share_of_requests must be 0 (or left out) when "
+            "provisioned_concurrency is 0 or left out; provisioned_hours_per_month must be at "
+            "most hours_per_month."
+        ),
+        "allOf": [
+            {"if": not_warm,
+             "then": {"properties": {"provisioned_share_of_requests": _zero_or_default(
+                 "provisioned_share_of_requests")}}},
+            {"if": {"not": {"required": ["hours_per_month"]}},
+             "then": {"properties": {"provisioned_hours_per_month": {
+                 "maximum": next(spec.default for spec in FIELDS if spec.name == "hours_per_month")}}}},
+        ],
+    }
+
+
 def workload_schema(extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "type": "object",
         "additionalProperties": False,
         "required": [spec.name for spec in FIELDS if spec.required],
         "properties": {**workload_properties(), **(extra or {})},
+        **cross_field_rules(),
     }
 
 
@@ -103,9 +135,13 @@ UNAVAILABLE = {
     "headers": {"Retry-After": {"description": "Seconds to wait (30).",
                                 "schema": {"type": "integer"}}},
 }
+ALLOW_HEADER = {"description": "The methods this path answers.", "schema": {"type": "string"}}
+METHOD_NOT_ALLOWED = {**_error("Method not allowed."), "headers": {"Allow": ALLOW_HEADER}}
 CODE_PARAM = {"name": "code", "in": "path", "required": True,
-              "description": "The report's code (a UUID).",
-              "schema": {"type": "string", "format": "uuid"}}
+              "description": "The report's code: a UUID as the API returns it, lowercase with "
+                             "dashes (any other spelling is a 404).",
+              "schema": {"type": "string", "format": "uuid",
+                         "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"}}
 
 
 def document() -> dict[str, Any]:
@@ -173,7 +209,7 @@ def document() -> dict[str, Any]:
                         "200": {"description": "The report.",
                                 "content": {JSON: {"schema": {"$ref": "#/components/schemas/Report"}}}},
                         "404": _error("No report with this code."),
-                        "405": _error("Method not allowed."),
+                        "405": METHOD_NOT_ALLOWED,
                         "503": UNAVAILABLE,
                     },
                 }
@@ -194,7 +230,9 @@ def document() -> dict[str, Any]:
                     "responses": {
                         "200": {"description": "The report.",
                                 "content": {JSON: {"schema": {"$ref": "#/components/schemas/Report"}}}},
-                        "404": {"description": "No report with this code."},
+                        "404": _error("No report with this code."),
+                        "405": METHOD_NOT_ALLOWED,
+                        "503": UNAVAILABLE,
                     },
                 }
             },
@@ -209,6 +247,8 @@ def document() -> dict[str, Any]:
                         "200": {"description": "The report.",
                                 "content": {"text/csv": {"schema": {"type": "string"}}}},
                         "404": {"description": "No report with this code."},
+                        "405": {"description": "Method not allowed (GET and HEAD only).",
+                                "headers": {"Allow": ALLOW_HEADER}},
                     },
                 }
             },

@@ -4,8 +4,9 @@ from reports import api, views
 
 app_name = "reports"
 
-# Reports are addressed only by their UUID code: the `uuid` converter turns a malformed code
-# into a plain 404 before any view runs.
+# Reports are addressed only by their UUID code, spelled one way (lowercase, dashed, as
+# str(uuid) writes it) on every path: the `uuid` converter turns any other spelling (upper
+# case, no dashes, braces, urn:uuid:) into a 404 before any view runs.
 urlpatterns = [
     path("r/new", views.save, name="save"),
     path("r/<uuid:code>/", views.report_page, name="report"),
@@ -14,6 +15,6 @@ urlpatterns = [
     path("r/<uuid:code>/recompute", views.recompute, name="recompute"),
     path("api/v1/compare", api.compare, name="api-compare"),
     path("api/v1/reports", api.create_report, name="api-reports"),
-    path("api/v1/reports/<str:code>", api.report_detail, name="api-report"),
+    path("api/v1/reports/<uuid:code>", api.report_detail, name="api-report"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
 ]

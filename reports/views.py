@@ -6,6 +6,8 @@ thing, the banner that says they would give different totals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,7 +17,8 @@ from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from advisor import services
 from advisor.plumbing.cache import cache_get, cache_set, templates_version
@@ -26,6 +29,7 @@ from advisor.questionnaire import texts
 from advisor.questionnaire.forms import LABELS, form_name
 from advisor.questionnaire.presenters import results_context, usd
 from reports import export, saving
+from reports.errors import method_not_allowed
 from reports.forms import ReportMetaForm
 from reports.models import Report
 
@@ -35,6 +39,26 @@ MAX_INPUTS_CHARS = 16 * 1024
 RENDERED_SECONDS = 3600
 REPORT_TEMPLATES = ("reports/report.html", "advisor/index.html")
 TODAY_SECONDS = 24 * 3600
+
+
+READ_METHODS = ("GET", "HEAD")
+
+
+def read_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """GET and HEAD; any other method is a 405 with ``Allow`` (JSON on the .json export).
+
+    CSRF-exempt because it changes nothing: otherwise CsrfViewMiddleware would answer a PUT or
+    DELETE with its 403 page before the method is even looked at.
+    """
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in READ_METHODS:
+            return method_not_allowed(request, READ_METHODS)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def verdict(result: dict[str, Any]) -> str:
@@ -122,7 +146,7 @@ def _today(report: Report) -> dict[str, Any]:
     return today  # type: ignore[no-any-return]
 
 
-@require_GET
+@read_only
 def report_page(request: HttpRequest, code: Any) -> HttpResponse:
     # The snapshot (tens of KB) is read only when the kept HTML or today's totals are missing.
     report = get_object_or_404(Report.objects.defer("snapshot_json"), code=code)
@@ -138,7 +162,7 @@ def report_page(request: HttpRequest, code: Any) -> HttpResponse:
     })
 
 
-@require_GET
+@read_only
 def report_csv(request: HttpRequest, code: Any) -> HttpResponse:
     report = get_object_or_404(Report, code=code)
     url = request.build_absolute_uri(report.get_absolute_url())
@@ -147,7 +171,7 @@ def report_csv(request: HttpRequest, code: Any) -> HttpResponse:
     return response
 
 
-@require_GET
+@read_only
 def report_json(request: HttpRequest, code: Any) -> HttpResponse:
     report = get_object_or_404(Report, code=code)
     url = request.build_absolute_uri(report.get_absolute_url())

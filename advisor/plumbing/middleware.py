@@ -17,6 +17,9 @@ from advisor.plumbing import ratelimit
 
 logger = logging.getLogger(__name__)
 
+# Seconds a 503 asks the client (or the proxy's health check) to wait before trying again.
+UNAVAILABLE_RETRY_AFTER = 30
+
 # Only the app's own scripts and styles; no inline script. Plotly draws with SVG and sets
 # style attributes from script, which CSP leaves alone; data: images are Plotly's mode-bar.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -35,6 +38,19 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Browser features the app never uses, all turned off (only names Chromium knows: an unknown
+# one is logged as a console error).
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "encrypted-media",
+    "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
+    "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+))
+# What a signed-out browser forgets (sent on the admin's sign-out): pages kept in its cache,
+# cookies and local storage of this site.
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -43,7 +59,13 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        # Other sites may not embed our responses (scripts, JSON, images) in their pages.
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        # No Flash/PDF cross-domain policy files apply to this site.
+        response.headers.setdefault("X-Permitted-Cross-Domain-Policies", "none")
+        if request.method == "POST" and response.status_code < 400 and request.path == reverse("admin:logout"):
+            response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
 
 
@@ -68,14 +90,16 @@ class DatabaseUnavailableMiddleware:
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
-    if request.path.startswith("/api/") or request.headers.get("Accept", "").startswith("application/json"):
+    from reports.errors import wants_json  # here, not at the top: reports imports advisor
+
+    if wants_json(request) or request.headers.get("Accept", "").startswith("application/json"):
         # The API's one error shape (reports/api.py), so clients parse a 503 like any error.
         from reports.api import errors  # here, not at the top: reports.api imports advisor
 
         response: HttpResponse = errors(503, {"__all__": [
             gettext("The service is temporarily unavailable. Please try again in a minute.")
         ]})
-        response["Retry-After"] = "30"
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
         return response
     try:
         response = render(request, "503.html", status=503)
@@ -85,7 +109,7 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
             gettext("The service is temporarily unavailable. Please try again in a minute."),
             status=503, content_type="text/plain; charset=utf-8",
         )
-    response["Retry-After"] = "30"
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
     return response
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from advisor import services
 from advisor.plumbing.cache import cache_get, cache_set, templates_version
+from advisor.plumbing.middleware import UNAVAILABLE_RETRY_AFTER
 from advisor.pricebook import prices
 from advisor.pricing.catalogue import SPEC_BY_KEY
 from advisor.pricing.rules import RULES, SECTION_TITLES
@@ -205,5 +206,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+        response = JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,215 @@
+"""What a hostile or unlucky client meets: methods and spellings the API does not list, errors
+in the API's shape, headers, texts the database refuses, chunked bodies, retried creations."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from openapi_schema_validator import OAS31Validator
+
+from reports.models import Report
+from reports.openapi import document
+
+WORKLOAD = {"requests_per_month": 10_000_000, "duration_ms": 120, "memory_mb": 512}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def api() -> Client:
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def report(price_book: Any) -> Report:
+    response = Client().post("/api/v1/reports", json.dumps(WORKLOAD), content_type="application/json")
+    assert response.status_code == 201
+    return Report.objects.get(code=response.json()["code"])
+
+
+def _errors_shape(response: Any) -> list[str]:
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert list(body) == ["errors"]
+    return body["errors"]["__all__"]  # type: ignore[no-any-return]
+
+
+# The OpenAPI document and the API agree -------------------------------------------------------
+
+def _workload_schema() -> OAS31Validator:
+    return OAS31Validator({"$ref": "#/components/schemas/Workload", "components": document()["components"]})
+
+
+@pytest.mark.parametrize("extra", [
+    {"provisioned_share_of_requests": 1},
+    {"provisioned_share_of_requests": 0.5, "provisioned_concurrency": 0},
+    {"provisioned_concurrency": 5, "provisioned_hours_per_month": 740},
+])
+def test_schema_refuses_what_the_cross_field_rules_refuse(api: Client, price_book: Any, extra: dict[str, Any]) -> None:
+    body = {**WORKLOAD, **extra}
+    assert not _workload_schema().is_valid(body)
+    response = api.post("/api/v1/compare", json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("extra", [
+    {"provisioned_concurrency": 5, "provisioned_share_of_requests": 1},
+    {"provisioned_concurrency": 0, "provisioned_share_of_requests": 0},
+    {"provisioned_concurrency": 5, "provisioned_hours_per_month": 700, "hours_per_month": 720},
+])
+def test_schema_accepts_what_the_api_accepts(api: Client, price_book: Any, extra: dict[str, Any]) -> None:
+    body = {**WORKLOAD, **extra}
+    _workload_schema().validate(body)
+    response = api.post("/api/v1/compare", json.dumps(body), content_type="application/json")
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("suffix", ["/", ".csv", ".json"])
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "post"])
+def test_report_pages_answer_405_with_allow_not_a_csrf_page(api: Client, report: Report, suffix: str, method: str) -> None:
+    response = getattr(api, method)(f"/r/{report.code}{suffix}")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    if suffix == ".json":
+        assert "GET, HEAD" in _errors_shape(response)[0]
+    assert b"CSRF" not in response.content
+    assert Report.objects.filter(code=report.code).exists()
+
+
+@pytest.mark.parametrize("suffix", ["/", ".csv", ".json"])
+def test_head_works_on_every_report_page_and_export(api: Client, report: Report, suffix: str) -> None:
+    get = api.get(f"/r/{report.code}{suffix}")
+    head = api.head(f"/r/{report.code}{suffix}")
+    assert get.status_code == head.status_code == 200
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head.content == b""
+    assert api.head(f"/api/v1/reports/{report.code}").status_code == 200
+
+
+def _spellings(code: uuid.UUID) -> list[str]:
+    return [str(code).upper(), code.hex, "{" + str(code) + "}", code.urn, str(code) + " "]
+
+
+def test_one_spelling_of_a_report_code_everywhere(api: Client, report: Report) -> None:
+    for path in (f"/r/{report.code}/", f"/r/{report.code}.json", f"/r/{report.code}.csv",
+                 f"/api/v1/reports/{report.code}"):
+        assert api.get(path).status_code == 200
+    for spelling in _spellings(report.code):
+        for path in (f"/r/{spelling}/", f"/r/{spelling}.json", f"/api/v1/reports/{spelling}"):
+            response = api.get(path)
+            assert response.status_code == 404, path
+            if ".json" in path or path.startswith("/api/"):
+                assert _errors_shape(response) == ["There is no report with this code."]
+
+
+# Errors in the API's shape ----------------------------------------------------------------------
+
+def test_unknown_api_path_is_a_json_404(api: Client, db: None) -> None:
+    response = api.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert "openapi.json" in _errors_shape(response)[0]
+
+
+def test_a_bug_in_an_api_view_is_a_json_500(db: None, monkeypatch: Any) -> None:
+    from advisor import services
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(services, "run", broken)
+    client = Client(raise_request_exception=False)
+    response = client.post("/api/v1/compare", json.dumps(WORKLOAD), content_type="application/json")
+    assert response.status_code == 500
+    message = _errors_shape(response)[0]
+    assert "unexpected error" in message and "a bug" not in message
+
+
+def test_a_bug_on_the_json_export_is_a_json_500_and_on_the_page_html(report: Report, monkeypatch: Any) -> None:
+    from reports import export, views
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(export, "to_json", broken)
+    monkeypatch.setattr(views, "_rendered", broken)
+    client = Client(raise_request_exception=False)
+    assert "unexpected error" in _errors_shape(client.get(f"/r/{report.code}.json"))[0]
+    page = client.get(f"/r/{report.code}/")
+    assert page.status_code == 500
+    assert "text/html" in page["Content-Type"] and b"Something went wrong" in page.content
+
+
+def test_database_down_on_the_report_json_export_is_a_json_503(api: Client, report: Report) -> None:
+    from unittest import mock
+
+    from django.db.utils import OperationalError
+
+    with mock.patch("django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection",
+                    side_effect=OperationalError("connection refused")):
+        response = api.get(f"/r/{report.code}.json", headers={"Accept": "text/html"})
+    assert response.status_code == 503
+    assert "temporarily unavailable" in _errors_shape(response)[0]
+    assert response["Retry-After"] == "30"
+
+
+def test_healthz_503_carries_retry_after(client: Client, db: None) -> None:
+    from unittest import mock
+
+    from django.db.utils import OperationalError
+
+    with mock.patch("django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection",
+                    side_effect=OperationalError("connection refused")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+
+
+# Headers -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/", "/healthz", "/api/v1/openapi.json", "/no-such-page/"])
+def test_every_response_carries_the_hardening_headers(client: Client, db: None, path: str) -> None:
+    response = client.get(path)
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert response["X-Permitted-Cross-Domain-Policies"] == "none"
+    policy = dict(item.split("=", 1) for item in response["Permissions-Policy"].split(", "))
+    assert {"camera", "microphone", "geolocation", "payment", "usb", "fullscreen"} <= set(policy)
+    assert set(policy.values()) == {"()"}
+    assert "Server" not in response and "Clear-Site-Data" not in response
+
+
+def test_admin_sign_out_clears_the_site_data(admin_client: Client) -> None:
+    response = admin_client.post("/admin/logout/")
+    assert response.status_code == 200
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert "Clear-Site-Data" not in admin_client.get("/admin/login/")
+
+
+def test_gunicorn_names_no_server_software() -> None:
+    import config.gunicorn  # noqa: F401  (replaces gunicorn's response class)
+    from gunicorn.http import wsgi
+
+    class Req:
+        version = (1, 1)
+        method = "GET"
+
+        def should_close(self) -> bool:
+            return False
+
+    class Cfg:
+        pass
+
+    response = wsgi.Response(Req(), io.BytesIO(), Cfg())
+    response.status = "200 OK"
+    response.response_length = 0
+    lines = response.default_headers()
+    assert lines[0].startswith("HTTP/1.1 200")
+    assert not any(line.lower().startswith("server:") for line in lines)
