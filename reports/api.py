@@ -128,13 +128,14 @@ def create_report(request: HttpRequest) -> JsonResponse:
         raise ApiError(400, exc.errors) from None
     # Counted only now: a request that cannot be compared (no book for its region) saves
     # nothing, so it must not use up the client's allowance either.
-    wait = saving.wait_seconds(request)
-    if wait is not None:
-        raise ApiError(429, {"__all__": [
-            _("Too many reports from your address; try again in %(seconds)d seconds.")
-            % {"seconds": wait}
-        ]}, {"Retry-After": str(wait)})
-    report = saving.create(snapshot, **meta)
+    # A save that fails (the database refused it or is gone) gives its count back.
+    with saving.allowance(request) as wait:
+        if wait is not None:
+            raise ApiError(429, {"__all__": [
+                _("Too many reports from your address; try again in %(seconds)d seconds.")
+                % {"seconds": wait}
+            ]}, {"Retry-After": str(wait)})
+        report = saving.create(snapshot, **meta)
     url = request.build_absolute_uri(report.get_absolute_url())
     response = JsonResponse({"code": str(report.code), "url": url}, status=201)
     response["Location"] = url

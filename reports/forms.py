@@ -6,16 +6,18 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from advisor.plumbing.text import refuse_surrogates
 from reports.models import NOTES_MAX, TITLE_MAX
 
 
 class ReportMetaForm(forms.Form):
     title = forms.CharField(
-        label=_("Title"), max_length=TITLE_MAX, required=False,
+        label=_("Title"), max_length=TITLE_MAX, required=False, validators=[refuse_surrogates],
         help_text=format_lazy(_("Optional, up to {max} characters."), max=TITLE_MAX),
     )
     notes = forms.CharField(
-        label=_("Notes"), max_length=NOTES_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Notes"), max_length=NOTES_MAX, required=False, validators=[refuse_surrogates],
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=format_lazy(_("Optional plain text, up to {max} characters."), max=NOTES_MAX),
     )
 

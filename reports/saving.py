@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.http import HttpRequest
 
 from advisor import services
 from advisor.plumbing import ratelimit
+from advisor.plumbing.text import storable
 from reports.models import Report
 
 logger = logging.getLogger(__name__)
@@ -23,11 +26,21 @@ RATE_WINDOW_S = 3600
 CENT = 0.01
 
 
-def wait_seconds(request: HttpRequest) -> int | None:
-    """Count one report creation for the client; the seconds to wait when over the limit."""
-    return ratelimit.hit(
+@contextlib.contextmanager
+def allowance(request: HttpRequest) -> Iterator[int | None]:
+    """Count one report creation for the client, and give it back if the block fails.
+
+    Yields the seconds to wait when over the limit (None: go ahead). A save that raises (the
+    database refused it or is gone) leaves the client's allowance as it was.
+    """
+    wait, counted = ratelimit.hit_once(
         RATE_SCOPE, ratelimit.client_address(request), settings.REPORTS_PER_HOUR, RATE_WINDOW_S
     )
+    try:
+        yield wait
+    except BaseException:
+        ratelimit.refund(counted)
+        raise
 
 
 def create(snapshot: dict[str, Any], title: str = "", notes: str = "",
@@ -38,7 +51,13 @@ def create(snapshot: dict[str, Any], title: str = "", notes: str = "",
     reads it back from that text, so what is shown right after saving is what is shown next
     year.
     """
+    # ensure_ascii (the default) escapes every non-ASCII character, lone surrogates included,
+    # so the snapshot is always text the database can store.
     text = json.dumps(snapshot, cls=DjangoJSONEncoder, allow_nan=False, separators=(",", ":"))
+    if not (storable(title) and storable(notes)):
+        # Callers validate with ReportMetaForm; this keeps the driver's error from ever
+        # being the first to notice.
+        raise ValueError("title and notes must be text a database can store")
     book = snapshot["result"].get("price_book") or {}
     effective = str(book.get("effective_from") or "")
     return Report.objects.create(

@@ -200,11 +200,12 @@ def save(request: HttpRequest) -> HttpResponse:
         snapshot = services.snapshot(data)
     except services.ComparisonError as exc:
         return _problem(request, texts.engine_errors(exc.errors), form)
-    # Counted only after the comparison worked: input that saves nothing costs no allowance.
-    wait = saving.wait_seconds(request)
-    if wait is not None:
-        return too_many_requests(request, wait)
-    report = saving.create(snapshot, form.cleaned_data["title"], form.cleaned_data["notes"])
+    # Counted only after the comparison worked: input that saves nothing costs no allowance,
+    # and a save that fails gives its count back.
+    with saving.allowance(request) as wait:
+        if wait is not None:
+            return too_many_requests(request, wait)
+        report = saving.create(snapshot, form.cleaned_data["title"], form.cleaned_data["notes"])
     return redirect(report)
 
 
@@ -216,8 +217,8 @@ def recompute(request: HttpRequest, code: Any) -> HttpResponse:
         snapshot = services.snapshot(old.inputs)
     except services.ComparisonError as exc:
         return _problem(request, texts.engine_errors(exc.errors))
-    wait = saving.wait_seconds(request)
-    if wait is not None:
-        return too_many_requests(request, wait)
-    report = saving.create(snapshot, old.title, old.notes, recomputed_from=old.code)
+    with saving.allowance(request) as wait:
+        if wait is not None:
+            return too_many_requests(request, wait)
+        report = saving.create(snapshot, old.title, old.notes, recomputed_from=old.code)
     return redirect(report)

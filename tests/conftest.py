@@ -23,9 +23,11 @@ def _fresh_cache() -> Iterator[None]:
 
     from advisor import services
     from advisor.plumbing import cache as safe_cache
+    from advisor.plumbing import ratelimit
 
     cache.clear()
     safe_cache.reset()
+    ratelimit.reset()
     services.forget_books()  # the price book a process keeps for a few seconds
     yield
 

@@ -194,8 +194,9 @@ def test_admin_sign_out_clears_the_site_data(admin_client: Client) -> None:
 
 
 def test_gunicorn_names_no_server_software() -> None:
-    import config.gunicorn  # noqa: F401  (replaces gunicorn's response class)
     from gunicorn.http import wsgi
+
+    import config.gunicorn  # noqa: F401  (replaces gunicorn's response class)
 
     class Req:
         version = (1, 1)
@@ -213,3 +214,103 @@ def test_gunicorn_names_no_server_software() -> None:
     lines = response.default_headers()
     assert lines[0].startswith("HTTP/1.1 200")
     assert not any(line.lower().startswith("server:") for line in lines)
+
+
+# Text the database cannot store ------------------------------------------------------------------
+
+@pytest.mark.parametrize("field", ["title", "notes"])
+@pytest.mark.parametrize("text", ["\ud800", "ok \udfff", "a\x00b"])
+def test_unstorable_text_is_a_field_error_and_costs_no_allowance(
+        api: Client, price_book: Any, settings: Any, field: str, text: str) -> None:
+    settings.REPORTS_PER_HOUR = 1
+    body = json.dumps({**WORKLOAD, field: text})  # ensure_ascii: "\\ud800" as JSON writes it
+    for _ in range(3):
+        response = api.post("/api/v1/reports", body, content_type="application/json")
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == [field]
+    assert Report.objects.count() == 0
+    ok = api.post("/api/v1/reports", json.dumps({**WORKLOAD, field: "fine"}), content_type="application/json")
+    assert ok.status_code == 201
+
+
+def test_surrogates_in_workload_strings_are_field_errors(api: Client, price_book: Any) -> None:
+    body = json.dumps({**WORKLOAD, "region": "\ud83d", "ec2": {"instance_type": "m7g.\udc00"}})
+    for url in ("/api/v1/compare", "/api/v1/reports"):
+        response = api.post(url, body, content_type="application/json")
+        assert response.status_code == 400
+        assert {"region", "ec2.instance_type"} <= set(response.json()["errors"])
+
+
+def test_the_save_form_refuses_surrogates_and_nul() -> None:
+    from reports.forms import ReportMetaForm
+
+    form = ReportMetaForm({"title": "x\ud800", "notes": "a\x00"})
+    assert not form.is_valid()
+    assert "lone surrogate, U+D800, at position 2" in form.errors["title"][0]
+    assert form.errors["notes"]
+
+
+def test_saving_refuses_unstorable_text_itself(price_book: Any) -> None:
+    from advisor import services
+    from reports import saving
+
+    snapshot = services.snapshot(WORKLOAD)
+    with pytest.raises(ValueError, match="store"):
+        saving.create(snapshot, title="\ud800")
+    assert Report.objects.count() == 0
+
+
+def test_a_failed_save_gives_the_allowance_back(api: Client, price_book: Any, settings: Any) -> None:
+    from unittest import mock
+
+    from django.db.utils import OperationalError
+
+    settings.REPORTS_PER_HOUR = 1
+    with mock.patch("reports.saving.Report.objects.create", side_effect=OperationalError("gone")):
+        failed = api.post("/api/v1/reports", json.dumps(WORKLOAD), content_type="application/json")
+    assert failed.status_code == 503
+    assert api.post("/api/v1/reports", json.dumps(WORKLOAD), content_type="application/json").status_code == 201
+    assert api.post("/api/v1/reports", json.dumps(WORKLOAD), content_type="application/json").status_code == 429
+
+
+# Rate limits ---------------------------------------------------------------------------------------
+
+def _at(monkeypatch: Any, moment: float) -> None:
+    from advisor.plumbing import ratelimit
+
+    monkeypatch.setattr(ratelimit.time, "time", lambda: moment)
+
+
+def test_no_double_burst_across_the_window_edge(monkeypatch: Any) -> None:
+    import time
+
+    from advisor.plumbing import ratelimit
+
+    edge = (int(time.time() // 3600) + 1) * 3600.0
+    _at(monkeypatch, edge - 1)
+    for _ in range(3):
+        assert ratelimit.hit("edge", "a", 3, 3600) is None
+    assert ratelimit.hit("edge", "a", 3, 3600) is not None
+    # A fixed clock-hour window would allow three more here, two seconds later.
+    _at(monkeypatch, edge + 1)
+    wait = ratelimit.hit("edge", "a", 3, 3600)
+    assert wait in (1199, 1200)  # the previous hour's 3 fade to 2 a third of the way in
+    _at(monkeypatch, edge + 1 + wait - 2)
+    assert ratelimit.hit("edge", "a", 3, 3600) is not None
+    _at(monkeypatch, edge + 1 + wait)
+    assert ratelimit.hit("edge", "a", 3, 3600) is None
+    assert ratelimit.hit("edge", "a", 3, 3600) is not None
+
+
+def test_a_refused_event_is_not_counted(monkeypatch: Any) -> None:
+    import time
+
+    from advisor.plumbing import ratelimit
+
+    start = (int(time.time() // 60) + 1) * 60.0
+    _at(monkeypatch, start)
+    assert ratelimit.hit("r", "a", 1, 60) is None
+    for _ in range(20):  # hammering while refused does not push the wait further out
+        assert ratelimit.hit("r", "a", 1, 60) == 120
+    _at(monkeypatch, start + 120)
+    assert ratelimit.hit("r", "a", 1, 60) is None

@@ -165,10 +165,17 @@ def test_after_a_failure_the_cache_is_skipped_for_a_while(settings: Any) -> None
     assert broken.set.call_count == 0
 
 
-def test_rate_limiter_fails_open_when_the_cache_is_down(settings: Any) -> None:
+def test_rate_limiter_counts_in_the_process_when_the_cache_is_down(settings: Any, caplog: Any) -> None:
     settings.CACHES = DEAD_REDIS
-    for _ in range(5):
-        assert ratelimit.hit("s", "a", 1, 60) is None
+    ratelimit.reset()
+    with caplog.at_level(logging.WARNING, logger="advisor.plumbing.ratelimit"):
+        assert ratelimit.hit("s", "a", 2, 60) is None
+        assert ratelimit.hit("s", "a", 2, 60) is None
+        for _ in range(3):
+            assert ratelimit.hit("s", "a", 2, 60) is not None
+        assert ratelimit.hit("s", "b", 2, 60) is None
+    said = [r for r in caplog.records if r.name == "advisor.plumbing.ratelimit"]
+    assert len(said) == 1 and "counted in each process" in said[0].getMessage()
 
 
 def test_pages_work_with_redis_down(client: Client, db: None, settings: Any) -> None:
@@ -176,8 +183,11 @@ def test_pages_work_with_redis_down(client: Client, db: None, settings: Any) -> 
     settings.ADMIN_LOGIN_ATTEMPTS = 1
     assert client.get("/").status_code == 200
     assert client.get("/healthz").status_code == 200
-    for _ in range(3):  # the limiter cannot count, so it lets sign-in attempts through
-        assert client.post("/admin/login/", {"username": "a", "password": "b"}).status_code == 200
+    # The limiter counts in this process instead: the first attempt is answered, the next
+    # ones are refused as they would be with the cache.
+    assert client.post("/admin/login/", {"username": "a", "password": "b"}).status_code == 200
+    for _ in range(2):
+        assert client.post("/admin/login/", {"username": "a", "password": "b"}).status_code == 429
 
 
 def test_comparison_cache_key_is_canonical() -> None:
