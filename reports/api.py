@@ -58,7 +58,7 @@ def read_json(request: HttpRequest) -> Any:
             _("The request body may be at most %(max)d bytes (got %(size)d).")
             % {"max": MAX_BODY, "size": declared}
         ]})
-    body = request.read(MAX_BODY + 1)
+    body = _chunked_body(request) if _is_chunked(request) else request.read(MAX_BODY + 1)
     if len(body) > MAX_BODY:
         raise ApiError(413, {"__all__": [
             _("The request body may be at most %(max)d bytes.") % {"max": MAX_BODY}
@@ -72,6 +72,37 @@ def read_json(request: HttpRequest) -> Any:
                    if isinstance(exc, NonFiniteNumber) else exc)
         raise ApiError(400, {"__all__": [_("The request body is not valid JSON: %(problem)s")
                                          % {"problem": problem}]}) from None
+
+
+def _is_chunked(request: HttpRequest) -> bool:
+    """A body sent with ``Transfer-Encoding: chunked`` and no Content-Length (RFC 9112 §6)."""
+    encoding = request.META.get("HTTP_TRANSFER_ENCODING", "")
+    return "chunked" in encoding.lower() and not request.META.get("CONTENT_LENGTH")
+
+
+def _chunked_body(request: HttpRequest) -> bytes:
+    """Up to MAX_BODY + 1 bytes of a chunked body.
+
+    Django reads a body only up to its Content-Length, so without one it sees an empty body.
+    A server that decodes the chunks and ends the stream (gunicorn does, and says so with
+    ``wsgi.input_terminated``, a WSGI extension) can be read to its end; under any other the
+    end cannot be found safely, and the client is told to send a length (411).
+    """
+    if not request.META.get("wsgi.input_terminated"):
+        raise ApiError(411, {"__all__": [
+            _("Send the request body with a Content-Length header: this server cannot read a "
+              "chunked body.")
+        ]})
+    stream = request.META["wsgi.input"]
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_BODY:  # bounded: at most MAX_BODY + 1 bytes are kept
+        data = stream.read(MAX_BODY + 1 - size)
+        if not data:
+            break
+        chunks.append(data)
+        size += len(data)
+    return b"".join(chunks)
 
 
 def api_view(*methods: str) -> Callable[[Callable[..., JsonResponse]], Callable[..., JsonResponse]]:

@@ -126,7 +126,8 @@ def _json_body(ref: str) -> dict[str, Any]:
 COMMON_ERRORS = {
     "400": _error("Invalid JSON, or invalid input: every problem by field path."),
     "405": _error("Method not allowed."),
-    "413": _error("Request body over 64 KB."),
+    "411": _error("A chunked body under a server that cannot read one: send Content-Length."),
+    "413": _error("Request body over 64 KB (with Content-Length, or chunked)."),
     "415": _error("Content-Type is not application/json."),
 }
 # advisor/middleware.py answers any /api/ request with this while the database is down.

@@ -314,3 +314,34 @@ def test_a_refused_event_is_not_counted(monkeypatch: Any) -> None:
         assert ratelimit.hit("r", "a", 1, 60) == 120
     _at(monkeypatch, start + 120)
     assert ratelimit.hit("r", "a", 1, 60) is None
+
+
+# Chunked bodies ------------------------------------------------------------------------------------
+
+def _chunked(client: Client, url: str, body: bytes, terminated: bool = True) -> Any:
+    environ = {"HTTP_TRANSFER_ENCODING": "chunked", "CONTENT_TYPE": "application/json",
+               "wsgi.input": io.BytesIO(body)}
+    if terminated:
+        environ["wsgi.input_terminated"] = True
+    return client.generic("POST", url, **environ)
+
+
+def test_a_chunked_body_is_read(api: Client, price_book: Any) -> None:
+    response = _chunked(api, "/api/v1/compare", json.dumps(WORKLOAD).encode())
+    assert response.status_code == 200
+    assert response.json()["inputs"]["memory_mb"] == 512
+    created = _chunked(api, "/api/v1/reports", json.dumps({**WORKLOAD, "title": "chunked"}).encode())
+    assert created.status_code == 201
+
+
+def test_a_chunked_body_over_64_kb_is_413(api: Client, db: None) -> None:
+    body = json.dumps({**WORKLOAD, "title": "x" * (64 * 1024)}).encode()
+    response = _chunked(api, "/api/v1/reports", body)
+    assert response.status_code == 413
+    assert "65536" in _errors_shape(response)[0]
+
+
+def test_a_chunked_body_a_server_cannot_end_is_411(api: Client, db: None) -> None:
+    response = _chunked(api, "/api/v1/compare", json.dumps(WORKLOAD).encode(), terminated=False)
+    assert response.status_code == 411
+    assert "Content-Length" in _errors_shape(response)[0]

@@ -1,0 +1,114 @@
+"""The production server itself (gunicorn with config/gunicorn.py, debug off), for what the
+test client cannot send or see: chunked request bodies, HEAD framing, gunicorn's own headers.
+
+Only paths that need no database are asked, so the server runs on an empty SQLite file.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: Any) -> Iterator[int]:
+    if not GUNICORN.exists():
+        pytest.skip("gunicorn is not installed next to this Python")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DJANGO_", "GUNICORN_", "DATABASE_URL", "REDIS_URL"))}
+    env.update(
+        DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_SECURE_SSL_REDIRECT="false", DJANGO_SECURE_COOKIES="false",
+        DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('server') / 'empty.sqlite3'}",
+        GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1", GUNICORN_THREADS="2",
+        GUNICORN_LOG_LEVEL="warning",
+    )
+    process = subprocess.Popen([str(GUNICORN), "--config", "config/gunicorn.py", "config.wsgi"],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail("gunicorn stopped: " + process.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("gunicorn did not start")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def _send(port: int, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None,
+          chunked: bool = False) -> tuple[http.client.HTTPResponse, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers or {}, encode_chunked=chunked)
+        response = conn.getresponse()
+        return response, response.read()
+    finally:
+        conn.close()
+
+
+def _pieces(data: bytes, size: int = 1000) -> Iterator[bytes]:
+    for start in range(0, len(data), size):
+        yield data[start:start + size]
+
+
+def test_a_chunked_body_reaches_the_api(server: int) -> None:
+    body = b'{"requests_per_month": 3000000, "duration_ms": '  # cut short on purpose
+    response, data = _send(server, "POST", "/api/v1/compare", _pieces(body, 10),
+                           {"Content-Type": "application/json"}, chunked=True)
+    assert response.status == 400
+    message = json.loads(data)["errors"]["__all__"][0]
+    # Read to its end: the decoder stopped at the end of what was sent, not at column 1.
+    assert f"column {len(body) + 1}" in message, message
+
+
+def test_a_chunked_body_over_64_kb_is_413(server: int) -> None:
+    body = json.dumps({"title": "x" * 70_000}).encode()
+    response, data = _send(server, "POST", "/api/v1/reports", _pieces(body),
+                           {"Content-Type": "application/json"}, chunked=True)
+    assert response.status == 413
+    assert "65536" in json.loads(data)["errors"]["__all__"][0]
+
+
+def test_head_has_the_headers_and_no_body(server: int) -> None:
+    get, got = _send(server, "GET", "/api/v1/openapi.json")
+    head, nothing = _send(server, "HEAD", "/api/v1/openapi.json")
+    assert get.status == head.status == 200
+    assert nothing == b"" and got
+    assert head.getheader("Content-Type") == "application/json"
+
+
+def test_no_server_software_is_named_and_errors_are_json(server: int) -> None:
+    response, data = _send(server, "GET", "/api/v1/no-such-thing")
+    assert response.status == 404
+    assert json.loads(data)["errors"]["__all__"]
+    assert response.getheader("Server") is None
+    assert response.getheader("Cross-Origin-Resource-Policy") == "same-origin"
