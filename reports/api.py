@@ -7,6 +7,7 @@ protect) and touch neither the session nor the CSRF token. Every error has the o
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from advisor import services
 from advisor.plumbing.jsonio import NonFiniteNumber, strict_json_loads
-from reports import export, saving
+from reports import export, idempotency, saving
 from reports.errors import method_not_allowed
 from reports.forms import meta_errors
 from reports.models import Report
@@ -140,8 +141,52 @@ def compare(request: HttpRequest) -> JsonResponse:
 
 @api_view("POST")
 def create_report(request: HttpRequest) -> JsonResponse:
-    """A workload plus an optional title and notes in; 201 with the report's code and URL."""
+    """A workload plus an optional title and notes in; 201 with the report's code and URL.
+
+    With an ``Idempotency-Key`` header a retried request returns the first report
+    (reports/idempotency.py).
+    """
+    try:
+        key = idempotency.key_of(request)
+    except idempotency.InvalidKey:
+        raise ApiError(400, {"__all__": [
+            _("The Idempotency-Key header must be 1 to %(max)d visible ASCII characters.")
+            % {"max": idempotency.MAX_LENGTH}
+        ]}) from None
     data = read_json(request)
+    if key is None:
+        return _create_report(request, data)
+    claimed = idempotency.claim(request, key, idempotency.fingerprint(data))
+    if claimed.done is not None:
+        return _created(claimed.done["body"], replayed=True)
+    if claimed.conflict == "different-body":
+        raise ApiError(422, {"__all__": [
+            _("This Idempotency-Key was already used with a different request body; send a "
+              "new key for a new report.")
+        ]})
+    if claimed.conflict == "in-progress":
+        raise ApiError(409, {"__all__": [
+            _("A request with this Idempotency-Key is still being processed; try again in a "
+              "moment.")
+        ]}, {"Retry-After": "1"})
+    try:
+        response = _create_report(request, data)
+    except BaseException:
+        idempotency.release(claimed)
+        raise
+    idempotency.finish(claimed, response.status_code, json.loads(response.content))
+    return response
+
+
+def _created(body: dict[str, Any], replayed: bool = False) -> JsonResponse:
+    response = JsonResponse(body, status=201)
+    response["Location"] = body["url"]
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _create_report(request: HttpRequest, data: Any) -> JsonResponse:
     if not isinstance(data, dict):
         raise ApiError(400, {"__all__": [_("The request body must be a JSON object with the "
                                            "workload's fields.")]})
@@ -158,8 +203,8 @@ def create_report(request: HttpRequest) -> JsonResponse:
     except services.ComparisonError as exc:
         raise ApiError(400, exc.errors) from None
     # Counted only now: a request that cannot be compared (no book for its region) saves
-    # nothing, so it must not use up the client's allowance either.
-    # A save that fails (the database refused it or is gone) gives its count back.
+    # nothing, so it must not use up the client's allowance either; a save that fails (the
+    # database refused it or is gone) gives its count back.
     with saving.allowance(request) as wait:
         if wait is not None:
             raise ApiError(429, {"__all__": [
@@ -167,10 +212,7 @@ def create_report(request: HttpRequest) -> JsonResponse:
                 % {"seconds": wait}
             ]}, {"Retry-After": str(wait)})
         report = saving.create(snapshot, **meta)
-    url = request.build_absolute_uri(report.get_absolute_url())
-    response = JsonResponse({"code": str(report.code), "url": url}, status=201)
-    response["Location"] = url
-    return response
+    return _created({"code": str(report.code), "url": request.build_absolute_uri(report.get_absolute_url())})
 
 
 @api_view("GET", "HEAD")

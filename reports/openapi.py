@@ -136,6 +136,18 @@ UNAVAILABLE = {
     "headers": {"Retry-After": {"description": "Seconds to wait (30).",
                                 "schema": {"type": "integer"}}},
 }
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": (
+        "Makes a retry safe: a request with a key already used by this client address in the "
+        "last 24 hours creates nothing and gets the first request's answer again (201, the same "
+        "code and URL, `Idempotent-Replayed: true`); the same key with a different body is a "
+        "422, and while the first request is still running a 409. A request that fails keeps "
+        "nothing, so it can be corrected and sent again with the same key. While the service's "
+        "cache is unreachable the key is not honoured."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
 ALLOW_HEADER = {"description": "The methods this path answers.", "schema": {"type": "string"}}
 METHOD_NOT_ALLOWED = {**_error("Method not allowed."), "headers": {"Allow": ALLOW_HEADER}}
 CODE_PARAM = {"name": "code", "in": "path", "required": True,
@@ -183,15 +195,29 @@ def document() -> dict[str, Any]:
                 "post": {
                     "operationId": "createReport",
                     "summary": "Save a comparison as a report that never changes.",
+                    "parameters": [IDEMPOTENCY_KEY],
                     "requestBody": _json_body("#/components/schemas/ReportRequest"),
                     "responses": {
                         "201": {
-                            "description": "The report was created.",
-                            "headers": {"Location": {"description": "The report's page.",
-                                                     "schema": {"type": "string"}}},
+                            "description": "The report was created (or, for a repeated "
+                                           "Idempotency-Key, the first request's report).",
+                            "headers": {
+                                "Location": {"description": "The report's page.",
+                                             "schema": {"type": "string"}},
+                                "Idempotent-Replayed": {
+                                    "description": "`true` when this is the kept answer to an "
+                                                   "earlier request with the same key.",
+                                    "schema": {"type": "string", "enum": ["true"]}},
+                            },
                             "content": {JSON: {"schema": {"$ref": "#/components/schemas/Created"}}},
                         },
                         **COMMON_ERRORS,
+                        "409": {**_error("A request with this Idempotency-Key is still being "
+                                         "processed; try again in a moment."),
+                                "headers": {"Retry-After": {"description": "Seconds to wait.",
+                                                            "schema": {"type": "integer"}}}},
+                        "422": _error("This Idempotency-Key was already used with a different "
+                                      "request body."),
                         "429": {
                             **_error("Too many reports from this address; try again later."),
                             "headers": {"Retry-After": {"description": "Seconds to wait.",

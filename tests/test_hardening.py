@@ -345,3 +345,86 @@ def test_a_chunked_body_a_server_cannot_end_is_411(api: Client, db: None) -> Non
     response = _chunked(api, "/api/v1/compare", json.dumps(WORKLOAD).encode(), terminated=False)
     assert response.status_code == 411
     assert "Content-Length" in _errors_shape(response)[0]
+
+
+# Idempotency-Key -------------------------------------------------------------------------------------
+
+def _create(client: Client, body: Any, key: str | None = "retry-1", **extra: Any) -> Any:
+    headers = {"Idempotency-Key": key} if key is not None else {}
+    return client.post("/api/v1/reports", json.dumps(body), content_type="application/json",
+                       headers=headers, **extra)
+
+
+def test_a_repeated_key_returns_the_first_report(api: Client, price_book: Any, settings: Any) -> None:
+    settings.REPORTS_PER_HOUR = 2
+    first = _create(api, {**WORKLOAD, "title": "T"})
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first
+    # The same JSON spelled differently is the same request.
+    again = api.post("/api/v1/reports", json.dumps({"title": "T", **WORKLOAD}, indent=2),
+                     content_type="application/json", headers={"Idempotency-Key": "retry-1"})
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert again["Location"] == first["Location"]
+    assert again["Idempotent-Replayed"] == "true"
+    assert Report.objects.count() == 1
+    # Replays do not count against the limit: one more new report is still allowed.
+    for _ in range(3):
+        assert _create(api, {**WORKLOAD, "title": "T"}).status_code == 201
+    assert _create(api, WORKLOAD, key="retry-2").status_code == 201
+    assert _create(api, WORKLOAD, key="retry-3").status_code == 429
+
+
+def test_a_key_reused_with_another_body_is_422(api: Client, price_book: Any) -> None:
+    assert _create(api, WORKLOAD).status_code == 201
+    response = _create(api, {**WORKLOAD, "memory_mb": 1024})
+    assert response.status_code == 422
+    assert "different request body" in _errors_shape(response)[0]
+    assert Report.objects.count() == 1
+
+
+def test_keys_are_per_client_address(api: Client, price_book: Any) -> None:
+    first = _create(api, WORKLOAD)
+    other = _create(api, WORKLOAD, REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 201 and "Idempotent-Replayed" not in other
+    assert other.json()["code"] != first.json()["code"]
+
+
+def test_a_failed_request_keeps_nothing(api: Client, price_book: Any) -> None:
+    assert _create(api, {**WORKLOAD, "memory_mb": 1}).status_code == 400
+    assert _create(api, {**WORKLOAD, "memory_mb": 1024}).status_code == 201
+
+
+def test_a_key_still_in_progress_is_409(api: Client, price_book: Any) -> None:
+    from reports import idempotency
+
+    request = type("R", (), {"META": {"REMOTE_ADDR": "127.0.0.1"}})()
+    claimed = idempotency.claim(request, "busy", idempotency.fingerprint(WORKLOAD))  # type: ignore[arg-type]
+    assert claimed.owned
+    response = _create(api, WORKLOAD, key="busy")
+    assert response.status_code == 409
+    assert response["Retry-After"] == "1"
+    idempotency.release(claimed)
+    assert _create(api, WORKLOAD, key="busy").status_code == 201
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "two words", "é"])
+def test_a_malformed_key_is_400(api: Client, price_book: Any, key: str) -> None:
+    response = _create(api, WORKLOAD, key=key)
+    assert response.status_code == 400
+    assert "Idempotency-Key" in _errors_shape(response)[0]
+
+
+def test_without_the_cache_reports_are_still_created(api: Client, price_book: Any, settings: Any) -> None:
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    assert _create(api, WORKLOAD).status_code == 201
+    assert _create(api, WORKLOAD).status_code == 201
+    assert Report.objects.count() == 2
+
+
+def test_the_openapi_document_describes_the_key() -> None:
+    operation = document()["paths"]["/api/v1/reports"]["post"]
+    assert operation["parameters"][0]["name"] == "Idempotency-Key"
+    assert {"409", "422"} <= set(operation["responses"])
+    assert "Idempotent-Replayed" in operation["responses"]["201"]["headers"]
