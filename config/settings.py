@@ -123,6 +123,12 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
     )
+    # The same backend, but after a failed connection a process answers 503 at once and
+    # retries in the background (advisor/plumbing/dbguard.py) instead of making every
+    # request wait for the connect timeout while the database hangs.
+    DATABASES["default"]["ENGINE"] = "advisor.plumbing.postgresql"
+# Seconds between background tries to reach the database after a failure (see above).
+DATABASE_RETRY_SECONDS = env_int("DATABASE_RETRY_SECONDS", 2, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

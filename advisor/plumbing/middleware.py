@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from advisor.plumbing import ratelimit
+from advisor.plumbing import dbguard, ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,9 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logger.error("database unavailable for %s %s: %r", request.method, request.path, exception)
+        # While the guard backs off every request fails alike: one error line said it already.
+        log = logger.info if dbguard.backing_off() else logger.error
+        log("database unavailable for %s %s: %r", request.method, request.path, exception)
         return unavailable_response(request)
 
 
