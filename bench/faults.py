@@ -11,12 +11,15 @@ The script starts everything it breaks, so nothing shared is harmed:
     stops. ``--db-stop``/``--db-start`` run real commands instead (a dedicated server only).
 It migrates and seeds the database it is given: use a database of its own.
 
-Scenarios (``--scenarios db,redis,worker``):
+Scenarios (``--scenarios db,redis,worker,hang``):
   db      database down: /healthz 503 JSON; pages answer a friendly 503 (or 200 if they do
           not need the database), never a traceback; everything recovers when it is back.
   redis   Redis down: every page still answers 200 (the cache is bypassed), and after.
   worker  a worker SIGKILLed during load: requests keep being served, the master replaces
           the worker, and every report whose creation was acknowledged still opens.
+  hang    the database hangs (the relay accepts connections and never answers) during load:
+          p99 under 1 s (503 at once after a process's first failed connection), then
+          recovery; latencies also as a ratio to /healthz measured just before.
 Pages that do not exist yet (404 before any fault) are reported as skipped.
 """
 
@@ -50,24 +53,59 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
 
+# --ports N: gunicorn on N, Redis on N+1, the relay on N+2 (a shared machine's own range);
+# otherwise free ports the system picks.
+PORT_BASE = 0
+_ports_given = 0
+
+
 def free_port() -> int:
+    global _ports_given
+    if PORT_BASE:
+        _ports_given += 1
+        return PORT_BASE + _ports_given - 1
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
 class Relay:
-    """A TCP relay that can be cut (all connections dropped, new ones refused) and restored."""
+    """A TCP relay that can be cut (all connections dropped, new ones refused), hung (all
+    connections dropped, new ones accepted and never answered: a hung database server), and
+    restored."""
 
     def __init__(self, upstream: tuple[str, int]) -> None:
         self.upstream = upstream
         self.port = free_port()
         self._listener: socket.socket | None = None
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
+        self._held: list[socket.socket] = []
+        self.hung = False
         self._lock = threading.Lock()
         self.restore()
 
+    def hang(self) -> None:
+        with self._lock:
+            self.hung = True
+            self._drop_pairs()
+
+    def _drop_pairs(self) -> None:
+        for a, b in self._pairs:
+            for s in (a, b):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+                s.close()
+        self._pairs.clear()
+
     def restore(self) -> None:
+        with self._lock:
+            if self.hung:
+                self.hung = False
+                for s in self._held:
+                    s.close()
+                self._held.clear()
+            if self._listener is not None:
+                return
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -84,12 +122,7 @@ class Relay:
                     self._listener.shutdown(socket.SHUT_RDWR)
                 self._listener.close()
                 self._listener = None
-            for a, b in self._pairs:
-                for s in (a, b):
-                    with contextlib.suppress(OSError):
-                        s.shutdown(socket.SHUT_RDWR)
-                    s.close()
-            self._pairs.clear()
+            self._drop_pairs()
 
     def _accept(self, listener: socket.socket) -> None:
         while True:
@@ -97,6 +130,10 @@ class Relay:
                 client, _ = listener.accept()
             except OSError:
                 return
+            with self._lock:
+                if self.hung:  # accepted, never answered, held open until restore()
+                    self._held.append(client)
+                    continue
             try:
                 server = socket.create_connection(self.upstream, timeout=5)
             except OSError:
@@ -226,6 +263,13 @@ def get(server: Server, path: str) -> tuple[int, bytes, float]:
     return request(server, Page(path, "GET", path))
 
 
+def all_healthy(server: Server) -> bool:
+    """/healthz 200 ten times in a row: every worker is back, not just the first to retry
+    (each process ends its own back-off, within DATABASE_RETRY_SECONDS of the database's
+    return)."""
+    return all(get(server, "/healthz")[0] == 200 for _ in range(10))
+
+
 def pages(server: Server) -> list[Page]:
     target = load.Target("127.0.0.1", server.port)
     found = [Page("landing", "GET", "/"), Page("missing", "GET", "/no-such-page/")]
@@ -283,6 +327,8 @@ def scenario_db(server: Server, relay: Relay | None, stop_cmd: str, start_cmd: s
             subprocess.run(shlex.split(start_cmd), check=True)
     took = wait_until(lambda: get(server, "/healthz")[0] == 200, 60, "db: /healthz did not recover")
     print(f"  /healthz back to 200 after {took:.1f} s")
+    took = wait_until(lambda: all_healthy(server), 60, "db: not every worker recovered")
+    print(f"  every worker answers 200 after {took:.1f} s more")
     for page in checks:
         status, _, _ = request(server, page)
         if status >= 500:
@@ -366,6 +412,57 @@ def scenario_worker(server: Server, checks: list[Page], duration: float, concurr
     return problems
 
 
+def scenario_hang(server: Server, relay: Relay, checks: list[Page], duration: float, concurrency: int) -> list[str]:
+    """The database accepts connections and never answers. Goal: p99 under 1 s while it hangs
+    (503 at once after the first failed connection of each process), then recovery."""
+    problems: list[str] = []
+    target = load.Target("127.0.0.1", server.port)
+    kinds = [p.name for p in checks if p.name in ("report", "api")] + ["healthz"]
+    mix = {k: 1 for k in kinds}
+    plan = load.build_requests(target, kinds, 20, 5)
+
+    def run(label: str, seconds: float) -> dict[str, dict[str, float]]:
+        tally = load.run_threads(target, plan, mix, concurrency, seconds, 30)
+        summary = load.summarise(tally, seconds)
+        print(f"hang: {label}, {seconds:.0f} s, {concurrency} connections")
+        load.print_table(summary)
+        print("  statuses:", dict(sorted(tally.statuses.items())))
+        for line in tally.samples[:3]:
+            print("  sample:", line)
+        summary["_statuses"] = tally.statuses  # type: ignore[assignment]
+        return summary
+
+    baseline = run("baseline, database answering", duration)
+    print("hang: the database now accepts connections and never answers")
+    relay.hang()
+    try:
+        hung = run("database hung", duration)
+    finally:
+        print("hang: the database answers again")
+        relay.restore()
+    took = wait_until(lambda: get(server, "/healthz")[0] == 200, 60, "hang: /healthz did not recover")
+    print(f"  /healthz back to 200 after {took:.1f} s")
+    took = wait_until(lambda: all_healthy(server), 60, "hang: not every worker recovered")
+    print(f"  every worker answers 200 after {took:.1f} s more")
+    after = run("after recovery", duration / 2)
+
+    base = baseline["healthz"]
+    for name, summary in (("baseline", baseline), ("hung", hung), ("after", after)):
+        row = summary["all"]
+        print(f"  {name:<8} all p50 {row['p50_ms']:.0f} ms (x{row['p50_ms'] / base['p50_ms']:.1f} of "
+              f"baseline /healthz), p99 {row['p99_ms']:.0f} ms (x{row['p99_ms'] / base['p99_ms']:.1f})")
+    if hung["all"]["p99_ms"] >= 1000:
+        problems.append(f"hang: p99 {hung['all']['p99_ms']:.0f} ms while the database hung (goal < 1 s)")
+    if hung["all"]["errors"]:
+        problems.append(f"hang: {hung['all']['errors']} requests failed outright while the database hung")
+    odd = {k: v for k, v in hung["_statuses"].items() if k.split()[1] not in ("200", "503")}  # type: ignore[union-attr]
+    if odd:
+        problems.append(f"hang: answers other than 200 and 503 while the database hung: {odd}")
+    if after["all"]["errors"] or after["all"]["status_5xx"]:
+        problems.append(f"hang: after recovery {after['all']['status_5xx']} 5xx and {after['all']['errors']} errors")
+    return problems
+
+
 @contextlib.contextmanager
 def running(server: Server) -> Iterator[Server]:
     try:
@@ -378,18 +475,21 @@ def running(server: Server) -> Iterator[Server]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
-    parser.add_argument("--scenarios", default="db,redis,worker")
+    parser.add_argument("--scenarios", default="db,redis,worker,hang")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--load-seconds", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--db-stop", default="", help="command that stops a dedicated PostgreSQL (instead of the relay)")
     parser.add_argument("--db-start", default="", help="command that starts it again")
+    parser.add_argument("--ports", type=int, default=0, help="use ports N (gunicorn), N+1 (Redis), N+2 (relay)")
     args = parser.parse_args(argv)
+    global PORT_BASE
+    PORT_BASE = args.ports
     scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
 
     database_url = args.database_url
     relay: Relay | None = None
-    if "db" in scenarios:
+    if "db" in scenarios or "hang" in scenarios:
         parts = urllib.parse.urlsplit(database_url)
         if not parts.scheme.startswith("postgres"):
             raise SystemExit("the db scenario needs a PostgreSQL DATABASE_URL (a database of its own)")
@@ -420,6 +520,10 @@ def main(argv: list[str] | None = None) -> int:
                 problems += scenario_redis(server, checks)
             elif name == "worker":
                 problems += scenario_worker(server, checks, args.load_seconds, args.concurrency)
+            elif name == "hang":
+                if relay is None:
+                    raise SystemExit("the hang scenario needs the relay (no --db-stop/--db-start)")
+                problems += scenario_hang(server, relay, checks, args.load_seconds, args.concurrency)
             else:
                 raise SystemExit(f"unknown scenario {name!r}")
     print()

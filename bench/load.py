@@ -204,11 +204,13 @@ class Tally:
     server_errors: dict[str, int] = field(default_factory=dict)  # 5xx
     unexpected: dict[str, int] = field(default_factory=dict)  # other non-2xx statuses
     samples: list[str] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)  # "kind status" -> count
 
     def merge(self, other: Tally) -> None:
         for mine, theirs in (
             (self.latencies, other.latencies), (self.errors, other.errors),
             (self.server_errors, other.server_errors), (self.unexpected, other.unexpected),
+            (self.statuses, other.statuses),
         ):
             for k, v in theirs.items():
                 mine[k] = mine.get(k, 0 if isinstance(v, int) else []) + v  # type: ignore[operator]
@@ -234,6 +236,7 @@ def _worker(target: Target, schedule: list[Request], deadline: float, timeout: f
             continue
         elapsed = time.perf_counter() - started
         local.latencies.setdefault(req.kind, []).append(elapsed)
+        local.statuses[f"{req.kind} {status}"] = local.statuses.get(f"{req.kind} {status}", 0) + 1
         if status >= 500:
             local.server_errors[req.kind] = local.server_errors.get(req.kind, 0) + 1
         elif status >= 300:
