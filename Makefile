@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve fuzz messages
+.PHONY: run test serve fuzz messages audit
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,11 @@ messages: $(VENV)/.runtime
 FUZZ_EXAMPLES ?= 1000
 fuzz: $(VENV)/.dev
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest tests/test_fuzz.py --hypothesis-show-statistics
+
+# Known vulnerabilities (README, "Checking dependencies"; needs the network): every pinned
+# version of the requirements files, then everything installed in the virtualenv (which
+# covers the dependencies of dependencies). Fails on any known vulnerability.
+audit: $(VENV)/.dev
+	$(VENV)/bin/pip-audit --strict --progress-spinner off --no-deps --disable-pip \
+	  -r requirements.txt -r requirements-dev.txt
+	$(VENV)/bin/pip-audit --progress-spinner off --local

@@ -428,3 +428,29 @@ def test_the_openapi_document_describes_the_key() -> None:
     assert operation["parameters"][0]["name"] == "Idempotency-Key"
     assert {"409", "422"} <= set(operation["responses"])
     assert "Idempotent-Replayed" in operation["responses"]["201"]["headers"]
+
+
+# The dependency audit ------------------------------------------------------------------------------
+
+def test_make_audit_checks_the_pinned_requirements() -> None:
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    makefile = (root / "Makefile").read_text()
+    target = makefile[makefile.index("\naudit:"):]
+    assert "pip-audit" in target and "-r requirements.txt -r requirements-dev.txt" in target
+    assert re.search(r"^pip-audit==[\d.]+$", (root / "requirements-dev.txt").read_text(), re.M)
+    ci = (root / ".ci" / "run").read_text()
+    assert "make audit" in ci and "skipped" in ci  # never fails CI for want of a network
+    audit = Path(sys.executable).with_name("pip-audit")
+    if not audit.exists():
+        pytest.skip("pip-audit is not installed (make test installs requirements-dev.txt)")
+    # --dry-run reads the files and stops before asking the network.
+    result = subprocess.run([str(audit), "--dry-run", "--progress-spinner", "off", "--no-deps",
+                             "--disable-pip", "-r", "requirements.txt", "-r", "requirements-dev.txt"],
+                            cwd=root, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"would have audited \d+ packages", result.stderr + result.stdout)

@@ -112,3 +112,21 @@ def test_no_server_software_is_named_and_errors_are_json(server: int) -> None:
     assert json.loads(data)["errors"]["__all__"]
     assert response.getheader("Server") is None
     assert response.getheader("Cross-Origin-Resource-Policy") == "same-origin"
+
+
+def test_a_slow_client_does_not_hold_the_server(server: int) -> None:
+    """The gthread worker (make serve's default) reads a slow client's headers in one of its
+    threads; the next client is answered meanwhile (bench/slowclients.py measures more)."""
+    with socket.create_connection(("127.0.0.1", server), timeout=5) as slow:
+        slow.sendall(b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a")
+        response, _ = _send(server, "GET", "/api/v1/openapi.json")
+        assert response.status == 200
+
+
+def test_make_serve_uses_the_threaded_worker_by_default() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GUNICORN_")}
+    code = "import runpy; c = runpy.run_path('config/gunicorn.py'); print(c['threads'], c['keepalive'])"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60)
+    threads, keepalive = map(int, result.stdout.split())
+    assert threads > 1 and keepalive <= 5
