@@ -84,11 +84,19 @@ WEIRD_TEXT = st.sampled_from([
     "9" * 400, "9" * 5000, "1" + "0" * 4400, "😀" * 50,
 ])
 TEXT = st.one_of(WEIRD_TEXT, st.text(max_size=40), st.text(alphabet="0123456789.,-e_+ ", max_size=30))
+# Text only JSON can carry (a form or URL cannot): lone UTF-16 surrogates, which no database
+# driver can encode, and NUL, which PostgreSQL refuses, alone and inside other text.
+SURROGATES = st.one_of(
+    st.sampled_from(["\ud800", "\udfff", "x\ud83d", "\udc80abc", "\ud83d\ude00", "a\x00b", "\x00"]),
+    st.lists(st.one_of(st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff", "\x00"]),
+                       st.text(max_size=5)), min_size=1, max_size=6).map("".join),
+)
+JSON_TEXT = st.one_of(TEXT, SURROGATES)
 FLOATS = st.floats(allow_nan=True, allow_infinity=True)
 INTS = st.one_of(st.integers(-10**20, 10**20), st.sampled_from([10**300, 10**301, 10**400, -10**400, 2**63, 2**64]))
 DEEP = st.sampled_from([10, 100, 500, 900, 950, 980, 990, 995, 999, 1000, 1100, 3000]).map(nested)
 JSON_ANY = st.recursive(
-    st.one_of(st.none(), st.booleans(), INTS, FLOATS, TEXT),
+    st.one_of(st.none(), st.booleans(), INTS, FLOATS, JSON_TEXT),
     lambda inner: st.one_of(st.lists(inner, max_size=4),
                             st.dictionaries(st.text(max_size=8), inner, max_size=4)),
     max_leaves=12,
@@ -353,6 +361,94 @@ def test_report_lookup_never_fails(client: Client, db: None, errors_logged: Any,
     response = client.get("/api/v1/reports/" + quote(code, safe=""))
     assert_sane(response)
     assert response.status_code in (200, 404)
+    assert_no_logged_errors(errors_logged)
+
+
+# Chunked bodies, and the methods the OpenAPI document does not list -------------------------
+
+
+@FUZZ
+@given(body=st.one_of(
+    workload(),
+    st.binary(max_size=200),
+    st.integers(64 * 1024 - 40, 64 * 1024 + 40).map(
+        lambda n: (b'{"notes": "' + b"n" * n + b'"}')[:n]),
+    st.sampled_from([b"", b"{", b"0\r\n\r\n", nested_text(3000).encode()])),
+    url=st.sampled_from(["/api/v1/compare", "/api/v1/reports"]),
+    terminated=st.booleans(), piece=st.integers(1, 70_000))
+def test_api_chunked_bodies(client: Client, price_book: Any, settings: Any, errors_logged: Any,
+                            body: Any, url: str, terminated: bool, piece: int) -> None:
+    """Transfer-Encoding: chunked, no Content-Length, as gunicorn passes it on (the stream
+    ends with the body; ``wsgi.input_terminated``), or under a server that cannot end it."""
+    import io
+
+    class Pieces(io.RawIOBase):  # the body arrives in pieces, as a decoder hands it on
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def read(self, size: int = -1) -> bytes:
+            size = piece if size is None or size < 0 else min(size, piece)
+            out, self.data = self.data[:size], self.data[size:]
+            return out
+
+    settings.REPORTS_PER_HOUR = 0
+    sent = None
+    if not isinstance(body, bytes):
+        sent, body = body, dumps(body).encode()
+    environ: dict[str, Any] = {"HTTP_TRANSFER_ENCODING": "chunked", "CONTENT_TYPE": "application/json",
+                               "wsgi.input": Pieces(body)}
+    if terminated:
+        environ["wsgi.input_terminated"] = True
+    response = client.generic("POST", url, **environ)
+    assert_sane(response)
+    if not terminated:
+        assert response.status_code == 411
+    elif len(body) > 64 * 1024:
+        assert response.status_code == 413
+    if response.status_code not in (200, 201):
+        assert_api_errors(response.json(), sent, whole_input_bad=True)
+    assert_no_logged_errors(errors_logged)
+
+
+@pytest.fixture
+def report_code(price_book: Any) -> str:
+    response = Client().post("/api/v1/reports", json.dumps(BASE), content_type="application/json")
+    return str(response.json()["code"])
+
+
+def listed_methods(path: str) -> set[str]:
+    """The methods the OpenAPI document lists for a path (HEAD wherever GET is); the report
+    page, which is HTML and not in the document, answers GET and HEAD like its exports."""
+    from reports.openapi import document
+
+    operations = document()["paths"].get(path, {"get": {}})
+    methods = {m.upper() for m in operations}
+    return methods | ({"HEAD"} if "GET" in methods else set())
+
+
+@FUZZ
+@given(path=st.sampled_from(["/api/v1/compare", "/api/v1/reports", "/api/v1/reports/{code}",
+                             "/api/v1/openapi.json", "/r/{code}/", "/r/{code}.csv", "/r/{code}.json"]),
+       method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
+                               "PROPFIND", "CONNECT", "BREW", "get"]),
+       body=st.one_of(st.just(b""), st.just(dumps(BASE).encode())),
+       csrf=st.booleans())
+def test_methods_the_schema_does_not_list_are_405(price_book: Any, settings: Any, errors_logged: Any,
+                                                  report_code: str, path: str, method: str,
+                                                  body: bytes, csrf: bool) -> None:
+    settings.REPORTS_PER_HOUR = 0
+    client = Client(enforce_csrf_checks=csrf)
+    url = path.replace("{code}", report_code)
+    response = client.generic(method, url, body, content_type="application/json")
+    assert_sane(response)
+    json_path = url.startswith("/api/") or url.endswith(".json")
+    if method.upper() not in listed_methods(path):
+        assert response.status_code == 405, (method, url, response.status_code)
+        assert set(response["Allow"].split(", ")) <= listed_methods(path)
+        if json_path:
+            assert_api_errors(response.json(), None, whole_input_bad=True)
+    else:
+        assert response.status_code not in (403, 405), (method, url, response.status_code)
     assert_no_logged_errors(errors_logged)
 
 
