@@ -119,6 +119,14 @@ def test_unknown_api_path_is_a_json_404(api: Client, db: None) -> None:
     assert "openapi.json" in _errors_shape(response)[0]
 
 
+def test_a_refused_host_on_an_api_path_is_a_json_400(db: None) -> None:
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/v1/openapi.json", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert _errors_shape(response) == ["The request could not be understood."]
+    assert "text/html" in client.get("/", HTTP_HOST="evil.example")["Content-Type"]
+
+
 def test_a_bug_in_an_api_view_is_a_json_500(db: None, monkeypatch: Any) -> None:
     from advisor import services
 
