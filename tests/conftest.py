@@ -23,11 +23,12 @@ def _fresh_cache() -> Iterator[None]:
 
     from advisor import services
     from advisor.plumbing import cache as safe_cache
-    from advisor.plumbing import ratelimit
+    from advisor.plumbing import dbguard, ratelimit
 
     cache.clear()
     safe_cache.reset()
     ratelimit.reset()
+    dbguard.reset()  # no database back-off carried over from a test that broke the connection
     services.forget_books()  # the price book a process keeps for a few seconds
     yield
 
