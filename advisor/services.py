@@ -146,7 +146,9 @@ def _snapshot(workload: Workload, book: PriceBook, sheet: PriceSheet) -> dict[st
         "result": result,
         "curve": series.cost_curve(workload, sheet, break_even_points=crossings),
         "grid": series.cheaper_map(workload, sheet, break_even_points=crossings),
-        "prices": prices_snapshot(book),
+        # The instance types the result sized (not the book's hundreds).
+        "prices": prices_snapshot(book, {result["ec2"]["instance_type"]}
+                                  | {c["instance_type"] for c in result["ec2"]["candidates"]}),
     }
     return snap
 

@@ -69,6 +69,8 @@ def instance_post(row: InstanceType, **changes: Any) -> dict[str, Any]:
     data = {
         "book": row.book_id, "name": row.name, "architecture": row.architecture, "vcpu": row.vcpu,
         "memory_gib": row.memory_gib, "hourly": row.hourly,
+        "reserved_1y_hourly": "" if row.reserved_1y_hourly is None else row.reserved_1y_hourly,
+        "reserved_3y_hourly": "" if row.reserved_3y_hourly is None else row.reserved_3y_hourly,
         "burstable_baseline": "" if row.burstable_baseline is None else row.burstable_baseline,
         "source": row.source, "read_on": row.read_on.isoformat(), "confidence": row.confidence,
     }
@@ -78,7 +80,8 @@ def instance_post(row: InstanceType, **changes: Any) -> dict[str, Any]:
 
 def book_post(book: PriceBook, rate_changes: dict[int, dict[str, Any]] | None = None,
               extra_rates: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The whole change form of a book (fields and both inlines), as the admin would post it."""
+    """The whole change form of a book (fields and the rates inline), as the admin would post
+    it; instance types are edited in their own list."""
     data: dict[str, Any] = {
         "name": book.name, "region": book.region, "effective_from": book.effective_from.isoformat(),
         "notes": book.notes, "_continue": "1",
@@ -87,8 +90,7 @@ def book_post(book: PriceBook, rate_changes: dict[int, dict[str, Any]] | None = 
     forms = [
         {"id": r.pk, "book": book.pk, **rate_post(r), **(rate_changes or {}).get(r.pk, {})} for r in rates
     ] + [{"book": book.pk, **row} for row in (extra_rates or [])]
-    for prefix, rows, initial in (("rates", forms, len(rates)),
-                                  ("instance_types", [instance_post(i) | {"id": i.pk} for i in book.instance_types.all()], None)):
+    for prefix, rows, initial in (("rates", forms, len(rates)),):
         data[f"{prefix}-TOTAL_FORMS"] = len(rows)
         data[f"{prefix}-INITIAL_FORMS"] = initial if initial is not None else len(rows)
         data[f"{prefix}-MIN_NUM_FORMS"] = 0
