@@ -63,6 +63,7 @@ def book(region: str, all_feeds: list[feeds.Feed], sourced: dict[str, Any]) -> d
 
     ondemand = next(f for f in all_feeds if f.source == "ec2-ondemand-without-sec-sel"
                     and region in f.regions)
+    reserved = [f for f in all_feeds if f.source == "ec2-reservedinstance" and region in f.regions]
     instances = feeds.merge_instances(all_feeds, region)
     rows = [[i.name, i.vcpu, text(i.memory_gib), text(i.hourly), text(i.reserved_1y),
              text(i.reserved_3y), text(i.burstable_baseline)]
@@ -79,9 +80,8 @@ def book(region: str, all_feeds: list[feeds.Feed], sourced: dict[str, Any]) -> d
         "region": region, "name": BOOK_NAME, "effective_from": EFFECTIVE_FROM,
         "status": "published", "notes": notes, "missing": missing, "rates": rates,
         "instance_types": {
-            "source": ondemand.label + "; reserved rates: AWS pricing-page feed "
-            + feeds.FEED_URL + feeds.SOURCES["ec2-reservedinstance"]
-            + " (standard, No Upfront), same snapshot",
+            # seed_prices adds the baseline's source to burstable rows (as instance_source).
+            "source": feeds.instance_source(ondemand, reserved),
             "read_on": ondemand.published.isoformat() if ondemand.published else None,
             "confidence": "aws",
             "burstable_source": BURSTABLE_BASELINE_SOURCE,

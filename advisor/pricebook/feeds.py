@@ -24,6 +24,7 @@ from typing import Any
 
 from advisor.pricing.catalogue import (
     ACCELERATED_CATEGORIES,
+    BURSTABLE_BASELINE_SOURCE,
     PREVIOUS_GENERATION,
     architecture_of,
     burstable_baseline,
@@ -327,3 +328,15 @@ def merge_instances(feeds: list[Feed], region: str) -> dict[str, FeedInstance]:
             it.reserved_1y = terms.get("1y", it.reserved_1y)
             it.reserved_3y = terms.get("3y", it.reserved_3y)
     return out
+
+
+def instance_source(ondemand: Feed, reserved: list[Feed], burstable: bool = False) -> str:
+    """An instance row's source: the on-demand feed, the reserved-instance feed and, for a
+    burstable type, AWS's documentation of the baselines (at most 500 characters)."""
+    text = ondemand.label
+    if reserved:
+        text += ("; reserved rates: AWS pricing-page feed " + FEED_URL
+                 + SOURCES["ec2-reservedinstance"] + " (standard, No Upfront), same snapshot")
+    if burstable:
+        text += "; burstable baseline: " + BURSTABLE_BASELINE_SOURCE
+    return text[:500]

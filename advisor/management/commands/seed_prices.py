@@ -80,7 +80,7 @@ def instance_rows(table: list[dict[str, Any]] | dict[str, Any]) -> list[dict[str
     for values in table["rows"]:
         row = dict(zip(table["columns"], values, strict=True))
         source = table["source"]
-        if row.get("burstable_baseline") is not None:
+        if row.get("burstable_baseline") is not None:  # as feeds.instance_source
             source += "; burstable baseline: " + table["burstable_source"]
         rows.append({**row, "architecture": architecture_of(row["name"]), "source": source[:500],
                      "read_on": table["read_on"], "confidence": table["confidence"]})
