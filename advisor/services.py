@@ -106,6 +106,16 @@ def regions(on: dt.date | None = None) -> list[str]:
     return found
 
 
+def catalogue(region: str, on: dt.date | None = None) -> dict[str, Any]:
+    """The region's instance types and families (for the form's suggestions); empty when no
+    book can price the region."""
+    try:
+        _, sheet, _ = _book(region, on)
+    except ComparisonError:
+        return {"types": [], "families": []}
+    return {"types": sheet.instance_types, "families": sheet.families}
+
+
 def forget_books(**_: Any) -> None:
     """Drop the books this process keeps (a price row was saved or deleted here)."""
     with _books_lock:
