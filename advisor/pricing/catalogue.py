@@ -113,7 +113,9 @@ SPECS: tuple[RateSpec, ...] = tuple(
                  gettext_noop("1-year Compute Savings Plan, no upfront, as a share of the "
                               "on-demand price.")),
         RateSpec("ec2.purchase.savings_plan_3y", "factor of on-demand price",
-                 gettext_noop("3-year Compute Savings Plan, no upfront, as a share of the "
+                 gettext_noop(
+                     # xgettext:no-python-format
+                     "3-year Compute Savings Plan, no upfront, as a share of the "
                               "on-demand price. It cannot be below the standard 3-year "
                               "reserved-instance rate with no upfront (about 0.43 of on-demand "
                               "in the reserved-instance feed): the 72 % headline discount "

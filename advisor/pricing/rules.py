@@ -129,6 +129,7 @@ RULES: tuple[Rule, ...] = (
         "business hours or spiky), never below the minimum instances; instances are billed "
         "per second, so whole hours are a fair approximation."), EC2_PRICING),
     Rule("ec2_purchase", "ec2", gettext_noop("Purchase options"), gettext_noop(
+        # xgettext:no-python-format
         "Reserved instances (standard, no upfront, 1 or 3 years) are priced at each type's "
         "own rate from AWS's reserved-instance feed. Savings Plans and Spot have no sourced "
         "rate per type: they are a factor of the on-demand price, estimates an editor should "
