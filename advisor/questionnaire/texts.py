@@ -233,6 +233,7 @@ RATE_UNITS: dict[str, str | Promise] = {
     "factor of on-demand price": _("factor of on-demand price"),
     "USD per GB-month": _("USD per GB-month"),
     "USD per GB": _("USD per GB"),
+    "USD per address-hour": _("USD per address-hour"),
     "GB a month": _("GB a month"),
     "GB a month in total (the free allowance is the bottom of the first tier)":
         _("GB a month in total (the free allowance is the bottom of the first tier)"),
