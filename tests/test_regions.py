@@ -125,3 +125,17 @@ def test_the_form_offers_every_region(client: Any, books: None) -> None:
     for region in REGIONS:
         assert f'<option value="{region}"' in html
     assert '<datalist id="instance-families">' in html and '<option value="m7g">' in html
+
+
+def test_savings_plan_factors_do_not_undercut_the_reserved_rates(books: None) -> None:
+    # A no-upfront Savings Plan does not beat the standard reserved instance of the same
+    # term; the 0.28 quoted for m7g.xlarge (3 years) is a rate paid up front.
+    for book in PriceBook.objects.all():
+        types = list(book.instance_types.exclude(reserved_3y_hourly=None))
+        for term, field in (("1y", "reserved_1y_hourly"), ("3y", "reserved_3y_hourly")):
+            ratios = sorted(float(getattr(t, field)) / float(t.hourly) for t in types)
+            median = ratios[len(ratios) // 2]
+            factor = float(Rate.objects.get(book=book, key=f"ec2.purchase.savings_plan_{term}").price)
+            assert median <= factor < 1, (book.region, term, median, factor)
+    m7g = InstanceType.objects.get(book__region="us-east-1", name="m7g.xlarge")
+    assert float(m7g.reserved_3y_hourly) / float(m7g.hourly) > 0.28
