@@ -106,6 +106,16 @@ def regions(on: dt.date | None = None) -> list[str]:
     return found
 
 
+def catalogue(region: str, on: dt.date | None = None) -> dict[str, Any]:
+    """The region's instance types and families (for the form's suggestions); empty when no
+    book can price the region."""
+    try:
+        _, sheet, _ = _book(region, on)
+    except ComparisonError:
+        return {"types": [], "families": []}
+    return {"types": sheet.instance_types, "families": sheet.families}
+
+
 def forget_books(**_: Any) -> None:
     """Drop the books this process keeps (a price row was saved or deleted here)."""
     with _books_lock:
@@ -146,7 +156,9 @@ def _snapshot(workload: Workload, book: PriceBook, sheet: PriceSheet) -> dict[st
         "result": result,
         "curve": series.cost_curve(workload, sheet, break_even_points=crossings),
         "grid": series.cheaper_map(workload, sheet, break_even_points=crossings),
-        "prices": prices_snapshot(book),
+        # The instance types the result sized (not the book's hundreds).
+        "prices": prices_snapshot(book, {result["ec2"]["instance_type"]}
+                                  | {c["instance_type"] for c in result["ec2"]["candidates"]}),
     }
     return snap
 

@@ -19,8 +19,9 @@ from advisor.questionnaire import presenters, texts
 from reports.models import Report
 
 LAMBDA_ITEMS = ("requests", "compute", "ephemeral_storage", "provisioned_concurrency",
-                "front_door", "nat_gateway", "data_transfer")
-EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_transfer")
+                "front_door", "nat_gateway", "data_transfer", "public_ipv4", "logs")
+EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_transfer",
+             "public_ipv4", "logs")
 USD_MONTH = "USD/month"
 # Cells a spreadsheet would run as a formula (CSV injection); user text only.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

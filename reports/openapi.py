@@ -318,6 +318,10 @@ def document() -> dict[str, Any]:
                             "instance_type": {"type": "string"},
                             "peak_instances": {"type": "integer"},
                             "instance_hours": {"type": "number"},
+                            "families_considered": {
+                                "type": "array", "items": {"type": "string"},
+                                "description": "The instance families \"auto\" chose among."},
+                            "types_considered": {"type": "integer"},
                         }),
                         "break_even": {
                             "type": "array",

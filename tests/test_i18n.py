@@ -232,9 +232,13 @@ KEEP = re.compile(
 
 
 def book_data(book: Any) -> list[str]:
-    """What editors typed into the price book (its notes and every row's source)."""
-    rows = list(book.rates.all()) + list(book.instance_types.all())
-    return [book.notes] + sorted({r.source for r in rows}, key=len, reverse=True)
+    """What editors typed into the price books (notes and every row's source): the
+    methodology page lists every region's book."""
+    from advisor.pricebook.models import PriceBook
+
+    books = list(PriceBook.objects.filter(status="published")) or [book]
+    rows = [r for b in books for r in [*b.rates.all(), *b.instance_types.all()]]
+    return sorted({b.notes for b in books} | {r.source for r in rows}, key=len, reverse=True)
 
 
 def english_sentences(html: str, data: list[str] = ()) -> list[str]:  # type: ignore[assignment]

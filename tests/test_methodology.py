@@ -39,15 +39,31 @@ def test_every_price_row_with_source_date_and_confidence(client: Client, price_b
     for rate in rates:
         assert f"<code>{rate.key}</code>" in html
         assert SPEC_BY_KEY[rate.key].unit in html
-        assert rate.source.removeprefix("https://") in html  # shown in full, linked
-        if rate.source.startswith("https://"):
-            assert f'href="{rate.source.split()[0]}"' in html
+        assert rate.source.replace("https://", "") in html  # shown in full, linked
+        url = next((w.rstrip(",;)") for w in rate.source.split() if w.startswith("https://")), None)
+        if url:
+            assert f'href="{url}"' in html
     assert rates[0].read_on.isoformat() in html
     assert "Estimate: an admin should confirm" in html  # confidence shown in words
     for it in book.instance_types.all():
         assert f"<code>{it.name}</code>" in html
     http = html.index("<code>apigw.http.requests</code>")
     assert html.index("300,000,000", http) < html.index("—", http)  # tiers in order
+
+
+def test_every_regions_book_with_its_sources(client: Client, price_book: Any) -> None:
+    from advisor.pricebook.models import PriceBook
+
+    html = page(client)
+    for book in PriceBook.objects.filter(status="published"):
+        assert f'id="book-{book.region}"' in html
+        for rate in book.rates.all():
+            assert rate.source.replace("https://", "") in html
+    # A price no source gave for a region is named, not guessed.
+    singapore = html[html.index('id="book-ap-southeast-1"'):]
+    assert "No source found for" in singapore[:3000] and "<code>alb.hourly</code>" in singapore
+    # The instance types' sources are listed once, with the reserved-instance feed.
+    assert "ec2-reservedinstance" in html and "burstable-credits-baseline-concepts" in html
 
 
 def test_page_follows_an_edited_price(client: Client, price_book: Any) -> None:

@@ -152,20 +152,6 @@ class RateInline(DraftOnlyMixin, admin.TabularInline):
         return unit_text(obj.key) or "-"
 
 
-class InstanceTypeInline(DraftOnlyMixin, admin.TabularInline):
-    model = InstanceType
-    extra = 0
-    fields = (
-        "name", "vcpu", "memory_gib", "architecture", "hourly", "burstable_baseline",
-        "source", "read_on", "confidence", "edited",
-    )
-    readonly_fields = ("edited",)
-    verbose_name_plural = _("EC2 instance types (hourly price in USD per hour)")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not self._published(obj) and super().has_add_permission(request, obj)
-
-
 # --- price books ------------------------------------------------------------------------------
 
 
@@ -185,10 +171,13 @@ class PriceBookAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_filter = ("region", "status")
     search_fields = ("name", "region", "notes")
     date_hierarchy = "effective_from"
-    inlines = [RateInline, InstanceTypeInline]
-    readonly_fields = ("status", "published_at", "cloned_from", "created_at", "history")
+    # A book holds hundreds of instance types: one form with all of them would exceed what a
+    # browser should post at once, so they are edited in their own list (linked here).
+    inlines = [RateInline]
+    readonly_fields = ("status", "published_at", "cloned_from", "created_at", "history",
+                       "instance_types_link")
     fieldsets = (
-        (None, {"fields": ("name", "region", "effective_from", "notes")}),
+        (None, {"fields": ("name", "region", "effective_from", "notes", "instance_types_link")}),
         (_("Publication"), {
             "fields": ("status", "published_at", "cloned_from", "created_at"),
             "description": _("Publish a draft with the Publish button; a published book is "
@@ -216,6 +205,17 @@ class PriceBookAdmin(DraftOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("instance types"), ordering="_types")
     def type_count(self, obj: PriceBook) -> int:
         return getattr(obj, "_types", 0)
+
+    @admin.display(description=_("EC2 instance types"))
+    def instance_types_link(self, obj: PriceBook) -> str:
+        if obj.pk is None:
+            return "-"
+        url = reverse("admin:advisor_instancetype_changelist") + f"?book__id__exact={obj.pk}"
+        count = obj.instance_types.count()
+        return format_html(
+            '<a href="{}">{}</a>', url,
+            ngettext("%(n)d instance type", "%(n)d instance types", count) % {"n": count},
+        )
 
     @admin.display(description=_("changes to this book"))
     def history(self, obj: PriceBook) -> str:
@@ -457,14 +457,15 @@ class RateAdmin(RowAdmin):
 @admin.register(InstanceType)
 class InstanceTypeAdmin(RowAdmin):
     kind = "instance type"
-    list_display = ("name", "vcpu", "memory_gib", "architecture", "hourly", "burstable_baseline",
-                    "book", "book_status", "edited")
-    list_filter = ("book__region", "book__status", "architecture", "confidence", "edited")
+    list_display = ("name", "vcpu", "memory_gib", "architecture", "hourly", "reserved_1y_hourly",
+                    "reserved_3y_hourly", "burstable_baseline", "book", "book_status", "edited")
+    list_filter = ("book__region", "book__status", "architecture", "confidence", "edited", "book")
     search_fields = ("name", "source", "book__name")
     readonly_fields = ("edited", "history")
     fieldsets = (
         (None, {"fields": ("book", "name", "architecture")}),
-        (_("Size and price"), {"fields": ("vcpu", "memory_gib", "hourly", "burstable_baseline")}),
+        (_("Size and price"), {"fields": ("vcpu", "memory_gib", "hourly", "reserved_1y_hourly",
+                                          "reserved_3y_hourly", "burstable_baseline")}),
         (_("Source"), {"fields": ("source", "read_on", "confidence", "edited")}),
         (_("History"), {"fields": ("history",)}),
     )

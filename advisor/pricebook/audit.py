@@ -18,8 +18,8 @@ from advisor.pricebook.models import InstanceType, PriceBook, PriceChange, Rate,
 TRACKED: dict[type[models.Model], tuple[str, ...]] = {
     Rate: ("key", "tier_upto", "price", "source", "read_on", "confidence"),
     InstanceType: (
-        "name", "vcpu", "memory_gib", "architecture", "hourly", "burstable_baseline",
-        "source", "read_on", "confidence",
+        "name", "vcpu", "memory_gib", "architecture", "hourly", "reserved_1y_hourly",
+        "reserved_3y_hourly", "burstable_baseline", "source", "read_on", "confidence",
     ),
     PriceBook: ("name", "region", "effective_from", "status", "notes"),
 }

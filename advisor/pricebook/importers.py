@@ -21,7 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from advisor.pricebook import audit
+from advisor.pricebook import audit, feeds
 from advisor.pricebook.models import Confidence, InstanceType, PriceBook, Rate, plain
 from advisor.pricebook.publishing import clone_as_draft, in_force_or_none
 from advisor.pricing.catalogue import SPEC_BY_KEY
@@ -73,6 +73,7 @@ class ImportedRate:
     ladder: list[tuple[Decimal | None, Decimal]]  # (tier upper bound or None, price)
     source: str
     read_on: dt.date
+    confidence: str = Confidence.PRICE_LIST
 
 
 @dataclass
@@ -84,6 +85,11 @@ class ImportedInstance:
     hourly: Decimal
     source: str
     read_on: dt.date
+    # Set by the pricing-page feeds only (the offer files leave these rows' values alone):
+    # reserved rates (standard, No Upfront) and a burstable type's baseline from AWS's docs.
+    reserved: dict[str, Decimal | None] | None = None
+    burstable_baseline: Decimal | None = None
+    confidence: str = Confidence.PRICE_LIST
 
 
 @dataclass
@@ -98,8 +104,12 @@ class ParsedOffer:
     instances: dict[str, ImportedInstance] = field(default_factory=dict)
     skipped: Counter[str] = field(default_factory=Counter)
 
+    label: str = ""
+
     @property
     def source(self) -> str:
+        if self.label:
+            return self.label
         return f"AWS Price List {self.offer_code} version {self.version}, published {self.publication_date}"
 
 
@@ -343,6 +353,9 @@ def _holds(book: PriceBook, rates: dict[str, ImportedRate], instances: dict[str,
         row = types.get(name)
         if row is None or row.source != imp.source or row.hourly != imp.hourly:
             return False
+        if imp.reserved is not None and (row.reserved_1y_hourly, row.reserved_3y_hourly) != (
+                imp.reserved.get("reserved_1y"), imp.reserved.get("reserved_3y")):
+            return False
     return True
 
 
@@ -376,7 +389,7 @@ def apply_import(
         if not add_instance_types:
             summary.skipped["EC2 instance type not in the book in force (--add-instance-types adds it)"] += 1
             del instances[name]
-        elif BURSTABLE.match(name):
+        elif BURSTABLE.match(name) and instances[name].burstable_baseline is None:
             summary.skipped["EC2 burstable type not in the book in force: its baseline is not in the price list"] += 1
             del instances[name]
 
@@ -432,9 +445,15 @@ def _compare_with_base(
     for name, imp in sorted(instances.items()):
         row = base_types.get(name)
         if row is None:
-            summary.added.append(f"{name}: {plain(imp.hourly)} USD per hour")
+            summary.added.append(f"{name}: {plain(imp.hourly)} USD per hour{_reserved_text(imp)}")
         elif row.hourly != imp.hourly:
             summary.changed.append(f"{name}: {plain(row.hourly)} → {plain(imp.hourly)} USD per hour")
+        elif imp.reserved is not None and (row.reserved_1y_hourly, row.reserved_3y_hourly) != (
+                imp.reserved.get("reserved_1y"), imp.reserved.get("reserved_3y")):
+            summary.changed.append(
+                f"{name}: reserved {plain(row.reserved_1y_hourly)} / {plain(row.reserved_3y_hourly)}"
+                f" → {plain(imp.reserved.get('reserved_1y'))} / "
+                f"{plain(imp.reserved.get('reserved_3y'))} USD per hour (1 / 3 years)")
         else:
             summary.unchanged += 1
 
@@ -464,7 +483,7 @@ def _write(
         for upto, price in imp.ladder:
             row = rows.get(upto) or Rate(book=draft, key=key, tier_upto=upto)
             row.price, row.source, row.read_on = price, imp.source, imp.read_on
-            row.confidence = Confidence.PRICE_LIST
+            row.confidence = imp.confidence
             written += bool(audit.save_row(row, user=user, via="import", mark_edited=False))
     types = {i.name: i for i in draft.instance_types.all()}
     for name, imp in sorted(instances.items()):
@@ -476,6 +495,65 @@ def _write(
             row = InstanceType(book=draft, name=name)
         row.vcpu, row.memory_gib, row.architecture = imp.vcpu, imp.memory_gib, imp.architecture
         row.hourly, row.source, row.read_on = imp.hourly, imp.source, imp.read_on
-        row.confidence = Confidence.PRICE_LIST
+        if imp.reserved is not None:
+            row.reserved_1y_hourly = imp.reserved.get("reserved_1y")
+            row.reserved_3y_hourly = imp.reserved.get("reserved_3y")
+        if imp.burstable_baseline is not None:
+            row.burstable_baseline = imp.burstable_baseline
+        row.confidence = imp.confidence
         written += bool(audit.save_row(row, user=user, via="import", mark_edited=False))
     return written
+
+
+def _reserved_text(imp: ImportedInstance) -> str:
+    if not imp.reserved:
+        return ""
+    one, three = imp.reserved.get("reserved_1y"), imp.reserved.get("reserved_3y")
+    return f" (reserved {plain(one) or '-'} / {plain(three) or '-'} for 1 / 3 years)"
+
+
+# --- the pricing-page feeds ------------------------------------------------------------------
+
+
+def parse_feeds(paths: list[Path], region: str | None) -> list[ParsedOffer]:
+    """The pricing-page feeds among ``paths`` as one :class:`ParsedOffer` per file and region
+    (``region`` None or "all": every region of the files). Raises ImportFileError."""
+    wanted = None if region in (None, "all") else {region}
+    read: list[feeds.Feed] = []
+    for path in paths:
+        try:
+            read.append(feeds.read_feed(feeds.load(path), str(path), wanted))
+        except feeds.FeedError as exc:
+            raise ImportFileError(str(exc)) from None
+    ondemand = [f for f in read if f.source == "ec2-ondemand-without-sec-sel"]
+    offers: list[ParsedOffer] = []
+    for feed in read:
+        for code, prices in sorted(feed.regions.items()):
+            date = feed.published or timezone.localdate()
+            offer = ParsedOffer(feed.path, feed.source, "pricing-page feed",
+                                feed.published.isoformat() if feed.published else "not stated",
+                                code, sum(1 for _ in prices.rates) + len(prices.instances)
+                                + len(prices.reserved), label=feed.label)
+            offer.skipped.update(prices.skipped)
+            for key, ladder in prices.rates.items():
+                # AWS's own pricing-page data: the same grade as an AWS page.
+                offer.rates[key] = ImportedRate(key, list(ladder), feed.label, date,
+                                                Confidence.AWS)
+            if feed.source == "ec2-ondemand-without-sec-sel":
+                reserved = [f for f in read if f.source == "ec2-reservedinstance"
+                            and code in f.regions]
+                merged = feeds.merge_instances([feed, *reserved], code)
+                for name, it in merged.items():
+                    source = feeds.instance_source(feed, reserved, it.burstable_baseline is not None)
+                    offer.instances[name] = ImportedInstance(
+                        name, it.vcpu, it.memory_gib, it.architecture, it.hourly or Decimal(0),
+                        source, date,
+                        reserved=({"reserved_1y": it.reserved_1y, "reserved_3y": it.reserved_3y}
+                                  if reserved else None),
+                        burstable_baseline=it.burstable_baseline, confidence=Confidence.AWS)
+            elif feed.source == "ec2-reservedinstance" and not any(
+                    code in f.regions for f in ondemand):
+                offer.skipped["reserved rates without the region's on-demand feed"] += len(
+                    prices.reserved)
+            offers.append(offer)
+    return offers

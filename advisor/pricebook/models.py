@@ -272,6 +272,16 @@ class InstanceType(SourcedRow):
         _("hourly price"), max_digits=12, decimal_places=6,
         help_text=_("USD per hour, Linux, on-demand, shared tenancy."),
     )
+    reserved_1y_hourly = models.DecimalField(
+        _("reserved 1 year, hourly"), max_digits=12, decimal_places=6, null=True, blank=True,
+        help_text=_("USD per hour, standard reserved instance, 1 year, no upfront, Linux, "
+                    "shared tenancy. Empty when no sourced rate exists."),
+    )
+    reserved_3y_hourly = models.DecimalField(
+        _("reserved 3 years, hourly"), max_digits=12, decimal_places=6, null=True, blank=True,
+        help_text=_("USD per hour, standard reserved instance, 3 years, no upfront, Linux, "
+                    "shared tenancy. Empty when no sourced rate exists."),
+    )
     burstable_baseline = models.DecimalField(
         _("burstable baseline"), max_digits=5, decimal_places=4, null=True, blank=True,
         help_text=_("For burstable (t) types: the baseline share of each vCPU that can be used "
@@ -297,6 +307,10 @@ class InstanceType(SourcedRow):
             errors["memory_gib"] = gettext("Memory must be above 0 GiB.")
         if self.hourly is not None and self.hourly < 0:
             errors["hourly"] = gettext("The hourly price cannot be negative (USD per hour).")
+        for name in ("reserved_1y_hourly", "reserved_3y_hourly"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                errors[name] = gettext("The hourly price cannot be negative (USD per hour).")
         baseline = self.burstable_baseline
         if baseline is not None and not (0 < baseline <= 1):
             errors["burstable_baseline"] = gettext(

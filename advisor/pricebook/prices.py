@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Prefetch
@@ -52,23 +53,32 @@ def price_sheet(book: PriceBook) -> PriceSheet:
     rows = list(book.rates.all())
     rates = [(r.key, None if r.tier_upto is None else float(r.tier_upto), float(r.price)) for r in rows]
     estimated = {r.key for r in rows if r.confidence == Confidence.ESTIMATE}
+
+    def num(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    # Hundreds of types a book: plain tuples, not model instances.
+    columns = ("name", "vcpu", "memory_gib", "architecture", "hourly", "burstable_baseline",
+               "reserved_1y_hourly", "reserved_3y_hourly")
     instances = [
-        InstanceType(
-            name=i.name,
-            vcpu=int(i.vcpu),
-            memory_gib=float(i.memory_gib),
-            architecture=i.architecture,
-            hourly=float(i.hourly),
-            burstable_baseline=None if i.burstable_baseline is None else float(i.burstable_baseline),
-        )
-        for i in book.instance_types.all()
+        InstanceType(name=name, vcpu=int(vcpu), memory_gib=float(mem), architecture=arch,
+                     hourly=float(hourly), burstable_baseline=num(baseline),
+                     reserved_1y=num(r1), reserved_3y=num(r3))
+        for name, vcpu, mem, arch, hourly, baseline, r1, r3
+        in book.instance_types.order_by("name").values_list(*columns)
     ]
-    return sheet_from_rows(info, rates, instances, estimated_keys=estimated)
+    # A key without a row is a price no source gave for the region: the engine names it when
+    # a workload needs it.
+    return sheet_from_rows(info, rates, instances, estimated_keys=estimated, allow_missing=True)
 
 
-def prices_snapshot(book: PriceBook) -> dict[str, Any]:
+def prices_snapshot(book: PriceBook, instance_names: Collection[str] | None = None) -> dict[str, Any]:
     """Every row of the book with its source, date and confidence, as plain JSON values: what
-    a saved report keeps, so it can always show the prices it used."""
+    a saved report keeps, so it can always show the prices it used. ``instance_names`` keeps
+    only those instance types (the ones the result sized), not the book's hundreds."""
+    types = book.instance_types.all()
+    if instance_names is not None:
+        types = [i for i in types if i.name in instance_names]
     return {
         "book": {
             "id": book.pk, "name": book.name, "region": book.region,
@@ -89,9 +99,11 @@ def prices_snapshot(book: PriceBook) -> dict[str, Any]:
             {
                 "name": i.name, "vcpu": i.vcpu, "memory_gib": float(i.memory_gib),
                 "architecture": i.architecture, "hourly": float(i.hourly),
+                "reserved_1y": None if i.reserved_1y_hourly is None else float(i.reserved_1y_hourly),
+                "reserved_3y": None if i.reserved_3y_hourly is None else float(i.reserved_3y_hourly),
                 "burstable_baseline": None if i.burstable_baseline is None else float(i.burstable_baseline),
                 "source": i.source, "read_on": i.read_on.isoformat(), "confidence": i.confidence,
             }
-            for i in book.instance_types.all()
+            for i in types
         ],
     }

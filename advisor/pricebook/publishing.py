@@ -30,7 +30,8 @@ from advisor.pricebook.prices import NoPriceBook, book_in_force
 from advisor.pricing.catalogue import SPEC_BY_KEY, SPECS
 from advisor.questionnaire import texts
 
-INSTANCE_FIELDS = ("vcpu", "memory_gib", "architecture", "hourly", "burstable_baseline")
+INSTANCE_FIELDS = ("vcpu", "memory_gib", "architecture", "hourly", "reserved_1y_hourly",
+                   "reserved_3y_hourly", "burstable_baseline")
 ROW_FIELDS = ("source", "read_on", "confidence", "edited")
 REVISED = re.compile(r" \(revised \d{4}-\d{2}-\d{2}\)$")
 
@@ -137,7 +138,11 @@ def book_problems(book: PriceBook) -> list[str]:
     problems: list[str] = []
     rates = list(book.rates.all())
     have = {r.key for r in rates}
-    missing = [s.key for s in SPECS if s.key not in have]
+    # A regional book may lack a price no source gave (the engine names it when a workload
+    # needs it); a draft must not lose one its original had.
+    base_keys = ({r.key for r in book.cloned_from.rates.all()} if book.cloned_from_id
+                 and book.cloned_from is not None else {s.key for s in SPECS})
+    missing = [s.key for s in SPECS if s.key not in have and s.key in base_keys]
     if missing:
         problems.append(gettext("Prices missing: %(keys)s.") % {"keys": ", ".join(missing)})
     problems += tier_ladder_errors((r.key, r.tier_upto) for r in rates)

@@ -8,6 +8,7 @@ texts and the methodology page all follow it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -18,7 +19,11 @@ def gettext_noop(message: str) -> str:
 
 
 ARCHITECTURES = ("x86_64", "arm64")
+# How instances are bought. Reserved instances (standard, No Upfront) are priced per type from
+# the reserved-instance feed; the others are a factor of the on-demand price (``ec2.purchase.*``).
 PURCHASE_OPTIONS = ("on_demand", "savings_plan_1y", "savings_plan_3y", "spot")
+RESERVED_OPTIONS = ("reserved_1y", "reserved_3y")
+ALL_PURCHASE_OPTIONS = PURCHASE_OPTIONS[:1] + RESERVED_OPTIONS + PURCHASE_OPTIONS[1:]
 
 
 @dataclass(frozen=True)
@@ -108,8 +113,13 @@ SPECS: tuple[RateSpec, ...] = tuple(
                  gettext_noop("1-year Compute Savings Plan, no upfront, as a share of the "
                               "on-demand price.")),
         RateSpec("ec2.purchase.savings_plan_3y", "factor of on-demand price",
-                 gettext_noop("3-year Compute Savings Plan, no upfront, as a share of the "
-                              "on-demand price.")),
+                 gettext_noop(
+                     # xgettext:no-python-format
+                     "3-year Compute Savings Plan, no upfront, as a share of the "
+                              "on-demand price. It cannot be below the standard 3-year "
+                              "reserved-instance rate with no upfront (about 0.43 of on-demand "
+                              "in the reserved-instance feed): the 72 % headline discount "
+                              "(0.28) needs payment up front.")),
         RateSpec("ec2.purchase.spot", "factor of on-demand price",
                  gettext_noop("Typical Spot price as a share of the on-demand price.")),
         RateSpec("ebs.gp3.gb_month", "USD per GB-month",
@@ -117,6 +127,15 @@ SPECS: tuple[RateSpec, ...] = tuple(
         RateSpec("nat.hourly", "USD per hour",
                  gettext_noop("NAT gateway, each gateway, each hour.")),
         RateSpec("nat.per_gb", "USD per GB", gettext_noop("Data processed by a NAT gateway.")),
+        RateSpec("vpc.public_ipv4_hourly", "USD per address-hour",
+                 gettext_noop("Every public IPv4 address, in use or idle, each hour (since "
+                              "February 2024): a NAT gateway's Elastic IP, one per enabled AZ "
+                              "of an internet-facing load balancer, each instance with a public "
+                              "address.")),
+        RateSpec("logs.ingestion_per_gb", "USD per GB",
+                 gettext_noop("CloudWatch Logs ingestion (standard class), per GB written by "
+                              "the side that writes the logs; the volume discounts of Lambda's "
+                              "logs above 10 TB a month are not applied.")),
         RateSpec("transfer.free_gb", "GB a month",
                  gettext_noop("Internet egress free each month, across all services.")),
         RateSpec("transfer.out", "USD per GB",
@@ -130,3 +149,68 @@ SPECS: tuple[RateSpec, ...] = tuple(
 )
 
 SPEC_BY_KEY: dict[str, RateSpec] = {s.key: s for s in SPECS}
+
+# Keys whose value is a constant of AWS's billing rules (capacity-unit definitions, free
+# allowances, metering sizes, purchase factors) rather than a regional price; the seeded books
+# of every region carry the same value with the same source.
+RULE_KEYS: frozenset[str] = frozenset(
+    s.key for s in SPECS
+    if s.key.startswith(("alb.lcu.", "nlb.nlcu.", "lambda.free.", "ec2.purchase.", "transfer.free"))
+    or s.key in ("alb.free_rules", "apigw.http.metering_kb")
+)
+
+
+# --- instance types --------------------------------------------------------------------------
+
+# "m7g.xlarge" -> family "m7g"; Graviton (arm64) families have a "g" right after the generation
+# digit: t4g, m7g, c7gn, r8g, x2gd, im4gn, is4gen (AWS Graviton instance types:
+# https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html lists them;
+# the pricing feeds carry no architecture field).
+_GRAVITON = re.compile(r"^[a-z]+\d+g")
+
+
+def family_of(name: str) -> str:
+    return name.split(".", 1)[0]
+
+
+def architecture_of(name: str) -> str:
+    """arm64 for the Graviton families (a ``g`` after the generation digit), else x86_64."""
+    return "arm64" if _GRAVITON.match(family_of(name)) else "x86_64"
+
+
+# Previous-generation families (AWS, "Previous generation instances":
+# https://docs.aws.amazon.com/ec2/latest/instancetypes/pg.html); the catalogue keeps the
+# current generation only.
+PREVIOUS_GENERATION: frozenset[str] = frozenset({
+    "a1", "c1", "c3", "c4", "d2", "g2", "g3", "g3s", "i2", "i3", "m1", "m2", "m3", "m4",
+    "p2", "p3", "p3dn", "r3", "r4", "t1", "t2", "x1", "x1e",
+})
+# Accelerated computing (GPU, machine-learning chips, FPGA, media) is left out: a Lambda
+# function has none of these, so no comparison with Lambda needs them.
+ACCELERATED_CATEGORIES: frozenset[str] = frozenset({
+    "GPU instance", "Machine Learning ASIC Instances", "FPGA Instances",
+    "Media Accelerator Instances",
+})
+
+# Burstable baselines: the share of each vCPU a t-type can use all month without spending
+# credits (AWS, "Key concepts and definitions for burstable performance instances", baseline
+# utilization per vCPU: https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html#gp_burst-perf
+# and https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-credits-baseline-concepts.html).
+# t3, t3a and t4g share the same baselines per size.
+BURSTABLE_BASELINE_SOURCE = (
+    "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-credits-baseline-concepts.html "
+    "(baseline utilization per vCPU)"
+)
+BURSTABLE_BASELINES: dict[str, float] = {
+    "nano": 0.05, "micro": 0.10, "small": 0.20, "medium": 0.20, "large": 0.30,
+    "xlarge": 0.40, "2xlarge": 0.40,
+}
+BURSTABLE_FAMILIES = ("t3", "t3a", "t4g")
+
+
+def burstable_baseline(name: str) -> float | None:
+    """The baseline share of each vCPU for a t3/t3a/t4g type, None for fixed performance."""
+    family, _, size = name.partition(".")
+    if family not in BURSTABLE_FAMILIES:
+        return None
+    return BURSTABLE_BASELINES.get(size)

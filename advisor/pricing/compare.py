@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from advisor.pricing.breakeven import workload_break_even
+from advisor.pricing.catalogue import RESERVED_OPTIONS, SPEC_BY_KEY, architecture_of
 from advisor.pricing.ec2 import (
     EC2_ITEMS,
     OS_RESERVED_GIB,
@@ -19,9 +20,10 @@ from advisor.pricing.ec2 import (
     size_fleet,
 )
 from advisor.pricing.lambda_ import LAMBDA_ITEMS, billed_ms, lambda_items
+from advisor.pricing.network import load_balancer_addresses
 from advisor.pricing.profiles import max_peak
 from advisor.pricing.recommend import Recommendation, gettext_noop, recommend
-from advisor.pricing.sheet import BookInfo, PriceSheet
+from advisor.pricing.sheet import BookInfo, MissingPrice, PriceSheet
 from advisor.pricing.workload import Workload, WorkloadError
 
 # The contract calls totals within one cent a tie (money is otherwise unrounded).
@@ -49,7 +51,9 @@ class Ec2Result:
     sizing: Ec2Sizing
     purchase_factor_is_estimate: bool
     candidates: tuple[Ec2Sizing, ...]
-    shared_monthly_usd: float  # load balancer, NAT, egress: the same whichever type
+    shared_monthly_usd: float  # load balancer, NAT, egress, fixed addresses, logs: any type
+    families: tuple[str, ...] = ()  # the families "auto" considered
+    types_considered: int = 1
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ class Comparison:
                      "monthly_usd": c.monthly_usd + ec2.shared_monthly_usd}
                     for c in ec2.candidates
                 ],
+                "families_considered": list(ec2.families),
+                "types_considered": ec2.types_considered,
             },
             "break_even": [{"requests_per_month": x} for x in self.break_even],
             "cheaper": self.cheaper,
@@ -138,14 +144,92 @@ def check_finite(lam: LambdaResult, ec2: Ec2Result) -> None:
             "finite number of USD; lower the largest inputs"]})
 
 
+# Which input brings in each price, so a missing price is reported against that input.
+def _price_field(key: str, w: Workload) -> str:
+    if key.startswith("apigw."):
+        return "front_door"
+    if key.startswith("alb."):
+        return "ec2.load_balancer" if w.ec2.load_balancer == "alb" else "front_door"
+    if key.startswith("nlb."):
+        return "ec2.load_balancer"
+    if key.startswith("nat."):
+        return "ec2.private_subnets_with_nat" if w.ec2.private_subnets_with_nat \
+            else "lambda_in_vpc_with_internet"
+    if key.startswith("transfer."):
+        return "data_transfer_out_gb"
+    if key.startswith("logs."):
+        return "lambda_log_bytes_per_request" if w.lambda_log_bytes_per_request \
+            else "ec2_log_bytes_per_request"
+    if key.startswith("ec2.purchase."):
+        return "ec2.purchase"
+    return "region"
+
+
+def needed_keys(w: Workload) -> list[str]:
+    """The price keys this workload reads (in catalogue terms), for naming missing ones."""
+    arch = w.architecture
+    keys = [f"lambda.{arch}.{k}" for k in ("requests", "duration", "provisioned",
+                                            "provisioned_duration", "ephemeral")]
+    keys += ["lambda.free.requests", "lambda.free.gb_seconds", "ebs.gp3.gb_month"]
+    if w.ec2.purchase not in RESERVED_OPTIONS:
+        keys.append(f"ec2.purchase.{w.ec2.purchase}")
+    if w.front_door == "rest_api":
+        keys.append("apigw.rest.requests")
+    elif w.front_door == "http_api":
+        keys += ["apigw.http.requests", "apigw.http.metering_kb"]
+    lbs = {w.ec2.load_balancer} | ({"alb"} if w.front_door == "alb" else set())
+    for lb in sorted(lbs & {"alb", "nlb"}):
+        keys += [k for k in SPEC_BY_KEY if k.startswith(f"{lb}.")]
+    if w.ec2.private_subnets_with_nat or w.lambda_in_vpc_with_internet:
+        keys += ["nat.hourly", "nat.per_gb"]
+    if w.data_transfer_out_gb:
+        keys += ["transfer.out", "transfer.free_gb"]
+    addresses = (load_balancer_addresses(w.ec2.load_balancer, w.ec2.availability_zones)
+                 or w.ec2.public_instances or w.ec2.private_subnets_with_nat
+                 or w.lambda_in_vpc_with_internet or w.front_door == "alb")
+    if addresses:
+        keys.append("vpc.public_ipv4_hourly")
+    if w.lambda_log_bytes_per_request or w.ec2_log_bytes_per_request:
+        keys.append("logs.ingestion_per_gb")
+    return keys
+
+
+def missing_price_error(w: Workload, sheet: PriceSheet, keys: list[str]) -> WorkloadError:
+    """A field error per input that needs a price the region's book does not have."""
+    errors: dict[str, list[str]] = {}
+    for key in dict.fromkeys(keys):
+        spec = SPEC_BY_KEY.get(key)
+        what = f" ({spec.description.rstrip('.')})" if spec else ""
+        errors.setdefault(_price_field(key, w), []).append(
+            f"the {sheet.book.region} price book has no sourced price for {key}{what}; "
+            "choose another option or region")
+    return WorkloadError(errors)
+
+
+def check_prices(w: Workload, sheet: PriceSheet) -> None:
+    # A region's book lacks the prices no source gave (e.g. NLB hours in eu-west-1): name
+    # them instead of guessing.
+    missing = [k for k in needed_keys(w) if k in sheet.missing_keys]
+    if missing:
+        raise missing_price_error(w, sheet, missing)
+
+
 def compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool = True) -> Comparison:
     """Price ``workload`` on Lambda and on EC2 with ``sheet``.
 
-    Raises :class:`WorkloadError` (field ``ec2.instance_type`` or ``region``) when the sheet
-    cannot serve the workload.
+    Raises :class:`WorkloadError` (field ``ec2.instance_type``, ``region`` or the input that
+    needs a price the book lacks) when the sheet cannot serve the workload.
     """
+    check_region(workload, sheet)
+    check_prices(workload, sheet)
+    try:
+        return _compare(workload, sheet, with_break_even=with_break_even)
+    except MissingPrice as exc:
+        raise missing_price_error(workload, sheet, [exc.key]) from None
+
+
+def _compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool) -> Comparison:
     w = workload
-    check_region(w, sheet)
     r = float(w.requests_per_month)
     model = build_ec2_model(w, sheet)
 
@@ -170,9 +254,12 @@ def compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool = Tr
         monthly_usd=sum(e_items.values()), instance_type=chosen.instance_type,
         peak_instances=chosen.peak_instances, instance_hours=chosen.instance_hours,
         items=MappingProxyType(e_items), sizing=chosen,
-        purchase_factor_is_estimate=sheet.is_estimate(f"ec2.purchase.{w.ec2.purchase}"),
+        purchase_factor_is_estimate=(w.ec2.purchase not in RESERVED_OPTIONS
+                                     and sheet.is_estimate(f"ec2.purchase.{w.ec2.purchase}")),
         candidates=tuple(candidates),
-        shared_monthly_usd=e_items["load_balancer"] + e_items["nat_gateway"] + e_items["data_transfer"],
+        shared_monthly_usd=e_items["load_balancer"] + e_items["nat_gateway"]
+        + e_items["data_transfer"] + model.ipv4_fixed + e_items["logs"],
+        families=model.families, types_considered=model.types_considered,
     )
     check_finite(lam, ec2)
 
@@ -228,7 +315,21 @@ ASSUMPTIONS: dict[str, str] = {
         "{share:.0%} of the requests."),
     "init_billed": gettext_noop(
         "Cold-start INIT time of on-demand invocations is billed like duration (since August "
-        "2025)."),
+        "2025), added to the run time and rounded up once."),
+    "reserved": gettext_noop(
+        "Reserved instances (standard, no upfront, {years}-year term) at each type's own rate "
+        "from AWS's reserved-instance feed: {instance_type} costs {factor:.0%} of its "
+        "on-demand price."),
+    "other_architecture": gettext_noop(
+        "{instance_type} is {type_architecture} while the Lambda function is {architecture}: "
+        "the two sides run on different processors."),
+    "public_ipv4": gettext_noop(
+        "Every public IPv4 address is billed by the hour: NAT gateways' and internet-facing "
+        "load balancers' (one per Availability Zone), and each EC2 instance's unless the "
+        "instances sit in private subnets."),
+    "logs": gettext_noop(
+        "CloudWatch Logs ingestion: Lambda writes {lambda_bytes:g} bytes a request, the EC2 "
+        "fleet ships {ec2_bytes:g} bytes a request."),
 }
 
 
@@ -254,6 +355,13 @@ def assumption_items(inputs: Mapping[str, Any], instance_type: str, purchase_fac
     if e["instance_type"] == "auto":
         out.append(("auto_type", {"instance_type": instance_type,
                                   "architecture": inputs["architecture"]}))
+    elif architecture_of(instance_type) != inputs["architecture"]:
+        out.append(("other_architecture", {"instance_type": instance_type,
+                                           "type_architecture": architecture_of(instance_type),
+                                           "architecture": inputs["architecture"]}))
+    if e["purchase"] in RESERVED_OPTIONS:
+        out.append(("reserved", {"years": int(e["purchase"][-2]), "instance_type": instance_type,
+                                 "factor": purchase_factor}))
     if factor_is_estimate:
         out.append(("purchase_estimate", {"purchase": e["purchase"].replace("_", " "),
                                           "factor": purchase_factor}))
@@ -267,6 +375,12 @@ def assumption_items(inputs: Mapping[str, Any], instance_type: str, purchase_fac
                                     "share": inputs["provisioned_share_of_requests"]}))
     if inputs["cold_start_rate"] and inputs["init_duration_ms"]:
         out.append(("init_billed", {}))
+    # Inputs a stored result may predate: their defaults then.
+    out.append(("public_ipv4", {}))
+    lambda_bytes = inputs.get("lambda_log_bytes_per_request", 0)
+    ec2_bytes = inputs.get("ec2_log_bytes_per_request", 0)
+    if lambda_bytes or ec2_bytes:
+        out.append(("logs", {"lambda_bytes": lambda_bytes, "ec2_bytes": ec2_bytes}))
     return out
 
 

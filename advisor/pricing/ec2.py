@@ -12,8 +12,8 @@ Capacity rule (the contract's, fixed so results can be checked)::
 Memory rule (ours): by Little's law ``peak_rps × duration_s`` requests are in flight at the
 peak; each needs the function's ``memory_mb``; each instance keeps 0.5 GiB for the OS, so
 ``instances_for_memory = ceil(peak_concurrency × memory_mb / 1024 / (memory_gib - 0.5))``.
-A type is eligible only if one request fits (``memory_gib - 0.5 >= memory_mb / 1024``) and
-its architecture is the workload's.
+A type is eligible only if one request fits (``memory_gib - 0.5 >= memory_mb / 1024``); for
+"auto" its architecture is also the workload's (a named type may be of either).
 
 Because both ceilings are ``ceil(rate × coefficient)``, a type's fleet at load ``x`` (requests/s
 × ms) is ``max(min_instances, ceil(x × c_k))`` with ``c_k`` the larger coefficient: sizing many
@@ -26,7 +26,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from advisor.pricing.network import load_balancer_monthly, nat_monthly, transfer_monthly
+from advisor.pricing.catalogue import RESERVED_OPTIONS
+from advisor.pricing.network import (
+    load_balancer_addresses,
+    load_balancer_monthly,
+    logs_monthly,
+    nat_monthly,
+    public_ipv4_monthly,
+    transfer_monthly,
+)
 from advisor.pricing.profiles import sizing_levels, weekly_weights
 from advisor.pricing.sheet import InstanceType, PriceSheet, noise_ceil
 from advisor.pricing.workload import Workload, WorkloadError
@@ -34,14 +42,20 @@ from advisor.pricing.workload import Workload, WorkloadError
 OS_RESERVED_GIB = 0.5
 LAMBDA_MB_PER_VCPU = 1769.0
 LAMBDA_MAX_VCPU = 6.0
-EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_transfer")
+EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_transfer",
+             "public_ipv4", "logs")
 
 
 class InstanceTypeError(WorkloadError):
-    """No usable instance type: shown against the field ``ec2.instance_type``."""
+    """No usable instance type: shown against the field ``ec2.instance_type`` (or the field
+    that ruled the types out)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__({"ec2.instance_type": [message]})
+    def __init__(self, message: str, field: str = "ec2.instance_type") -> None:
+        super().__init__({field: [message]})
+
+    @classmethod
+    def on(cls, field: str, message: str) -> InstanceTypeError:
+        return cls(message, field)
 
 
 def fleet_ceil(x: np.ndarray) -> np.ndarray:
@@ -49,56 +63,102 @@ def fleet_ceil(x: np.ndarray) -> np.ndarray:
     return noise_ceil(x)
 
 
+def _refuse(message: str) -> InstanceTypeError:
+    return InstanceTypeError(message)
+
+
 def eligible_types(w: Workload, sheet: PriceSheet) -> tuple[InstanceType, ...]:
-    """Types the fleet may use: the named one, or for "auto" every type that fits."""
+    """Types the fleet may use: the named one, or for "auto" every type that fits.
+
+    "auto" keeps the workload's architecture, the families of ``ec2.families`` (all when
+    empty) and, for reserved purchases, the types with a reserved rate; a named type may be of
+    either architecture (x86 Lambda against a Graviton fleet is a fair comparison).
+    """
     need_gib = w.memory_mb / 1024
-
-    def fits(it: InstanceType) -> bool:
-        return it.memory_gib - OS_RESERVED_GIB >= need_gib
-
+    purchase = w.ec2.purchase
     name = w.ec2.instance_type
     if name != "auto":
         it = sheet.instance(name)
         if it is None:
-            known = ", ".join(sorted(t.name for t in sheet.instance_types))
-            raise InstanceTypeError(f'must be "auto" or a type in the price book: {known} (got "{name}")')
-        if it.architecture != w.architecture:
-            raise InstanceTypeError(
-                f"{name} is {it.architecture}; the workload's architecture is {w.architecture}")
-        if not fits(it):
-            raise InstanceTypeError(
+            raise _refuse(f'must be "auto" or a type in the {sheet.book.region} price book '
+                          f'(got "{name}"); the methodology page lists them')
+        if it.memory_gib - OS_RESERVED_GIB < need_gib:
+            raise _refuse(
                 f"{name} has {it.memory_gib:g} GiB; one request needs {need_gib:g} GiB "
                 f"plus {OS_RESERVED_GIB} GiB for the OS")
+        if purchase in RESERVED_OPTIONS and it.price_for(purchase) is None:
+            raise InstanceTypeError.on("ec2.purchase", (
+                f"{name} has no {purchase.replace('_', ' ')} rate in the {sheet.book.region} "
+                "price book; choose another purchase option or type"))
         return (it,)
-    types = tuple(t for t in sheet.instance_types if t.architecture == w.architecture and fits(t))
-    if not types:
-        raise InstanceTypeError(
-            f"no {w.architecture} type in the price book has {need_gib + OS_RESERVED_GIB:g} GiB "
-            "(memory_mb plus 0.5 GiB for the OS)")
-    return types
+    return tuple(sheet.table.types[i] for i in candidate_indices(w, sheet))
+
+
+def candidate_indices(w: Workload, sheet: PriceSheet) -> np.ndarray:
+    """Indices (into ``sheet.table``) of the types "auto" considers, as one numpy mask."""
+    table = sheet.table
+    need_gib = w.memory_mb / 1024
+    mask = (table.arm64 == (w.architecture == "arm64")) \
+        & (table.memory_gib - OS_RESERVED_GIB >= need_gib)
+    wanted = w.ec2.family_filter
+    if wanted:
+        unknown = sorted(set(wanted) - set(table.family_names))
+        if unknown:
+            raise InstanceTypeError.on("ec2.families", (
+                f"{', '.join(unknown)}: not a family in the {sheet.book.region} price book "
+                f"(it has {', '.join(table.family_names)})"))
+        mask &= np.isin(table.family, list(wanted))
+    purchase = w.ec2.purchase
+    if purchase in RESERVED_OPTIONS:
+        mask &= ~np.isnan(table.price(purchase))
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        among = f" among {', '.join(wanted)}" if wanted else ""
+        reserved = (f" with a {purchase.replace('_', ' ')} rate"
+                    if purchase in RESERVED_OPTIONS else "")
+        raise _refuse(
+            f"no {w.architecture} type{among}{reserved} in the {sheet.book.region} price book "
+            f"has {need_gib + OS_RESERVED_GIB:g} GiB (memory_mb plus 0.5 GiB for the OS)")
+    return idx
 
 
 @dataclass(frozen=True)
 class Ec2Model:
-    """Everything about the fleet that does not depend on volume or duration, as arrays."""
+    """Everything about the fleet that does not depend on volume or duration, as arrays.
+
+    Only the types that can win at some load (the frontier of price per hour against
+    instances per unit of load) are kept: with hundreds of types in a book, sizing the rest
+    would only cost time.
+    """
 
     workload: Workload
-    types: tuple[InstanceType, ...]      # eligible types, cheapest per hour first
+    types: tuple[InstanceType, ...]      # frontier types, cheapest per hour first
     cpu_coef: np.ndarray                 # instances for CPU per (req/s × ms), per type
     mem_coef: np.ndarray                 # instances for memory per (req/s × ms), per type
     coef: np.ndarray                     # the larger of the two
-    per_instance_hour: np.ndarray        # instance (after purchase factor) + EBS, per hour
-    frontier: np.ndarray                 # indices of types no other type dominates
+    instance_price: np.ndarray           # USD an hour per instance after the purchase option
+    per_instance_hour: np.ndarray        # instance + EBS + its public IPv4 address, per hour
+    frontier: np.ndarray                 # indices of types no other type dominates (all here)
     levels: np.ndarray                   # hourly load levels (× average rate)
     level_share: np.ndarray              # share of hours at each level
-    purchase_factor: float
+    purchase_factor: float               # the option's factor (per-type options: of the cheapest)
     ebs_gb_month: float
-    fixed_monthly: float                 # LB hours + NAT + egress
+    fixed_monthly: float                 # LB hours + NAT + egress + fixed public addresses
     lb_fixed: float
     lb_per_avg_rps: float
     nat: float
     transfer: float
     hours: float
+    ipv4_per_instance_hour: float        # 0 when the instances sit in private subnets
+    ipv4_fixed: float                    # NAT gateways' and load balancer's addresses
+    logs_per_request: float
+    families: tuple[str, ...] = ()       # families "auto" considered
+    types_considered: int = 0
+
+    def factor_of(self, k: int) -> float:
+        """Price after the purchase option as a share of on-demand, for type ``k``."""
+        hourly = self.types[k].hourly
+        return float(self.instance_price[k] / hourly) if hourly else self.purchase_factor
 
     def instance_hours(self, avg_rps: np.ndarray, duration_ms: np.ndarray | float,
                        idx: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -112,10 +172,11 @@ class Ec2Model:
     def total(self, requests: np.ndarray | float, duration_ms: np.ndarray | float | None = None) -> np.ndarray:
         """EC2 monthly total; with "auto" the cheapest type at each volume and duration."""
         d = self.workload.duration_ms if duration_ms is None else duration_ms
-        avg = np.asarray(requests, dtype=float) / (self.hours * 3600)
+        r = np.asarray(requests, dtype=float)
+        avg = r / (self.hours * 3600)
         hours, _ = self.instance_hours(avg, d, self.frontier)
         fleet = (hours * self.per_instance_hour[self.frontier]).min(axis=-1)
-        return fleet + self.fixed_monthly + self.lb_per_avg_rps * avg
+        return fleet + self.fixed_monthly + self.lb_per_avg_rps * avg + self.logs_per_request * r
 
     def step_spacing(self) -> np.ndarray:
         """Where :meth:`total` (at the workload's duration) can jump, as spacings in requests
@@ -130,28 +191,48 @@ class Ec2Model:
         return np.unique(1.0 / per_request)
 
 
+def _frontier(price: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """Indices of the types no other type dominates (cheaper or equal per hour and no more
+    instances per unit of load), cheapest per hour first: the only ones that can win."""
+    order = np.lexsort((coef, price))
+    running = np.minimum.accumulate(coef[order])
+    keep = np.empty(order.size, dtype=bool)
+    keep[0] = True
+    keep[1:] = coef[order][1:] < running[:-1]
+    return order[keep]
+
+
 def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
-    types = sorted(eligible_types(w, sheet), key=lambda t: (t.hourly, t.name))
     e = w.ec2
-    factor = sheet.purchase_factor(e.purchase)
     hours = float(w.hours_per_month)
+    table = sheet.table
+    if e.instance_type == "auto":
+        idx = candidate_indices(w, sheet)
+    else:
+        only = eligible_types(w, sheet)[0]
+        idx = np.array([table.types.index(only)])
+    if e.purchase in RESERVED_OPTIONS:
+        factor = 1.0
+        instance_price = table.price(e.purchase)[idx]
+    else:
+        factor = sheet.purchase_factor(e.purchase)
+        instance_price = table.hourly[idx] * factor
     vcpu_per_req_ms = min(w.memory_mb / LAMBDA_MB_PER_VCPU, LAMBDA_MAX_VCPU) * e.cpu_share / 1000
-    usable = np.array([t.usable_vcpus for t in types])
-    cpu_coef = vcpu_per_req_ms / e.target_utilization / usable
-    room = np.array([t.memory_gib - OS_RESERVED_GIB for t in types])
+    cpu_coef = vcpu_per_req_ms / e.target_utilization / table.usable_vcpus[idx]
+    room = table.memory_gib[idx] - OS_RESERVED_GIB
     mem_coef = (w.memory_mb / 1024) / 1000 / room
     coef = np.maximum(cpu_coef, mem_coef)
     # gp3 is billed per GB-month, pro rata for the hours each instance exists.
     ebs_hourly = e.ebs_gb_per_instance * (sheet.rate("ebs.gp3.gb_month") / hours)
-    per_hour = np.array([t.hourly for t in types]) * factor + ebs_hourly
+    # An instance in a public subnet holds a public IPv4 address every hour it runs.
+    ipv4_hourly = sheet.rate("vpc.public_ipv4_hourly") if e.public_instances else 0.0
+    per_hour = instance_price + ebs_hourly + ipv4_hourly
 
-    # A type no cheaper per hour and no smaller per request than another can never win.
-    order = np.lexsort((coef, per_hour))
-    frontier, best = [], np.inf
-    for i in order:
-        if coef[i] < best:
-            frontier.append(int(i))
-            best = coef[i]
+    keep = _frontier(per_hour, coef)
+    families = tuple(sorted(set(table.family[idx].tolist())))
+    if e.purchase in RESERVED_OPTIONS:
+        hourly = table.hourly[idx][keep[0]]
+        factor = float(instance_price[keep[0]] / hourly) if hourly else 1.0
 
     levels, share = sizing_levels(w.traffic.profile, w.traffic.peak_to_average, e.scaling)
     weights = weekly_weights(w.traffic.profile, w.traffic.peak_to_average)
@@ -162,12 +243,20 @@ def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
     nat = (nat_monthly(sheet, e.availability_zones, hours, w.nat_processed_gb)
            if e.private_subnets_with_nat else 0.0)
     transfer = transfer_monthly(sheet, w.data_transfer_out_gb)
+    addresses = load_balancer_addresses(e.load_balancer, e.availability_zones) \
+        + (e.availability_zones if e.private_subnets_with_nat else 0)
+    ipv4_fixed = public_ipv4_monthly(sheet, addresses, hours)
+    logs_per_request = float(logs_monthly(sheet, 1.0, w.ec2_log_bytes_per_request))
     return Ec2Model(
-        workload=w, types=tuple(types), cpu_coef=cpu_coef, mem_coef=mem_coef, coef=coef,
-        per_instance_hour=per_hour, frontier=np.array(frontier, dtype=int), levels=levels,
+        workload=w, types=tuple(table.types[i] for i in idx[keep]), cpu_coef=cpu_coef[keep],
+        mem_coef=mem_coef[keep], coef=coef[keep], instance_price=instance_price[keep],
+        per_instance_hour=per_hour[keep], frontier=np.arange(keep.size), levels=levels,
         level_share=share, purchase_factor=factor,
-        ebs_gb_month=sheet.rate("ebs.gp3.gb_month"), fixed_monthly=lb_fixed + nat + transfer,
+        ebs_gb_month=sheet.rate("ebs.gp3.gb_month"),
+        fixed_monthly=lb_fixed + nat + transfer + ipv4_fixed,
         lb_fixed=lb_fixed, lb_per_avg_rps=lb_per_rps, nat=nat, transfer=transfer, hours=hours,
+        ipv4_per_instance_hour=ipv4_hourly, ipv4_fixed=ipv4_fixed,
+        logs_per_request=logs_per_request, families=families, types_considered=int(idx.size),
     )
 
 
@@ -216,7 +305,7 @@ def size_fleet(model: Ec2Model, requests: float) -> list[Ec2Sizing]:
             instances_for_memory=int(fleet_ceil(np.asarray(peak_rps * d * model.mem_coef[k]))),
             min_instances=w.ec2.min_instances, peak_instances=int(peaks[k]),
             instance_hours=float(hours[k]), hours_per_month=model.hours, scaling=w.ec2.scaling,
-            purchase_factor=model.purchase_factor, monthly_usd=fleet,
+            purchase_factor=model.factor_of(k), monthly_usd=fleet,
         ))
     # Stable sort: ties keep the cheaper-per-hour type (then the name) first.
     return sorted(out, key=lambda s: s.monthly_usd)
@@ -225,16 +314,18 @@ def size_fleet(model: Ec2Model, requests: float) -> list[Ec2Sizing]:
 def ec2_items(model: Ec2Model, sizing: Ec2Sizing, requests: float) -> dict[str, float]:
     """The contract's EC2 line items for one sized fleet."""
     w = model.workload
-    t = next(t for t in model.types if t.name == sizing.instance_type)
+    k = next(k for k, t in enumerate(model.types) if t.name == sizing.instance_type)
     avg = requests / (model.hours * 3600)
     return {
-        "instances": sizing.instance_hours * t.hourly * model.purchase_factor,
+        "instances": sizing.instance_hours * float(model.instance_price[k]),
         # GB × rate per GB-hour × instance-hours: each factor bounded, no huge intermediate.
         "storage": w.ec2.ebs_gb_per_instance * (model.ebs_gb_month / model.hours)
         * sizing.instance_hours,
         "load_balancer": model.lb_fixed + model.lb_per_avg_rps * avg,
         "nat_gateway": model.nat,
         "data_transfer": model.transfer,
+        "public_ipv4": model.ipv4_fixed + model.ipv4_per_instance_hour * sizing.instance_hours,
+        "logs": model.logs_per_request * requests,
     }
 
 
@@ -252,13 +343,15 @@ def ec2_item_arrays(
     hours, peaks = model.instance_hours(avg, float(w.duration_ms))  # (..., types)
     best = np.argmin(hours * model.per_instance_hour, axis=-1)[..., None]
     h = np.take_along_axis(hours, best, axis=-1)[..., 0]
-    hourly = np.array([t.hourly for t in model.types])[best[..., 0]]
+    price = model.instance_price[best[..., 0]]
     shape = np.shape(h)
     items = {
-        "instances": h * hourly * model.purchase_factor,
+        "instances": h * price,
         "storage": w.ec2.ebs_gb_per_instance * (model.ebs_gb_month / model.hours) * h,
         "load_balancer": model.lb_fixed + model.lb_per_avg_rps * avg + np.zeros(shape),
         "nat_gateway": np.full(shape, model.nat),
         "data_transfer": np.full(shape, model.transfer),
+        "public_ipv4": model.ipv4_fixed + model.ipv4_per_instance_hour * h,
+        "logs": model.logs_per_request * r + np.zeros(shape),
     }
     return items, np.take_along_axis(peaks, best, axis=-1)[..., 0]

@@ -7,7 +7,11 @@ Billing rules (AWS Lambda pricing page and its examples L-1, L-3, PC-1, PC-2):
   GB-s = memory_mb / 1024 × billed seconds; the 400,000 free GB-s come off on-demand usage
   only, and the volume tiers apply to the month's GB-s after that;
 - cold starts: since August 2025 the INIT phase of on-demand invocations is billed like
-  duration, so it joins the on-demand GB-s before the free allowance and tiers;
+  duration, so it joins the on-demand GB-s before the free allowance and tiers. A cold
+  invocation's INIT and run time are added and rounded up once, as the REPORT line shows for
+  the types already billed for INIT (Init Duration 1293.83 ms + Duration 1049.63 ms = Billed
+  Duration 2344 ms: https://lucvandonkersgoed.com/2022/04/09/when-is-the-lambda-init-phase-free-and-when-is-it-billed/;
+  AWS: https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase/);
 - ephemeral storage above 512 MB: per GB-s of the configured size over the billed time;
 - provisioned concurrency: warm environments per GB-s while enabled, plus a lower duration
   rate for requests they serve.
@@ -20,13 +24,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from advisor.pricing.network import load_balancer_monthly, nat_monthly, transfer_monthly
+from advisor.pricing.network import (
+    load_balancer_addresses,
+    load_balancer_monthly,
+    logs_monthly,
+    nat_monthly,
+    public_ipv4_monthly,
+    transfer_monthly,
+)
 from advisor.pricing.profiles import weekly_weights
 from advisor.pricing.sheet import PriceSheet, noise_ceil, tiered_cost
 from advisor.pricing.workload import Workload
 
 LAMBDA_ITEMS = ("requests", "compute", "ephemeral_storage", "provisioned_concurrency",
-                "front_door", "nat_gateway", "data_transfer")
+                "front_door", "nat_gateway", "data_transfer", "public_ipv4", "logs")
 
 
 def billed_ms(duration_ms: np.ndarray | float, granularity_ms: float) -> np.ndarray:
@@ -112,9 +123,13 @@ def lambda_function_cost(
     free_requests = sheet.rate("lambda.free.requests") if fn.free_tier else 0.0
     req_cost = np.maximum(r - free_requests, 0.0) * sheet.rate(f"lambda.{arch}.requests") / 1e6
 
-    # INIT of on-demand cold starts is billed like duration (since 1 August 2025).
-    init_s = float(billed_ms(fn.init_duration_ms, gran)) / 1000 if fn.init_duration_ms else 0.0
-    od_seconds = billed_s + fn.cold_start_rate * init_s
+    # INIT of on-demand cold starts is billed like duration (since 1 August 2025), added to
+    # the run time and rounded up once with it.
+    if fn.init_duration_ms and fn.cold_start_rate:
+        cold_s = billed_ms(d + fn.init_duration_ms, gran) / 1000
+        od_seconds = (1.0 - fn.cold_start_rate) * billed_s + fn.cold_start_rate * cold_s
+    else:
+        od_seconds = billed_s
     gb_s = on_demand * od_seconds * mem_gb
     free_gb_s = sheet.rate("lambda.free.gb_seconds") if fn.free_tier else 0.0
     compute = tiered_cost(np.maximum(gb_s - free_gb_s, 0.0), sheet.tier_arrays(f"lambda.{arch}.duration"))
@@ -156,11 +171,21 @@ def front_door_monthly(sheet: PriceSheet, w: Workload, requests: np.ndarray | fl
     return np.zeros_like(r)
 
 
+def lambda_addresses(w: Workload) -> int:
+    """Public IPv4 addresses on the Lambda side: each NAT gateway's Elastic IP and the
+    addresses of an ALB in front (one per AZ it is enabled in)."""
+    azs = w.ec2.availability_zones
+    nat = azs if w.lambda_in_vpc_with_internet else 0
+    lb = load_balancer_addresses("alb", azs) if w.front_door == "alb" else 0
+    return nat + lb
+
+
 def lambda_fixed_items(sheet: PriceSheet, w: Workload) -> dict[str, float]:
-    """Charges that do not depend on request volume: NAT gateways and egress."""
+    """Charges that do not depend on request volume: NAT gateways, egress, public addresses."""
     nat = (nat_monthly(sheet, w.ec2.availability_zones, w.hours_per_month, w.nat_processed_gb)
            if w.lambda_in_vpc_with_internet else 0.0)
-    return {"nat_gateway": nat, "data_transfer": transfer_monthly(sheet, w.data_transfer_out_gb)}
+    return {"nat_gateway": nat, "data_transfer": transfer_monthly(sheet, w.data_transfer_out_gb),
+            "public_ipv4": public_ipv4_monthly(sheet, lambda_addresses(w), w.hours_per_month)}
 
 
 def lambda_items(
@@ -181,6 +206,9 @@ def lambda_items(
         "front_door": np.broadcast_to(front_door_monthly(sheet, w, requests), shape),
         "nat_gateway": np.full(shape, fixed["nat_gateway"]),
         "data_transfer": np.full(shape, fixed["data_transfer"]),
+        "public_ipv4": np.full(shape, fixed["public_ipv4"]),
+        "logs": np.broadcast_to(
+            logs_monthly(sheet, requests, w.lambda_log_bytes_per_request), shape),
     }
     return items, fn_cost
 
@@ -206,7 +234,8 @@ def lambda_total_fn(sheet: PriceSheet, w: Workload) -> Callable[[np.ndarray], np
 
     def total(requests: np.ndarray) -> np.ndarray:
         return (lambda_function_cost(sheet, fn, requests).total
-                + front_door_monthly(sheet, w, requests) + fixed)
+                + front_door_monthly(sheet, w, requests) + fixed
+                + logs_monthly(sheet, requests, w.lambda_log_bytes_per_request))
 
     return total
 

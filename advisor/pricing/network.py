@@ -99,6 +99,37 @@ def nat_monthly(sheet: PriceSheet, gateways: int, hours_per_month: float, proces
     return gateways * sheet.rate("nat.hourly") * hours_per_month + processed_gb * sheet.rate("nat.per_gb")
 
 
+def load_balancer_addresses(kind: str, availability_zones: int) -> int:
+    """Public IPv4 addresses of an internet-facing load balancer: one per enabled AZ at
+    least; an ALB needs two AZs or more (AWS ELB: "subnets from at least two Availability
+    Zones"), an NLB may use one."""
+    if kind == "alb":
+        return max(2, availability_zones)
+    if kind == "nlb":
+        return availability_zones
+    return 0
+
+
+def public_ipv4_monthly(sheet: PriceSheet, addresses: float, hours_per_month: float) -> float:
+    """$ per address-hour for every public IPv4 address, in use or idle, since 1 February 2024
+    (https://aws.amazon.com/vpc/pricing/, "Public IPv4 address")."""
+    if not addresses:
+        return 0.0
+    return addresses * hours_per_month * sheet.rate("vpc.public_ipv4_hourly")
+
+
+# CloudWatch Logs bytes are decimal, like the load balancers': 1 GB = 10^9 bytes.
+BYTES_PER_GB = 1e9
+
+
+def logs_monthly(sheet: PriceSheet, requests: np.ndarray | float, bytes_per_request: float) -> np.ndarray:
+    """CloudWatch Logs ingestion for ``requests`` that each write ``bytes_per_request``."""
+    r = np.asarray(requests, dtype=float)
+    if not bytes_per_request:
+        return np.zeros_like(r)
+    return r * (bytes_per_request / BYTES_PER_GB) * sheet.rate("logs.ingestion_per_gb")
+
+
 def transfer_monthly(sheet: PriceSheet, gb: float) -> float:
     """Internet egress: volume tiers counted from zero of the month's total GB, the first
     ``transfer.free_gb`` of them free (all services together).
@@ -106,6 +137,8 @@ def transfer_monthly(sheet: PriceSheet, gb: float) -> float:
     AWS's table reads "up to 100 GB free; next 9.999 TB $0.09; next 40 TB ...; over 150 TB":
     the free 100 GB are the bottom of the first tier, not an offset before the tiers.
     """
+    if not gb:  # no egress: no price needed (a region may lack the tiers)
+        return 0.0
     tiers = sheet.tier_arrays("transfer.out")
     free = min(gb, sheet.rate("transfer.free_gb"))
     return float(tiered_cost(gb, tiers) - tiered_cost(free, tiers))

@@ -475,7 +475,7 @@ def reason_cpu_heavy(f: Facts) -> Reason | None:
     t = f.sheet.instance(f.c.ec2.instance_type)
     if t is None:
         return None
-    ec2_vcpu_hour = t.hourly * f.model.purchase_factor / t.usable_vcpus
+    ec2_vcpu_hour = t.hourly * f.c.ec2.sizing.purchase_factor / t.usable_vcpus
     return Reason("cpu", "ec2", 2, "cpu_heavy", _p(
         cpu_share_pct=100 * w.ec2.cpu_share, duration_ms=w.duration_ms, busy_vcpus=busy,
         lambda_vcpu_hour=lambda_vcpu_hour, instance_type=t.name, ec2_vcpu_hour=ec2_vcpu_hour))

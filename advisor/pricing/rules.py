@@ -34,6 +34,8 @@ CALCULATOR = "https://calculator.aws/"
 CONTRACT = "docs: the comparison contract (compare-json.md)"
 SEED = "the seed post (aws-lambda-notes.ko.md), 'Use cases'"
 LAMBDA_VPC = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html"
+CLOUDWATCH_PRICING = "https://aws.amazon.com/cloudwatch/pricing/"
+FEEDS = "https://b0.p.awsstatic.com/pricing/2.0/meteredUnitMaps/"
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,9 @@ RULES: tuple[Rule, ...] = (
         "after the free allowance."), LAMBDA_PRICING),
     Rule("lambda_init", "lambda", gettext_noop("Cold starts (INIT)"), gettext_noop(
         "Since 1 August 2025 the INIT phase of on-demand functions is billed like duration: "
-        "cold-start rate × INIT time is added to the billed time of each request."),
+        "a cold invocation bills its INIT time and run time added together and rounded up "
+        "once (INIT 1,293.83 ms + run 1,049.63 ms bills 2,344 ms); a share of invocations "
+        "equal to the cold-start rate is cold."),
          INIT_BILLING),
     Rule("lambda_ephemeral", "lambda", gettext_noop("Ephemeral storage"), gettext_noop(
         "The first 512 MB of /tmp are free; the configured size above it is billed per "
@@ -103,26 +107,36 @@ RULES: tuple[Rule, ...] = (
     Rule("ec2_memory", "ec2", gettext_noop("EC2 memory"), gettext_noop(
         "At the peak, requests a second × duration requests are in flight (Little's law); "
         "each needs the function's memory, and every instance keeps 0.5 GiB for the "
-        "operating system. A type qualifies only if one request fits and its architecture is "
-        "the workload's."), CONTRACT),
+        "operating system. A type qualifies only if one request fits; for \"auto\" its "
+        "architecture is also the workload's, while a type you name may be of either "
+        "architecture."), CONTRACT),
     Rule("ec2_burstable", "ec2", gettext_noop("Burstable instances"), gettext_noop(
         # xgettext:no-python-format
-        "t3 and t4g instances are counted at their baseline CPU share (10 to 30 % of each "
-        "vCPU), so sustained load never spends CPU credits or pays for unlimited mode."),
+        "t3, t3a and t4g instances are counted at their baseline CPU share (5 % of each vCPU "
+        "for nano, 10 % micro, 20 % small and medium, 30 % large, 40 % xlarge and 2xlarge), "
+        "so sustained load never spends CPU credits or pays for unlimited mode."),
          BURSTABLE),
     Rule("ec2_auto", "ec2", gettext_noop("Instance type \"auto\""), gettext_noop(
-        "The cheapest type of the workload's architecture (Graviton for arm64) that meets "
-        "the load is chosen; break-even volumes pick the cheapest type again at each "
-        "volume."), EC2_PRICING),
+        "The cheapest type of the workload's architecture (Graviton for arm64: the families "
+        "with a g after the generation digit) that meets the load is chosen among every "
+        "current-generation type of the region's book (Linux, shared tenancy; accelerated "
+        "types left out), or among the families you list; break-even volumes pick the "
+        "cheapest type again at each volume. The result names the families considered."),
+         EC2_PRICING),
     Rule("ec2_scaling", "ec2", gettext_noop("Fixed fleet or autoscaling"), gettext_noop(
         "A fixed fleet is sized for the busiest hour and runs every hour of the month. An "
         "autoscaling fleet is sized hour by hour along the week's traffic profile (flat, "
         "business hours or spiky), never below the minimum instances; instances are billed "
         "per second, so whole hours are a fair approximation."), EC2_PRICING),
     Rule("ec2_purchase", "ec2", gettext_noop("Purchase options"), gettext_noop(
-        "Savings Plans and Spot are priced as a factor of the on-demand price. Only one "
-        "Savings Plan rate was confirmed by AWS; the factors are estimates an editor should "
-        "confirm, and the results say so."), SAVINGS_PLANS),
+        # xgettext:no-python-format
+        "Reserved instances (standard, no upfront, 1 or 3 years) are priced at each type's "
+        "own rate from AWS's reserved-instance feed. Savings Plans and Spot have no sourced "
+        "rate per type: they are a factor of the on-demand price, estimates an editor should "
+        "confirm, and every page that shows them says so. The 3-year factor (0.50) stays "
+        "above the feed's 3-year reserved rate (a median 0.43 of on-demand): a no-upfront "
+        "plan does not undercut the reservation; the 72 % off quoted for m7g.xlarge (0.28) "
+        "is paid up front."), SAVINGS_PLANS),
     Rule("ec2_ebs", "ec2", gettext_noop("EBS storage"), gettext_noop(
         "Each instance has a gp3 root volume billed per GB-month, pro rata for the hours the "
         "instance exists."), EBS_PRICING),
@@ -130,6 +144,15 @@ RULES: tuple[Rule, ...] = (
     Rule("nat", "network", gettext_noop("NAT gateways"), gettext_noop(
         "A side in private subnets with internet access pays one NAT gateway per "
         "availability zone for every hour, plus every GB it processes."), VPC_PRICING),
+    Rule("public_ipv4", "network", gettext_noop("Public IPv4 addresses"), gettext_noop(
+        "Every public IPv4 address costs by the hour, in use or idle (since February 2024): "
+        "each NAT gateway's Elastic IP, one per Availability Zone of an internet-facing load "
+        "balancer (an ALB uses at least two), and each EC2 instance unless the instances sit "
+        "in private subnets."), VPC_PRICING),
+    Rule("logs", "network", gettext_noop("CloudWatch Logs"), gettext_noop(
+        "Log ingestion is priced per GB on the side that writes the logs: Lambda writes "
+        "about 300 bytes of START, END and REPORT lines per invocation plus what the code "
+        "prints; an EC2 fleet pays only for what it ships."), CLOUDWATCH_PRICING),
     Rule("transfer", "network", gettext_noop("Data transfer out"), gettext_noop(
         "Internet egress is priced the same on both sides. The volume tiers count the "
         "month's total GB from zero, and the first 100 GB of the first tier are free across "
@@ -145,6 +168,11 @@ RULES: tuple[Rule, ...] = (
     Rule("tie", "method", gettext_noop("Ties and rounding"), gettext_noop(
         "Totals within one cent are a tie. Amounts are kept unrounded and rounded to the cent "
         "only for display."), CONTRACT),
+    Rule("regional_books", "method", gettext_noop("Regional price books"), gettext_noop(
+        "Each region has its own book, read from AWS's pricing-page feeds plus sourced rows "
+        "for what the feeds lack (load balancers, data transfer). A price no source gave "
+        "stays missing: a comparison that needs it names it instead of guessing."),
+         FEEDS),
     # Recommendation (recommend.py)
     Rule("rec_limits", "recommend", gettext_noop("Hard limits"), gettext_noop(
         "Lambda is ruled out, whatever the price, when one run can take more than 15 minutes, "

@@ -15,7 +15,14 @@ from typing import Literal
 
 import numpy as np
 
-from advisor.pricing.catalogue import ARCHITECTURES, PURCHASE_OPTIONS, SPEC_BY_KEY, SPECS
+from advisor.pricing.catalogue import (
+    ARCHITECTURES,
+    PURCHASE_OPTIONS,
+    RESERVED_OPTIONS,
+    SPEC_BY_KEY,
+    SPECS,
+    family_of,
+)
 
 Architecture = Literal["x86_64", "arm64"]
 
@@ -26,6 +33,21 @@ class PriceSheetError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("invalid price sheet: " + "; ".join(problems))
+
+
+class MissingPrice(KeyError):
+    """The book has no sourced price for ``key`` (the region's feed and the reference lack it).
+
+    The engine turns it into a field error naming the price; it never guesses a value.
+    """
+
+    def __init__(self, key: str, region: str) -> None:
+        super().__init__(key)
+        self.key = key
+        self.region = region
+
+    def __str__(self) -> str:
+        return f"the {self.region} price book has no sourced price for {self.key}"
 
 
 @dataclass(frozen=True)
@@ -44,6 +66,22 @@ class InstanceType:
     architecture: Architecture
     hourly: float
     burstable_baseline: float | None = None
+    # Standard reserved instances, No Upfront, USD an hour (None: no sourced rate for the type).
+    reserved_1y: float | None = None
+    reserved_3y: float | None = None
+
+    @property
+    def family(self) -> str:
+        """The family: the name before the dot (m7g for m7g.xlarge)."""
+        return family_of(self.name)
+
+    def price_for(self, purchase: str) -> float | None:
+        """USD an hour for a per-type purchase option (on demand or reserved), else None."""
+        if purchase == "on_demand":
+            return self.hourly
+        if purchase in RESERVED_OPTIONS:
+            return getattr(self, purchase)
+        return None
 
     @property
     def usable_vcpus(self) -> float:
@@ -77,8 +115,13 @@ class PriceSheet:
     tiers: Mapping[str, tuple[Tier, ...]]
     instance_types: tuple[InstanceType, ...]
     estimated_keys: frozenset[str] = frozenset()
+    # Keys the book has no sourced price for: reading one raises MissingPrice.
+    missing_keys: frozenset[str] = frozenset()
     _tier_arrays: Mapping[str, TierArrays] = field(
         default_factory=dict, init=False, repr=False, compare=False)
+    _by_name: Mapping[str, InstanceType] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    _table: InstanceTable | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Tier tables as arrays once per sheet: every tiered charge is then one broadcast.
@@ -89,24 +132,88 @@ class PriceSheet:
             upper = np.array(bounds)
             arrays[key] = TierArrays(lower, upper - lower, np.array([t.price for t in tiers]))
         object.__setattr__(self, "_tier_arrays", MappingProxyType(arrays))
+        object.__setattr__(self, "_by_name", MappingProxyType(
+            {it.name: it for it in self.instance_types}))
 
     def rate(self, key: str) -> float:
-        return self.rates[key]
+        try:
+            return self.rates[key]
+        except KeyError:
+            raise MissingPrice(key, self.book.region) from None
 
     def tier_arrays(self, key: str) -> TierArrays:
-        return self._tier_arrays[key]
+        try:
+            return self._tier_arrays[key]
+        except KeyError:
+            raise MissingPrice(key, self.book.region) from None
+
+    def has(self, key: str) -> bool:
+        return key in self.rates or key in self._tier_arrays
 
     def instance(self, name: str) -> InstanceType | None:
-        for it in self.instance_types:
-            if it.name == name:
-                return it
-        return None
+        return self._by_name.get(name)
+
+    @property
+    def table(self) -> InstanceTable:
+        """Every instance type as column arrays (built once per sheet), for vectorised sizing."""
+        if self._table is None:
+            object.__setattr__(self, "_table", InstanceTable.of(self.instance_types))
+        assert self._table is not None
+        return self._table
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        return self.table.family_names
 
     def purchase_factor(self, option: str) -> float:
-        return self.rates[f"ec2.purchase.{option}"]
+        return self.rate(f"ec2.purchase.{option}")
 
     def is_estimate(self, key: str) -> bool:
         return key in self.estimated_keys
+
+
+@dataclass(frozen=True)
+class InstanceTable:
+    """The instance types as numpy columns, in the sheet's order (index i = instance_types[i]).
+
+    Reserved rates without a sourced value are NaN.
+    """
+
+    types: tuple[InstanceType, ...]
+    vcpu: np.ndarray
+    memory_gib: np.ndarray
+    usable_vcpus: np.ndarray
+    hourly: np.ndarray
+    reserved_1y: np.ndarray
+    reserved_3y: np.ndarray
+    arm64: np.ndarray            # bool
+    family: np.ndarray           # str (object)
+    family_names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, types: tuple[InstanceType, ...]) -> InstanceTable:
+        def col(values: list[float | None]) -> np.ndarray:
+            return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+        family = np.array([t.family for t in types], dtype=object)
+        return cls(
+            types=types,
+            vcpu=np.array([t.vcpu for t in types], dtype=float),
+            memory_gib=np.array([t.memory_gib for t in types], dtype=float),
+            usable_vcpus=np.array([t.usable_vcpus for t in types], dtype=float),
+            hourly=np.array([t.hourly for t in types], dtype=float),
+            reserved_1y=col([t.reserved_1y for t in types]),
+            reserved_3y=col([t.reserved_3y for t in types]),
+            arm64=np.array([t.architecture == "arm64" for t in types], dtype=bool),
+            family=family,
+            family_names=tuple(sorted(set(family.tolist()))),
+        )
+
+    def price(self, purchase: str) -> np.ndarray:
+        """USD an hour per type for a per-type purchase option (on demand or reserved)."""
+        if purchase in RESERVED_OPTIONS:
+            return self.reserved_1y if purchase == "reserved_1y" else self.reserved_3y
+        return self.hourly
 
 
 def noise_ceil(x: np.ndarray | float, rel: float = 1e-12) -> np.ndarray:
@@ -142,12 +249,16 @@ def sheet_from_rows(
     rates: Iterable[tuple[str, float | None, float]],
     instances: Iterable[InstanceType],
     estimated_keys: Iterable[str] | None = None,
+    *,
+    allow_missing: bool = False,
 ) -> PriceSheet:
     """Build a :class:`PriceSheet` from (key, tier_upto, price) rows and instance types.
 
     Raises :class:`PriceSheetError` naming every missing or unknown key, misplaced tier bound,
     bad price and bad instance type. ``estimated_keys`` lists rows an editor marked as
     estimates; None means the reference's default (Savings Plan and Spot factors).
+    ``allow_missing``: a key without a row is recorded in ``missing_keys`` instead (a region
+    whose book has no sourced value for it); the engine names it when a workload needs it.
     """
     problems: list[str] = []
     bad_keys: set[str] = set()
@@ -196,10 +307,15 @@ def sheet_from_rows(
         ordered = sorted(rows, key=lambda r: math.inf if r[0] is None else r[0])
         tiers[key] = tuple(Tier(upto, price) for upto, price in ordered)
 
-    # The catalogue lists every key the engine reads: a missing one would be a KeyError later.
+    # The catalogue lists every key the engine reads: a missing one is either a problem or,
+    # when allowed, a price the engine will name if a workload needs it.
+    missing: set[str] = set()
     for spec in SPECS:
         if spec.key not in flat and spec.key not in tiers and spec.key not in bad_keys:
-            problems.append(f"missing rate key {spec.key!r}")
+            if allow_missing:
+                missing.add(spec.key)
+            else:
+                problems.append(f"missing rate key {spec.key!r}")
 
     # A bad instance row would skew sizing silently (e.g. baseline 2 = 200 % of a vCPU).
     checked: list[InstanceType] = []
@@ -219,6 +335,10 @@ def sheet_from_rows(
         # The baseline is a share of each vCPU (AWS: 10-30 % for t3/t4g).
         if it.burstable_baseline is not None and not 0 < it.burstable_baseline <= 1:
             bad.append("burstable_baseline must be in (0, 1]")
+        for option in RESERVED_OPTIONS:
+            value = getattr(it, option)
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                bad.append(f"{option} must be >= 0")
         if bad:
             problems.append(f"instance type {it.name!r}: " + ", ".join(bad))
         seen.add(it.name)
@@ -233,6 +353,7 @@ def sheet_from_rows(
         tiers=MappingProxyType(tiers),
         instance_types=tuple(checked),
         estimated_keys=estimates,
+        missing_keys=frozenset(missing),
     )
 
 
@@ -255,6 +376,7 @@ def instances_used(sheet: PriceSheet) -> list[dict[str, object]]:
     return [
         {"name": it.name, "vcpu": it.vcpu, "memory_gib": it.memory_gib,
          "architecture": it.architecture, "hourly": it.hourly,
-         "burstable_baseline": it.burstable_baseline}
+         "burstable_baseline": it.burstable_baseline,
+         "reserved_1y": it.reserved_1y, "reserved_3y": it.reserved_3y}
         for it in sheet.instance_types
     ]

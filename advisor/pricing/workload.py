@@ -112,6 +112,12 @@ def _bool(name: str, default: bool, help: str) -> FieldSpec:
     return FieldSpec(name, "boolean", default, "", help)
 
 
+# Lambda writes three platform lines per invocation to CloudWatch Logs by default: START
+# (~60 bytes), END (~50) and REPORT (~180 with Init Duration), about 300 bytes with the
+# timestamps and request ids (AWS, "Using CloudWatch Logs with Lambda":
+# https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html).
+LAMBDA_PLATFORM_LOG_BYTES = 300
+
 # Upper limits of inputs AWS itself leaves open. They keep every charge a finite number (no
 # overflow to infinity) and are far beyond any real workload: 1e9 GB (an exabyte) a month of
 # egress or NAT traffic; 100,000 warm environments (100 × the default account concurrency);
@@ -150,6 +156,12 @@ FIELDS: tuple[FieldSpec, ...] = (
     _number("payload_kb", 10, 0, 10240, "KB", "Request + response size of one call."),
     _number("data_transfer_out_gb", 0, 0, MAX_GB_A_MONTH, "GB a month",
             "Internet egress a month, priced the same on both sides."),
+    _number("lambda_log_bytes_per_request", LAMBDA_PLATFORM_LOG_BYTES, 0, 1e7, "bytes",
+            "Bytes each invocation writes to CloudWatch Logs: about 300 for Lambda's START, "
+            "END and REPORT lines, plus what the code prints."),
+    _number("ec2_log_bytes_per_request", 0, 0, 1e7, "bytes",
+            "Bytes per request the EC2 fleet ships to CloudWatch Logs (0: logs stay on the "
+            "instances)."),
     _number("provisioned_concurrency", 0, 0, 100_000, "environments",
             "Lambda environments kept warm.", integer=True),
     _number("provisioned_hours_per_month", DERIVED, 0, 744, "hours",
@@ -176,8 +188,16 @@ FIELDS: tuple[FieldSpec, ...] = (
               '"auto" picks the cheapest type that meets the load, or name a type of the price book.',
               pattern=r"^(auto|[a-z][a-z0-9-]*\.[a-z0-9]+)$",
               pattern_hint='"auto" or an instance type name such as m7g.large'),
-    _choice("ec2.purchase", "on_demand", ("on_demand", "savings_plan_1y", "savings_plan_3y", "spot"),
-            "How the instances are bought."),
+    _choice("ec2.purchase", "on_demand",
+            ("on_demand", "reserved_1y", "reserved_3y", "savings_plan_1y", "savings_plan_3y",
+             "spot"),
+            "How the instances are bought: reserved = standard reserved instances, no upfront, "
+            "at each type's own rate; savings plans and spot are estimated factors."),
+    FieldSpec("ec2.families", "string", "", "",
+              'Instance families "auto" may choose from, comma-separated (e.g. "t4g,m7g,c7g"); '
+              "empty = every current-generation family of the price book.",
+              pattern=r"^([a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*)?$",
+              pattern_hint='empty or family names separated by commas, such as "t4g,m7g"'),
     _number("ec2.min_instances", 2, 1, 10_000, "instances",
             "Fewest instances (two in two AZs is the usual floor).", integer=True),
     _number("ec2.target_utilization", 0.6, 0.05, 1, "share",
@@ -189,6 +209,9 @@ FIELDS: tuple[FieldSpec, ...] = (
     _number("ec2.ebs_gb_per_instance", 8, 0, 16_384, "GB", "gp3 root volume per instance."),
     _bool("ec2.private_subnets_with_nat", False,
           "Instances reach the internet through NAT gateways (one per AZ)."),
+    _bool("ec2.private_subnets", False,
+          "Instances sit in private subnets without public IPv4 addresses (always so when "
+          "they use NAT gateways)."),
     _number("ec2.availability_zones", 2, 1, 6, "AZs",
             "Availability zones; also the number of NAT gateways on either side.", integer=True),
     # "Your situation": inputs of the recommendation only; none of them changes a price.
@@ -244,6 +267,7 @@ class Connections:
 class Ec2Options:
     instance_type: str = "auto"
     purchase: str = "on_demand"
+    families: str = ""
     min_instances: int = 2
     target_utilization: float = 0.6
     scaling: str = "fixed"
@@ -251,7 +275,18 @@ class Ec2Options:
     load_balancer: str = "alb"
     ebs_gb_per_instance: float = 8
     private_subnets_with_nat: bool = False
+    private_subnets: bool = False
     availability_zones: int = 2
+
+    @property
+    def family_filter(self) -> tuple[str, ...]:
+        """The families "auto" may use (empty: all)."""
+        return tuple(f for f in self.families.split(",") if f)
+
+    @property
+    def public_instances(self) -> bool:
+        """Whether each instance holds a public IPv4 address (not in a private subnet)."""
+        return not (self.private_subnets or self.private_subnets_with_nat)
 
 
 @dataclass(frozen=True)
@@ -301,6 +336,8 @@ class Workload:
     front_door: str = "none"
     payload_kb: float = 10
     data_transfer_out_gb: float = 0
+    lambda_log_bytes_per_request: float = LAMBDA_PLATFORM_LOG_BYTES
+    ec2_log_bytes_per_request: float = 0
     provisioned_concurrency: int = 0
     provisioned_hours_per_month: float = None  # type: ignore[assignment]  # resolved below
     provisioned_share_of_requests: float = None  # type: ignore[assignment]  # resolved below

@@ -30,6 +30,7 @@ ITEM_COLOURS = {
     "provisioned_concurrency": "#8a3b07", "front_door": "#e07b39",
     "instances": "#1d5fa8", "storage": "#7fb0e0", "load_balancer": "#3d85c6",
     "nat_gateway": "#6b7280", "data_transfer": "#a3a9b3",
+    "public_ipv4": "#4b5563", "logs": "#9ca3af",
 }
 
 

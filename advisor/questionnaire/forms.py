@@ -271,6 +271,7 @@ def _build_fields() -> None:
     base["region"] = forms.ChoiceField(label=LABELS["region"], help_text=HELP["region"],
                                        choices=[("us-east-1", "us-east-1")])
     base["ec2_instance_type"].widget.attrs["list"] = "instance-types"
+    base["ec2_families"].widget.attrs["list"] = "instance-families"
     for name, field in base.items():
         spec = QuestionnaireForm.specs.get(name)
         unit = spec.unit if spec else ""

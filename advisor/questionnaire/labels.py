@@ -53,6 +53,10 @@ LABELS: dict[str, Text] = {
     "ec2_load_balancer": _("Load balancer"),
     "ec2_ebs_gb_per_instance": _("EBS volume per instance"),
     "ec2_private_subnets_with_nat": _("EC2 in private subnets (NAT)"),
+    "ec2_private_subnets": _("EC2 without public IPv4 addresses"),
+    "ec2_families": _("Instance families for \"auto\""),
+    "lambda_log_bytes_per_request": _("Lambda log bytes per request"),
+    "ec2_log_bytes_per_request": _("EC2 log bytes shipped per request"),
     "ec2_availability_zones": _("Availability zones"),
     "needs_use_case": _("What the code does"),
     "needs_runs_over_15_minutes": _("One run can take longer than 15 minutes"),
@@ -108,7 +112,17 @@ HELP: dict[str, Text] = {
                                        "free."),
     "ec2_instance_type": _("\"auto\" picks the cheapest type that meets the load, or name a "
                            "type from the price book."),
-    "ec2_purchase": _("Savings Plan and Spot factors are estimates an editor should confirm."),
+    "ec2_purchase": _("Reserved instances (standard, no upfront) use each type's own rate "
+                      "from AWS's feed; Savings Plan and Spot factors are estimates."),
+    "ec2_families": _("Comma-separated, e.g. t4g,m7g,c7g; empty: every current-generation "
+                      "family of the region's price book."),
+    "ec2_private_subnets": _("Instances in private subnets hold no public IPv4 address "
+                             "($0.005 an hour each otherwise)."),
+    "lambda_log_bytes_per_request": _("Written to CloudWatch Logs per invocation: about 300 "
+                                      "for Lambda's START, END and REPORT lines, plus what "
+                                      "your code prints."),
+    "ec2_log_bytes_per_request": _("Shipped to CloudWatch Logs per request (0: the logs stay "
+                                   "on the instances)."),
     "ec2_min_instances": _("Two instances in two availability zones is the usual floor for "
                            "high availability."),
     "ec2_target_utilization": _("Share of each instance's CPU that peak load may use "
@@ -162,6 +176,7 @@ UNITS: dict[str, Text] = {
     "requests a second": _("requests a second"),
     "vCPUs": _("vCPUs"),
     "USD an hour": _("USD an hour"),
+    "bytes": _("bytes"),
 }
 
 CHOICE_LABELS: dict[str, dict[Any, Text]] = {
@@ -172,8 +187,12 @@ CHOICE_LABELS: dict[str, dict[Any, Text]] = {
                    "alb": _("Application Load Balancer"), "function_url": _("Function URL")},
     "traffic_profile": {"flat": _("Flat"), "business_hours": _("Business hours"),
                         "spiky": _("Spiky")},
-    "ec2_purchase": {"on_demand": _("On-demand"), "savings_plan_1y": _("Savings Plan, 1 year"),
-                     "savings_plan_3y": _("Savings Plan, 3 years"), "spot": _("Spot")},
+    "ec2_purchase": {"on_demand": _("On-demand"),
+                     "reserved_1y": _("Reserved instance, 1 year, no upfront"),
+                     "reserved_3y": _("Reserved instance, 3 years, no upfront"),
+                     "savings_plan_1y": _("Savings Plan, 1 year (estimate)"),
+                     "savings_plan_3y": _("Savings Plan, 3 years (estimate)"),
+                     "spot": _("Spot (estimate)")},
     "ec2_scaling": {"fixed": _("Fixed (sized for the peak)"), "autoscale": _("Autoscale")},
     "ec2_load_balancer": {"alb": _("Application Load Balancer"),
                           "nlb": _("Network Load Balancer"), "none": _("None")},
@@ -204,13 +223,15 @@ SECTIONS: tuple[tuple[str, Text, tuple[str, ...], bool], ...] = (
     ("traffic", _("Traffic shape"), ("traffic_peak_to_average", "traffic_profile"), True),
     ("front_door", _("Front door"), ("front_door",), True),
     ("network", _("Network and security"),
-     ("lambda_in_vpc_with_internet", "ec2_private_subnets_with_nat", "nat_processed_gb",
-      "data_transfer_out_gb"), False),
+     ("lambda_in_vpc_with_internet", "ec2_private_subnets_with_nat", "ec2_private_subnets",
+      "nat_processed_gb", "data_transfer_out_gb", "lambda_log_bytes_per_request",
+      "ec2_log_bytes_per_request"), False),
     ("cold_starts", _("Cold starts"),
      ("cold_start_rate", "init_duration_ms", "provisioned_concurrency",
       "provisioned_hours_per_month", "provisioned_share_of_requests"), False),
     ("ec2", _("EC2 options"),
-     ("ec2_instance_type", "ec2_purchase", "ec2_min_instances", "ec2_availability_zones",
+     ("ec2_instance_type", "ec2_families", "ec2_purchase", "ec2_min_instances",
+      "ec2_availability_zones",
       "ec2_target_utilization", "ec2_scaling", "ec2_cpu_share", "ec2_load_balancer",
       "ec2_ebs_gb_per_instance"), False),
     ("region", _("Region and free tier"), ("region", "free_tier", "ephemeral_storage_mb"), False),

@@ -102,6 +102,8 @@ def item_labels(result: Mapping[str, Any]) -> dict[str, str]:
         % {"type": ec2.get("instance_type", "?"), "n": ec2.get("peak_instances", "?")},
         "storage": _("EBS storage"),
         "load_balancer": _("Load balancer"),
+        "public_ipv4": _("Public IPv4 addresses"),
+        "logs": _("CloudWatch Logs ingestion"),
     }
 
 
@@ -173,16 +175,22 @@ def _grid_table(snapshot: Mapping[str, Any], size: int = 7) -> dict[str, Any]:
     }
 
 
-def ownership(rec: Mapping[str, Any] | None, labels: Mapping[str, str]) -> list[dict[str, str]]:
-    """Each side's total cost of ownership: the AWS bill plus the engineer time it takes."""
+def ownership(rec: Mapping[str, Any] | None, labels: Mapping[str, str],
+              result: Mapping[str, Any] | None = None) -> list[dict[str, str]]:
+    """Each side's total cost of ownership: the AWS bill plus the engineer time it takes, and
+    the bill's lines people forget (public IPv4 addresses, log ingestion)."""
     tco = (rec or {}).get("tco")
     if not tco:
         return []
     rows = []
     for side in SIDES:
         ops = float(tco.get(f"{side}_ops", 0))
+        items = ((result or {}).get(side) or {}).get("items", {})
         rows.append({"side": side, "label": labels[side], "total": usd(tco[side]),
-                     "bill": usd(float(tco[side]) - ops), "ops": usd(ops)})
+                     "bill": usd(float(tco[side]) - ops), "ops": usd(ops),
+                     # A stored result may predate these lines: then they are not shown.
+                     "public_ipv4": usd(items["public_ipv4"]) if "public_ipv4" in items else "",
+                     "logs": usd(items["logs"]) if "logs" in items else ""})
     return rows
 
 
@@ -270,7 +278,7 @@ def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
         "assumptions": texts.assumptions(result),
         "hours_per_month": rate(hours),
         "recommendation": texts.recommendation(recommendation),
-        "ownership": ownership(recommendation, labels),
+        "ownership": ownership(recommendation, labels, result),
         "switch_text": switch_sentence(recommendation, requests, hours, labels),
         "charts": {
             "cost": charts.cost_curve(snapshot, labels),

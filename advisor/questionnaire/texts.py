@@ -138,10 +138,24 @@ ERROR_PATTERNS: tuple[tuple[str | None, re.Pattern[str], Callable[[re.Match[str]
      lambda m: gettext("Enter between 0 and the hours in a month (%(month)s).")
      % {"month": _number(m["month"])}),
     ("ec2.instance_type",
-     re.compile(r'^must be "auto" or a type in the price book: (?P<known>.*) '
-                r'\(got "(?P<got>.*)"\)$'),
-     lambda m: gettext("Enter “auto” or an instance type of the price book (got “%(got)s”): "
-                       "%(known)s.") % {"got": m["got"], "known": m["known"]}),
+     re.compile(r'^must be "auto" or a type in the (?P<region>\S+) price book '
+                r'\(got "(?P<got>.*)"\)'),
+     lambda m: gettext("Enter “auto” or an instance type of the %(region)s price book (got "
+                       "“%(got)s”); the methodology page lists them.")
+     % {"got": m["got"], "region": m["region"]}),
+    (None,
+     re.compile(r"^the (?P<region>\S+) price book has no sourced price for (?P<key>\S+)"),
+     lambda m: gettext("The %(region)s price book has no sourced price for %(key)s; choose "
+                       "another option or region.") % {"region": m["region"], "key": m["key"]}),
+    ("ec2.families",
+     re.compile(r"^(?P<unknown>.*): not a family in the (?P<region>\S+) price book"),
+     lambda m: gettext("%(unknown)s: not an instance family of the %(region)s price book.")
+     % {"unknown": m["unknown"], "region": m["region"]}),
+    ("ec2.purchase",
+     re.compile(r"^(?P<name>\S+) has no (?P<what>.+) rate in the (?P<region>\S+) price book"),
+     lambda m: gettext("%(name)s has no reserved rate for this term in the %(region)s price "
+                       "book; choose another purchase option or type.")
+     % {"name": m["name"], "region": m["region"]}),
     ("ec2.instance_type",
      re.compile(r"^(?P<name>\S+) is (?P<arch>\S+); the workload's architecture is (?P<want>\S+)$"),
      lambda m: gettext("%(name)s is %(arch)s, but the workload's architecture is %(want)s.")
@@ -154,7 +168,7 @@ ERROR_PATTERNS: tuple[tuple[str | None, re.Pattern[str], Callable[[re.Match[str]
      % {"name": m["name"], "has": _number(m["has"]), "need": _number(m["need"]),
         "os": _number(m["os"])}),
     ("ec2.instance_type",
-     re.compile(r"^no (?P<arch>\S+) type in the price book has (?P<need>\S+) GiB"),
+     re.compile(r"^no (?P<arch>\S+) type.* price book has (?P<need>\S+) GiB"),
      lambda m: gettext("No %(arch)s instance type in the price book has %(need)s GiB (the Lambda "
                        "memory plus 0.5 GiB for the operating system).")
      % {"arch": m["arch"], "need": _number(m["need"])}),
@@ -219,6 +233,7 @@ RATE_UNITS: dict[str, str | Promise] = {
     "factor of on-demand price": _("factor of on-demand price"),
     "USD per GB-month": _("USD per GB-month"),
     "USD per GB": _("USD per GB"),
+    "USD per address-hour": _("USD per address-hour"),
     "GB a month": _("GB a month"),
     "GB a month in total (the free allowance is the bottom of the first tier)":
         _("GB a month in total (the free allowance is the bottom of the first tier)"),

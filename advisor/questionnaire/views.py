@@ -19,7 +19,7 @@ from advisor import services
 from advisor.plumbing.cache import cache_get, cache_set, templates_version
 from advisor.plumbing.middleware import UNAVAILABLE_RETRY_AFTER
 from advisor.pricebook import prices
-from advisor.pricing.catalogue import SPEC_BY_KEY
+from advisor.pricing.catalogue import SPEC_BY_KEY, SPECS
 from advisor.pricing.rules import RULES, SECTION_TITLES
 from advisor.pricing.workload import field_table
 from advisor.questionnaire import texts
@@ -75,6 +75,9 @@ def index(request: HttpRequest) -> HttpResponse:
     if target == "results":
         return HttpResponse(_results_fragment(request, context))
     context["presets"] = _presets()
+    region = (form.cleaned_data.get("region") if form.is_bound and hasattr(form, "cleaned_data")
+              else None) or "us-east-1"
+    context["catalogue"] = services.catalogue(region)
     if target == "workspace":
         return render(request, "advisor/index.html#workspace", context)
     return render(request, "advisor/index.html", context)
@@ -122,9 +125,12 @@ def _fragment_key(request: HttpRequest, form: QuestionnaireForm) -> str:
 
 
 def _source_url(source: str) -> str:
-    """The link in a source ("https://... (ALB example)" links the URL only), or ""."""
-    first = source.split()[0] if source.split() else ""
-    return first if first.startswith(("https://", "http://")) else ""
+    """The first link in a source ("https://... (ALB example)" or "AWS pricing-page feed
+    https://..., published ..." link the URL only), or ""."""
+    for word in source.split():
+        if word.startswith(("https://", "http://")):
+            return word.rstrip(",;)")
+    return ""
 
 
 # Defaults decided from other inputs (the engine's default_note), in words.
@@ -175,9 +181,11 @@ def _rules() -> list[dict[str, str]]:
 def methodology(request: HttpRequest) -> HttpResponse:
     """Every billing rule and the price book in force, from the rows the engine reads."""
     regions = services.regions() or ["us-east-1"]
-    region = request.GET.get("region", regions[0])
+    # The contract's default region first, else the first region with a book.
+    default = "us-east-1" if "us-east-1" in regions else regions[0]
+    region = request.GET.get("region", default)
     if region not in regions:
-        region = regions[0]
+        region = default
     try:
         book = prices.book_in_force(region)
     except prices.NoPriceBook:
@@ -191,13 +199,50 @@ def methodology(request: HttpRequest) -> HttpResponse:
             rates.append({"row": r, "unit": texts.rate_unit(spec.unit) if spec else "",
                           "url": _source_url(r.source),
                           "description": texts.rate_description(spec) if spec else ""})
-        instances = [{"row": i, "url": _source_url(i.source)} for i in
-                     book.instance_types.all().order_by("architecture", "hourly", "name")]
+        # Hundreds of types share a few sources: each source is listed once above the table.
+        instances = list(book.instance_types.all().order_by("architecture", "hourly", "name"))
     return render(request, "advisor/methodology.html", {
         "rules": _rules(), "section_titles": {k: _(v) for k, v in SECTION_TITLES.items()},
         "book": book, "rates": rates, "instances": instances,
+        "instance_sources": _sources(instances),
+        "books": _region_books(regions),
         "regions": regions, "region": region, "fields": _field_rows(),
     })
+
+
+def _sources(rows: Any) -> list[dict[str, Any]]:
+    """Distinct sources of rows with how many rows cite each and their dates."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = found.setdefault(row.source, {"source": row.source, "url": _source_url(row.source),
+                                              "count": 0, "dates": set()})
+        entry["count"] += 1
+        entry["dates"].add(row.read_on)
+    return [{**e, "dates": sorted(e["dates"])} for e in found.values()]
+
+
+def _region_books(regions: list[str]) -> list[dict[str, Any]]:
+    """Every region's book in force: its sources (each once, with the keys it gives) and the
+    prices no source gave."""
+    out = []
+    for code in regions:
+        try:
+            book = prices.book_in_force(code)
+        except prices.NoPriceBook:
+            continue
+        rates = list(book.rates.all())
+        have = {r.key for r in rates}
+        by_source: dict[str, dict[str, Any]] = {}
+        for r in rates:
+            entry = by_source.setdefault(r.source, {"source": r.source, "url": _source_url(r.source),
+                                                    "keys": [], "read_on": r.read_on,
+                                                    "confidence": r.get_confidence_display()})
+            if r.key not in entry["keys"]:
+                entry["keys"].append(r.key)
+        out.append({"book": book, "sources": list(by_source.values()),
+                    "types": book.instance_types.count(),
+                    "missing": [s.key for s in SPECS if s.key not in have]})
+    return out
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

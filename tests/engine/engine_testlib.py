@@ -57,6 +57,8 @@ US_EAST_1_RATES: tuple[Row, ...] = (
     ("ebs.gp3.gb_month", None, 0.08),
     ("nat.hourly", None, 0.045),
     ("nat.per_gb", None, 0.045),
+    ("vpc.public_ipv4_hourly", None, 0.005),
+    ("logs.ingestion_per_gb", None, 0.50),
     ("transfer.free_gb", None, 100),
     ("transfer.out", 10240, 0.09),
     ("transfer.out", 51200, 0.085),

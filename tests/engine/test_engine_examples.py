@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -17,8 +18,37 @@ OLD_PRICE = {"lambda.x86_64.duration": [(None, 0.00001667)]}
 
 
 def lines(sheet: PriceSheet, w: Workload) -> dict[str, Decimal]:
+    # AWS's examples are Lambda's own bill: CloudWatch Logs ingestion is another service's
+    # bill line (the `logs` item), so the examples write no log bytes. test_l1_logs shows what
+    # the platform lines add.
+    w = replace(w, lambda_log_bytes_per_request=0)
     items, _ = lambda_items(sheet, w, w.requests_per_month)
     return {k: cents(v) for k, v in items.items()}
+
+
+def test_l1_logs(sheet: PriceSheet) -> None:
+    # The same function writing the default ~300 bytes of START/END/REPORT lines: 3M × 300 B
+    # = 0.9 GB at $0.50 a GB adds a $0.45 CloudWatch Logs line to the $2.73 of example L-1.
+    w = Workload(requests_per_month=3_000_000, duration_ms=120, memory_mb=1536)
+    items, _ = lambda_items(sheet, w, w.requests_per_month)
+    got = {k: cents(v) for k, v in items.items()}
+    assert got["logs"] == Decimal("0.45")
+    assert sum(got.values()) == Decimal("3.18")
+
+
+def test_init_and_run_time_are_rounded_up_once(sheet: PriceSheet) -> None:
+    # A REPORT line: Init Duration 1293.83 ms + Duration 1049.63 ms bills 2344 ms.
+    fn = LambdaFunction(memory_mb=1024, duration_ms=1049.63, cold_start_rate=1,
+                        init_duration_ms=1293.83, free_tier=False)
+    cost = lambda_function_cost(sheet, fn, 1)
+    assert float(cost.gb_seconds) == pytest.approx(2.344)
+    # Rounded once, 100.2 + 50.3 ms bills 151 ms (not 101 + 51 = 152).
+    fn = LambdaFunction(memory_mb=1024, duration_ms=100.2, cold_start_rate=1,
+                        init_duration_ms=50.3, free_tier=False)
+    assert float(lambda_function_cost(sheet, fn, 1).gb_seconds) == pytest.approx(0.151)
+    # Half the invocations cold: the warm half bills 101 ms.
+    fn = replace(fn, cold_start_rate=0.5)
+    assert float(lambda_function_cost(sheet, fn, 2).gb_seconds) == pytest.approx(0.252)
 
 
 def test_l1(sheet: PriceSheet) -> None:

@@ -156,10 +156,13 @@ def test_fleet_ceil_is_exact_for_integers_and_halves() -> None:
 
 # --- Snapshot size: the curve carries at most MAX_CURVE_POINTS break-even points ------------
 
-def test_curve_keeps_the_break_even_points_nearest_the_volume(sheet: PriceSheet) -> None:
+def test_curve_keeps_the_break_even_points_nearest_the_volume() -> None:
+    # The finely balanced case of test_engine_breakeven: no logs, no addresses (see there).
+    sheet = make_sheet({"vpc.public_ipv4_hourly": 0.0})
     w = parse_workload({"requests_per_month": 1e11, "duration_ms": 120, "memory_mb": 1536,
                         "front_door": "alb", "provisioned_concurrency": 3,
-                        "lambda_in_vpc_with_internet": True, "data_transfer_out_gb": 500})
+                        "lambda_in_vpc_with_internet": True, "data_transfer_out_gb": 500,
+                        "lambda_log_bytes_per_request": 0, "ec2": {"private_subnets": True}})
     points = compare(w, sheet).break_even
     assert len(points) > 3000  # the contract keeps every one
     curve = cost_curve(w, sheet, break_even_points=points)

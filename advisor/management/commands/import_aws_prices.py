@@ -1,11 +1,16 @@
-"""Import AWS Price List offer files into a draft price book an editor reviews and publishes.
+"""Import AWS prices into a draft price book an editor reviews and publishes.
 
-    python manage.py import_aws_prices PATH [PATH ...] [--region REGION] [--add-instance-types]
+    python manage.py import_aws_prices PATH [PATH ...] [--region REGION|all] [--add-instance-types]
 
-PATH is an offer file of the bulk price list (AmazonEC2, AWSLambda, AmazonApiGateway, AWSELB;
-e.g. https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSLambda/current/us-east-1/index.json)
-or a directory of them. Everything is read and checked before anything is written, and the
-writing is one transaction: a malformed file leaves the database as it was.
+PATH is a file or a directory of them (its ec2/ folder included), in either of AWS's formats:
+- an offer file of the bulk price list (AmazonEC2, AWSLambda, AmazonApiGateway, AWSELB; e.g.
+  https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSLambda/current/us-east-1/index.json);
+- a pricing-page feed (https://b0.p.awsstatic.com/pricing/2.0/meteredUnitMaps/..., the files the
+  aws.amazon.com pricing pages load: Lambda, API Gateway, NAT gateway, VPC, CloudWatch, EBS, EC2
+  on demand and reserved). ``--region all`` imports every region the feeds cover, each into
+  its own import draft.
+Everything is read and checked before anything is written, and each region's writing is one
+transaction: a malformed file leaves the database as it was.
 """
 
 from __future__ import annotations
@@ -14,12 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from advisor.pricebook import feeds
 from advisor.pricebook.importers import (
     ImportFileError,
     ImportSummary,
+    ParsedOffer,
     apply_import,
     load_offer,
+    parse_feeds,
     parse_offer,
 )
 
@@ -29,7 +38,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH", help="Offer file(s), or directories of them.")
-        parser.add_argument("--region", help="Region code to import, e.g. us-east-1 (needed when a file covers several).")
+        parser.add_argument("--region", help="Region code to import, e.g. ap-northeast-2, or "
+                            "'all' for every region of the pricing-page feeds (needed when a "
+                            "file covers several).")
         parser.add_argument(
             "--add-instance-types", action="store_true",
             help="Also add EC2 instance types the book in force does not list (fixed-performance only).",
@@ -39,11 +50,20 @@ class Command(BaseCommand):
         files: list[Path] = []
         for raw in options["paths"]:
             path = Path(raw)
-            files += sorted(path.glob("*.json")) if path.is_dir() else [path]
+            files += sorted(path.glob("*.json")) + sorted(path.glob("ec2/*.json")) \
+                if path.is_dir() else [path]
         if not files:
             raise CommandError("no offer files found in the given paths")
         try:
-            offers = [parse_offer(load_offer(p), str(p), options["region"]) for p in files]
+            loaded = [(p, load_offer(p)) for p in files]
+            feed_files = [p for p, data in loaded if feeds.is_feed(data)]
+            if feed_files:
+                if len(feed_files) != len(loaded):
+                    raise ImportFileError("import pricing-page feeds and Price List offer files "
+                                          "separately")
+                self._import_feeds(feed_files, options)
+                return
+            offers = [parse_offer(data, str(p), options["region"]) for p, data in loaded]
             regions = {o.region for o in offers}
             if len(regions) != 1:
                 raise ImportFileError(
@@ -62,6 +82,31 @@ class Command(BaseCommand):
         except ImportFileError as exc:
             raise CommandError(f"{exc}. Nothing was imported.") from exc
         self._report(summary)
+
+    def _import_feeds(self, files: list[Path], options: dict[str, Any]) -> None:
+        region = options["region"]
+        if region is None:
+            raise ImportFileError("the pricing-page feeds cover many regions: pass --region "
+                                  "REGION (e.g. ap-northeast-2) or --region all")
+        offers = parse_feeds(files, region)
+        by_region: dict[str, list[ParsedOffer]] = {}
+        for offer in offers:
+            by_region.setdefault(offer.region, []).append(offer)
+        if not any(o.rates or o.instances for o in offers):
+            raise ImportFileError(f"the files hold no prices for {region} that the advisor uses")
+        for offer in offers:
+            if offer.rates or offer.instances:
+                self.stdout.write(
+                    f"Read {offer.offer_code} feed (published {offer.publication_date}) from "
+                    f"{offer.path} for {offer.region}: {len(offer.rates)} prices and "
+                    f"{len(offer.instances)} instance types used.")
+        # All regions or none: one transaction around the regions' imports.
+        with transaction.atomic():
+            summaries = [apply_import(group, code, add_instance_types=options["add_instance_types"])
+                         for code, group in sorted(by_region.items())
+                         if any(o.rates or o.instances for o in group)]
+        for summary in summaries:
+            self._report(summary)
 
     def _report(self, s: ImportSummary) -> None:
         out = self.stdout.write

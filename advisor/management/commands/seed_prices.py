@@ -1,4 +1,5 @@
-"""Load the seeded price books from fixtures/price_books.json.
+"""Load the seeded price books from fixtures/price_books.json (scripts/build_price_books.py
+builds it from AWS's pricing-page feeds and fixtures/sourced_rows.json).
 
 Safe to run again: a book is matched by region, name and effective date. A draft gets only
 the rows it lacks; a published book is read-only and is left alone. Rows already present,
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from advisor.pricebook.models import InstanceType, PriceBook, Rate
+from advisor.pricing.catalogue import architecture_of
 
 DEFAULT_PATH = Path(settings.BASE_DIR) / "fixtures" / "price_books.json"
 
@@ -56,8 +58,9 @@ class Command(BaseCommand):
         new_rates = [Rate(book=book, **row) for row in data["rates"] if row["key"] not in have_keys]
         Rate.objects.bulk_create(new_rates)
         have_types = set(book.instance_types.values_list("name", flat=True))
-        new_types = [InstanceType(book=book, **row) for row in data["instance_types"] if row["name"] not in have_types]
-        InstanceType.objects.bulk_create(new_types)
+        new_types = [InstanceType(book=book, **row) for row in instance_rows(data["instance_types"])
+                     if row["name"] not in have_types]
+        InstanceType.objects.bulk_create(new_types, batch_size=500)
         if created and data["status"] == PriceBook.Status.PUBLISHED:
             book.status, book.published_at = PriceBook.Status.PUBLISHED, timezone.now()
             book.save(update_fields=["status", "published_at"])
@@ -65,3 +68,20 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{label}: {verb}; {len(new_rates)} rates and {len(new_types)} instance types added"
         )
+
+
+def instance_rows(table: list[dict[str, Any]] | dict[str, Any]) -> list[dict[str, Any]]:
+    """Instance-type rows of a seeded book: a list of rows, or the build script's table (one
+    source for all rows; the architecture follows from the name, the burstable types' baseline
+    cites its own source)."""
+    if isinstance(table, list):
+        return table
+    rows = []
+    for values in table["rows"]:
+        row = dict(zip(table["columns"], values, strict=True))
+        source = table["source"]
+        if row.get("burstable_baseline") is not None:  # as feeds.instance_source
+            source += "; burstable baseline: " + table["burstable_source"]
+        rows.append({**row, "architecture": architecture_of(row["name"]), "source": source[:500],
+                     "read_on": table["read_on"], "confidence": table["confidence"]})
+    return rows
