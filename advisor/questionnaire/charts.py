@@ -22,6 +22,8 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from advisor.questionnaire import korean
+
 # Okabe–Ito colours (Okabe & Ito, "Color Universal Design", 2008): pairs stay apart with
 # protanopia, deuteranopia and tritanopia. Lambda vermilion, EC2 blue, as in static/css/app.css.
 LAMBDA_COLOUR = "#D55E00"
@@ -262,8 +264,9 @@ def cheaper_map(snapshot: Mapping[str, Any], labels: Mapping[str, str]) -> dict[
             "customdata": np.where(cells, amount, None).tolist(), "hoverongaps": False,
             "colorscale": [[0, colour], [1, colour]],
             "hovertemplate": _("%{x:,.0f} requests a month, %{y:,.0f} ms") + "<br>"
-            + _("%(side)s is cheaper by %(saving)s a month.")
-            % {"side": labels[side], "saving": "$%{customdata:,.2f}"} + "<extra></extra>",
+            + korean.format(_("%(side)s is cheaper by %(saving)s a month."),
+                            {"side": labels[side], "saving": "$%{customdata:,.2f}"})
+            + "<extra></extra>",
         })
     r, d = float(inputs["requests_per_month"]), float(inputs["duration_ms"])
     if r > 0:
