@@ -86,8 +86,12 @@ def input_rows(inputs: dict[str, Any]) -> list[dict[str, str]]:
     derived = derived_names(flat)
     names = [spec.name for spec in FIELDS if spec.name in flat]
     names += [name for name in flat if name not in names]
+    # A worked-out value is said to three significant figures, what its inputs justify
+    # ("0.868 vCPUs", not "0.868287").
     return [{"name": name, "label": str(LABELS.get(form_name(name), name)),
-             "value": shown(flat[name]), "derived": name in derived}
+             "value": shown(float(f"{flat[name]:.3g}") if name in derived
+                            and isinstance(flat[name], float) else flat[name]),
+             "derived": name in derived}
             for name in names]
 
 

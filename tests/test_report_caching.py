@@ -79,6 +79,7 @@ def test_inputs_as_entered_apart_from_derived(client: Client, price_book: Any) -
                         re.S).group(1)
     assert "vCPUs one task needs" in derived and "vCPUs one task needs" not in entered
     assert "Memory one task really needs" in derived
+    assert "0.289" in derived and "0.289429" not in derived  # 512 / 1,769 MB, 3 figures
     assert "Requests a month" in entered and "Requests a month" not in derived
     # A value the person typed stays "as entered", even for a field with a derived default.
     code = save(client, {**WORKLOAD, "needs": {"task_vcpus": 4}})
