@@ -194,14 +194,14 @@ def test_chart_cosmetics(price_book: Any) -> None:
     heat = context["charts"]["heatmap"]
     lam, ec2 = heat["data"][0], heat["data"][1]
     assert lam["hovertemplate"].endswith(
-        "<br>Lambda + HTTP API is cheaper by $%{customdata:,.2f} a month.<extra></extra>")
-    assert "EC2 + ALB is cheaper by $%{customdata:,.2f}" in ec2["hovertemplate"]
+        "<br>Lambda + HTTP API is cheaper by $%{z:,.2f} a month.<extra></extra>")
+    assert "EC2 + ALB is cheaper by $%{z:,.2f}" in ec2["hovertemplate"]
     # Each cell belongs to one layer, with the saving as a positive amount.
     diff = snap["grid"]["difference"]
     for r, row in enumerate(diff):
         for c, value in enumerate(row):
             layer = lam if value <= 0 else ec2
-            assert layer["z"][r][c] == 1 and layer["customdata"][r][c] == round(abs(value), 2)
+            assert layer["z"][r][c] == round(abs(value), 2)
             other = ec2 if layer is lam else lam
             assert other["z"][r][c] is None
     yaxis = heat["layout"]["yaxis"]

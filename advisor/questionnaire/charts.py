@@ -257,15 +257,16 @@ def cheaper_map(snapshot: Mapping[str, Any], labels: Mapping[str, str]) -> dict[
     data: list[dict[str, Any]] = []
     for side, colour, cells in (("lambda", LAMBDA_COLOUR, diff <= 0),
                                 ("ec2", EC2_COLOUR, diff > 0)):
+        # z holds the saving itself (one colour whatever its size); cells of the other side
+        # are gaps.
         amount = np.round(np.abs(diff), 2)
         data.append({
             "type": "heatmap", "x": xs, "y": _sig(ys), "name": labels[side],
-            "z": np.where(cells, 1, None).tolist(), "zmin": 0, "zmax": 1, "showscale": False,
-            "customdata": np.where(cells, amount, None).tolist(), "hoverongaps": False,
-            "colorscale": [[0, colour], [1, colour]],
+            "z": np.where(cells, amount, None).tolist(), "showscale": False,
+            "hoverongaps": False, "colorscale": [[0, colour], [1, colour]],
             "hovertemplate": _("%{x:,.0f} requests a month, %{y:,.0f} ms") + "<br>"
             + korean.format(_("%(side)s is cheaper by %(saving)s a month."),
-                            {"side": labels[side], "saving": "$%{customdata:,.2f}"})
+                            {"side": labels[side], "saving": "$%{z:,.2f}"})
             + "<extra></extra>",
         })
     r, d = float(inputs["requests_per_month"]), float(inputs["duration_ms"])
