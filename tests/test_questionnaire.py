@@ -220,6 +220,7 @@ def test_chart_cosmetics(price_book: Any) -> None:
     assert charts.short_count(1e6) == "1M" and charts.short_count(1e4) == "10k"
     with translation.override("ko"):
         assert charts.short_count(1e6) == "100만" and charts.short_count(1e8) == "1억"
+        assert charts.short_count(1e7) == "1,000만"
     bars = context["charts"]["breakdown"]
     assert 0 not in bars["layout"]["yaxis"]["tickvals"]  # no "$0" tick beside the bar labels
     # One colour per line item on every chart; unknown items get a stable spare colour.

@@ -58,8 +58,8 @@ def item_colour(key: str) -> str:
 def _trim(value: float) -> str:
     """Up to three significant figures, no trailing zeros, the locale's decimal mark."""
     text = f"{value:.3g}"
-    if "e" in text:
-        text = f"{value:.0f}"
+    if "e" in text:  # 1,000 and up (Korean "1,000만"): whole, with grouped digits
+        return formats.number_format(round(value), force_grouping=True)
     return text.replace(".", str(formats.get_format("DECIMAL_SEPARATOR")))
 
 
