@@ -29,7 +29,8 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	@# -rs: each skipped test is listed with its reason (e.g. no Chromium).
+	$(VENV)/bin/pytest -rs
 
 # Production mode on this machine (README, "Production"): hashed and compressed static files
 # served by whitenoise, debug off, gunicorn with WEB_CONCURRENCY workers (config/gunicorn.py).

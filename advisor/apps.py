@@ -2,6 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 PRICE_EDITORS = "Price editors"
 # Exactly what editing price books needs: the book and its rows, and reading the audit trail.
@@ -24,7 +25,7 @@ def ensure_price_editors_group(sender: AppConfig, **kwargs: Any) -> None:
 
 class AdvisorConfig(AppConfig):
     name = "advisor"
-    verbose_name = "Lambda or EC2 advisor"
+    verbose_name = _("Lambda or EC2 advisor")
 
     def ready(self) -> None:
         from advisor.plumbing import checks  # noqa: F401  (registers the deployment checks)

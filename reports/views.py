@@ -6,28 +6,34 @@ thing, the banner that says they would give different totals.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import formats
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import condition, require_POST
 
 from advisor import services
 from advisor.plumbing.cache import cache_get, cache_set, templates_version
 from advisor.plumbing.jsonio import strict_json_loads
 from advisor.plumbing.middleware import too_many_requests
-from advisor.pricing.workload import FIELDS
-from advisor.questionnaire import texts
-from advisor.questionnaire.forms import LABELS, form_name
-from advisor.questionnaire.presenters import results_context, usd
+from advisor.pricing.workload import DERIVED, FIELDS, _resolve_derived
+from advisor.questionnaire import korean, texts
+from advisor.questionnaire.forms import LABELS, form_data, form_name
+from advisor.questionnaire.presenters import results_context, side_labels, usd
 from reports import export, saving
 from reports.errors import method_not_allowed
 from reports.forms import ReportMetaForm
@@ -62,29 +68,73 @@ def read_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def verdict(result: dict[str, Any]) -> str:
-    """One or two sentences for the page heading and link previews."""
-    lam, ec2 = result["lambda"]["monthly_usd"], result["ec2"]["monthly_usd"]
-    values = {"lambda": usd(lam), "ec2": usd(ec2)}
-    if result.get("cheaper") == "lambda":
-        text = _("Lambda is cheaper: %(lambda)s a month against %(ec2)s for EC2.") % values
-    elif result.get("cheaper") == "ec2":
-        text = _("EC2 is cheaper: %(ec2)s a month against %(lambda)s for Lambda.") % values
+    """One or two sentences for the page heading and link previews, naming each side as the
+    body does ("Lambda + HTTP API", "EC2 + ALB")."""
+    labels = side_labels(result.get("inputs", {}))
+    totals = {"lambda": usd(result["lambda"]["monthly_usd"]), "ec2": usd(result["ec2"]["monthly_usd"])}
+    cheaper = result.get("cheaper")
+    if cheaper in ("lambda", "ec2"):
+        other = "ec2" if cheaper == "lambda" else "lambda"
+        text = korean.format(
+            _("%(side)s is cheaper: %(total)s a month, against %(other_total)s for %(other)s."),
+            {"side": labels[cheaper], "total": totals[cheaper], "other": labels[other],
+             "other_total": totals[other]})
     else:
-        text = _("Lambda and EC2 cost the same: %(lambda)s a month.") % values
+        text = korean.format(_("%(lambda)s and %(ec2)s cost the same: %(total)s a month."),
+                             {"lambda": labels["lambda"], "ec2": labels["ec2"],
+                              "total": totals["lambda"]})
     choice = (result.get("recommendation") or {}).get("choice")
     if choice:
-        side = {"lambda": _("Lambda"), "ec2": _("EC2")}.get(choice, str(choice))
+        side = labels.get(choice, str(choice)) if choice != "either" else _("either side")
         text += " " + _("Recommended: %(side)s.") % {"side": side}
     return text
 
 
+def _flat_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    return dict(export.flat("", inputs))
+
+
+def derived_names(flat: dict[str, Any]) -> set[str]:
+    """Inputs the engine worked out from other inputs (their default says so) and that still
+    hold that worked-out value: "vCPUs one task needs" follows from the Lambda memory."""
+    specs = [spec for spec in FIELDS if spec.default is DERIVED and spec.name in flat]
+    again = {**flat, **{spec.name: DERIVED for spec in specs}}
+    _resolve_derived(again)
+    return {spec.name for spec in specs if again.get(spec.name) == flat[spec.name]}
+
+
 def input_rows(inputs: dict[str, Any]) -> list[dict[str, str]]:
-    """The stored inputs in the questionnaire's order and words: label, contract name, value."""
-    flat = dict(export.flat("", inputs))
+    """The stored inputs in the questionnaire's order and words: label, contract name, value,
+    and whether the value was worked out from the others (``derived``)."""
+    flat = _flat_inputs(inputs)
+    derived = derived_names(flat)
     names = [spec.name for spec in FIELDS if spec.name in flat]
     names += [name for name in flat if name not in names]
-    return [{"name": name, "label": str(LABELS.get(form_name(name), name)), "value": shown(flat[name])}
+    # A worked-out value is said to three significant figures, what its inputs justify
+    # ("0.868 vCPUs", not "0.868287").
+    return [{"name": name, "label": str(LABELS.get(form_name(name), name)),
+             "value": shown(float(f"{flat[name]:.3g}") if name in derived
+                            and isinstance(flat[name], float) else flat[name]),
+             "derived": name in derived}
             for name in names]
+
+
+def calculator_url(inputs: dict[str, Any]) -> str:
+    """The questionnaire with these inputs filled in (a plain link: the URL holds the inputs).
+    Derived values are left out, so the questionnaire works them out again from the others."""
+    flat = _flat_inputs(inputs)
+    derived = derived_names(flat)
+    known = {spec.name for spec in FIELDS}
+    values: dict[str, Any] = {}
+    for name, value in flat.items():
+        if name in derived or name not in known:
+            continue
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+            value = int(value)
+        values[form_name(name)] = value
+    query = QueryDict(mutable=True)
+    query.update(form_data(values))
+    return reverse("index") + "?" + query.urlencode()
 
 
 def shown(value: Any) -> str:
@@ -107,6 +157,7 @@ def report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
         "verdict": verdict(snapshot["result"]),
         "share_url": request.build_absolute_uri(report.get_absolute_url()),
         "input_rows": input_rows(snapshot["result"]["inputs"]),
+        "calculator_url": calculator_url(snapshot["result"]["inputs"]),
     }
 
 
@@ -146,7 +197,36 @@ def _today(report: Report) -> dict[str, Any]:
     return today  # type: ignore[no-any-return]
 
 
+def _csrf_secret(request: HttpRequest) -> str:
+    """The CSRF secret the page's forms are made with: the visitor's cookie, or the one this
+    response will set (so a first visit and the next one share an ETag)."""
+    get_token(request)
+    return str(request.META.get("CSRF_COOKIE", ""))
+
+
+def _page_etag(request: HttpRequest, code: Any) -> str | None:
+    """What the report page is drawn from besides the stored report, which never changes: the
+    language, the templates and static files of this deploy, today's prices for its region
+    (the banner) and the visitor's CSRF cookie (the language switcher's form). A browser asks
+    again each time (no-cache) and gets a 304 while none of them has changed, so caching can
+    never hide a banner that today's prices call for."""
+    region = Report.objects.filter(code=code).values_list("region", flat=True).first()
+    if region is None:
+        return None
+    parts = [str(code), get_language() or "", templates_version(*REPORT_TEMPLATES),
+             services.prices_version(region), _csrf_secret(request),
+             static("css/app.css"), static("js/app.js"), static("js/report.js")]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+# Exports never change: any browser or proxy may keep them for a year. The CSV's header row
+# follows the visitor's language (Accept-Language or the language cookie).
+FOREVER = {"public": True, "max_age": 365 * 24 * 3600, "immutable": True}
+
+
 @read_only
+@cache_control(private=True, no_cache=True)
+@condition(etag_func=_page_etag)
 def report_page(request: HttpRequest, code: Any) -> HttpResponse:
     # The snapshot (tens of KB) is read only when the kept HTML or today's totals are missing.
     report = get_object_or_404(Report.objects.defer("snapshot_json"), code=code)
@@ -163,15 +243,18 @@ def report_page(request: HttpRequest, code: Any) -> HttpResponse:
 
 
 @read_only
+@cache_control(**FOREVER)
 def report_csv(request: HttpRequest, code: Any) -> HttpResponse:
     report = get_object_or_404(Report, code=code)
     url = request.build_absolute_uri(report.get_absolute_url())
     response = HttpResponse(export.to_csv(report, url), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="lambda-or-ec2-{report.code}.csv"'
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
 
 
 @read_only
+@cache_control(**FOREVER)
 def report_json(request: HttpRequest, code: Any) -> HttpResponse:
     report = get_object_or_404(Report, code=code)
     url = request.build_absolute_uri(report.get_absolute_url())

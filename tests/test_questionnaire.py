@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client
+from django.utils import translation
 
 from advisor import services
 from advisor.pricing.workload import FIELDS, parse_workload
@@ -181,7 +182,54 @@ def test_charts_are_valid_plotly_figures(price_book: Any) -> None:
     heat = context["charts"]["heatmap"]
     assert heat["data"][0]["showscale"] is False
     assert heat["layout"]["xaxis"]["type"] == heat["layout"]["yaxis"]["type"] == "log"
-    assert heat["data"][1]["x"] == [10_000_000.0]  # the user's point
+    assert heat["data"][-1]["x"] == [10_000_000.0]  # the user's point
+
+
+def test_chart_cosmetics(price_book: Any) -> None:
+    """Hover in words, the map within Lambda's limit, one tick format, one colour per item."""
+    from advisor.questionnaire import charts
+
+    snap = json.loads(json.dumps(services.snapshot(QuestionnaireForm_data(BASE))))
+    context = results_context(snap)
+    heat = context["charts"]["heatmap"]
+    lam, ec2 = heat["data"][0], heat["data"][1]
+    assert lam["hovertemplate"].endswith(
+        "<br>Lambda + HTTP API is cheaper by $%{z:,.2f} a month.<extra></extra>")
+    assert "EC2 + ALB is cheaper by $%{z:,.2f}" in ec2["hovertemplate"]
+    # Each cell belongs to one layer, with the saving as a positive amount.
+    diff = snap["grid"]["difference"]
+    for r, row in enumerate(diff):
+        for c, value in enumerate(row):
+            layer = lam if value <= 0 else ec2
+            assert layer["z"][r][c] == round(abs(value), 2)
+            other = ec2 if layer is lam else lam
+            assert other["z"][r][c] is None
+    yaxis = heat["layout"]["yaxis"]
+    assert max(lam["y"]) <= 900_000 and 10 ** yaxis["range"][1] == pytest.approx(900_000)
+    assert yaxis["ticktext"][-1] == "900,000 (limit)"
+    # A report stored with durations past the limit is drawn without them.
+    snap["grid"]["duration_ms"].append(1_000_000.0)
+    snap["grid"]["difference"].append(diff[-1])
+    assert max(charts.cheaper_map(snap, context["labels"])["data"][0]["y"]) <= 900_000
+
+    cost = context["charts"]["cost"]
+    ticks = cost["layout"]["yaxis"]["ticktext"]
+    assert all(t.startswith("$") for t in ticks) and "$1k" in ticks and "$1000" not in ticks
+    assert charts.short_usd(10_000) == "$10k" and charts.short_usd(1_500) == "$1.5k"
+    assert charts.short_usd(0.5) == "$0.5" and charts.short_usd(2e6) == "$2M"
+    assert charts.short_count(1e6) == "1M" and charts.short_count(1e4) == "10k"
+    with translation.override("ko"):
+        assert charts.short_count(1e6) == "100만" and charts.short_count(1e8) == "1억"
+        assert charts.short_count(1e7) == "1,000만"
+    bars = context["charts"]["breakdown"]
+    assert 0 not in bars["layout"]["yaxis"]["tickvals"]  # no "$0" tick beside the bar labels
+    # One colour per line item on every chart; unknown items get a stable spare colour.
+    colours = {t["name"]: t["marker"]["color"] for t in bars["data"]}
+    assert len(set(colours.values())) == len(colours)
+    assert charts.item_colour("compute") == charts.LAMBDA_COLOUR
+    assert charts.item_colour("instances") == charts.EC2_COLOUR
+    assert charts.item_colour("public_ipv4") == charts.item_colour("public_ipv4")
+    assert charts.item_colour("public_ipv4") in charts.SPARE_COLOURS
 
 
 def test_named_partials_render_from_a_stored_snapshot(price_book: Any) -> None:

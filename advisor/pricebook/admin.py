@@ -20,7 +20,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +96,35 @@ class PlainDecimalField(forms.DecimalField):
 
 
 PLAIN_DECIMALS = {models.DecimalField: {"form_class": PlainDecimalField}}
+# In the rows of a book: the browser's own date picker, narrower than the admin's with its
+# "Today | calendar" shortcuts, so a row fits the screen with its source and confidence.
+ROW_WIDGETS = {
+    **PLAIN_DECIMALS,
+    models.DateField: {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
+}
+
+
+def _amount(value: Decimal) -> str:
+    return formats.number_format(plain(value), force_grouping=True)
+
+
+def tier_text(rate: Rate, bounds: list[Decimal | None] | None = None) -> str:
+    """A tier as a reader says it, "from 6,000,000,000 to 15,000,000,000 GB-seconds a month",
+    from the key's bounds in order (the open tier last); "-" for an untiered price."""
+    spec = SPEC_BY_KEY.get(rate.key)
+    if spec is None or not spec.tiered:
+        return "-"
+    if bounds is None:
+        bounds = [r.tier_upto for r in Rate.objects.filter(book_id=rate.book_id, key=rate.key)]
+    ordered = sorted(bounds, key=lambda b: (b is None, b or 0))
+    index = ordered.index(rate.tier_upto) if rate.tier_upto in ordered else 0
+    low = ordered[index - 1] if index > 0 else Decimal(0)
+    unit = texts.rate_unit(spec.tier_unit)
+    if rate.tier_upto is None:
+        return gettext("above %(low)s %(unit)s (no upper bound)") % {
+            "low": _amount(low or Decimal(0)), "unit": unit}
+    return gettext("from %(low)s to %(high)s %(unit)s") % {
+        "low": _amount(low or Decimal(0)), "high": _amount(rate.tier_upto), "unit": unit}
 
 
 class DraftOnlyMixin:
@@ -135,9 +164,22 @@ class RateInline(DraftOnlyMixin, admin.TabularInline):
     model = Rate
     formset = RateInlineFormSet
     extra = 0
-    fields = ("key", "tier_upto", "price", "unit", "source", "read_on", "confidence", "edited")
-    readonly_fields = ("unit", "edited")
+    fields = ("key", "tier", "tier_upto", "price", "unit", "source", "read_on", "confidence",
+              "edited")
+    readonly_fields = ("tier", "unit", "edited")
+    formfield_overrides = ROW_WIDGETS  # type: ignore[assignment]
     verbose_name_plural = _("Rates (each price in the unit shown next to it)")
+    classes = ("price-rows",)
+
+    @admin.display(description=_("tier"))
+    def tier(self, obj: Rate) -> str:
+        return tier_text(obj) if obj.pk else "-"
+
+    @admin.display(description=_("unit"))
+    def unit(self, obj: Rate) -> str:
+        # The tier column names the tiers' unit; here the price's own.
+        spec = SPEC_BY_KEY.get(obj.key)
+        return texts.rate_unit(spec.unit) if spec else "-"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return not self._published(obj) and super().has_add_permission(request, obj)
@@ -146,10 +188,6 @@ class RateInline(DraftOnlyMixin, admin.TabularInline):
         if db_field.name == "key":
             kwargs["choices"] = KEY_CHOICES
         return super().formfield_for_choice_field(db_field, request, **kwargs)
-
-    @admin.display(description=_("unit"))
-    def unit(self, obj: Rate) -> str:
-        return unit_text(obj.key) or "-"
 
 
 # --- price books ------------------------------------------------------------------------------
@@ -167,7 +205,7 @@ class PublishForm(forms.Form):
 
 @admin.register(PriceBook)
 class PriceBookAdmin(DraftOnlyMixin, admin.ModelAdmin):
-    list_display = ("name", "region", "effective_from", "status", "published_at", "rate_count", "type_count")
+    list_display = ("name", "region", "effective_from", "state", "rate_count", "type_count")
     list_filter = ("region", "status")
     search_fields = ("name", "region", "notes")
     date_hierarchy = "effective_from"
@@ -197,6 +235,24 @@ class PriceBookAdmin(DraftOnlyMixin, admin.ModelAdmin):
         # Bulk delete would bypass the read-only rule for published books.
         actions.pop("delete_selected", None)
         return actions
+
+    class Media:
+        # The row filter over a book's rates and instance types; the compact rows.
+        css = {"all": ("admin-pricebook/pricebook.css",)}
+        js = ("admin-pricebook/pricebook.js",)
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj: PriceBook) -> str:
+        """Draft, published, or published and in force today for its region."""
+        if not obj.is_published:
+            return obj.get_status_display()
+        in_force = in_force_or_none(obj.region, timezone.localdate())
+        if in_force is not None and in_force.pk == obj.pk:
+            return format_html('<strong class="in-force">{}</strong>', gettext("In force"))
+        if obj.effective_from > timezone.localdate():
+            return gettext("Published, from %(date)s") % {
+                "date": formats.date_format(obj.effective_from, "SHORT_DATE_FORMAT")}
+        return gettext("Published, replaced")
 
     @admin.display(description=_("rates"), ordering="_rates")
     def rate_count(self, obj: PriceBook) -> int:
@@ -420,7 +476,7 @@ class RowAdmin(DraftOnlyMixin, admin.ModelAdmin):
 class RateAdmin(RowAdmin):
     kind = "rate"
     form = RateForm
-    list_display = ("key", "tier_upto", "price", "unit", "book", "book_status", "confidence", "edited")
+    list_display = ("key", "tier", "price", "unit", "book", "book_status", "confidence", "edited")
     list_filter = ("book__region", "book__status", "confidence", "edited", "key")
     search_fields = ("key", "source", "book__name")
     readonly_fields = ("unit", "edited", "history")
@@ -433,6 +489,10 @@ class RateAdmin(RowAdmin):
     @admin.display(description=_("unit"))
     def unit(self, obj: Rate) -> str:
         return unit_text(obj.key) or "-"
+
+    @admin.display(description=_("tier"), ordering="tier_upto")
+    def tier(self, obj: Rate) -> str:
+        return tier_text(obj)
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "key":

@@ -12,26 +12,111 @@ static/vendor/README.md); the heatmap's colours are explained by a legend in the
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-LAMBDA_COLOUR = "#c2540a"
-EC2_COLOUR = "#1d5fa8"
+from advisor.questionnaire import korean
+
+# Okabe–Ito colours (Okabe & Ito, "Color Universal Design", 2008): pairs stay apart with
+# protanopia, deuteranopia and tritanopia. Lambda vermilion, EC2 blue, as in static/css/app.css.
+LAMBDA_COLOUR = "#D55E00"
+EC2_COLOUR = "#0072B2"
 MARK_COLOUR = "#1f2933"
 FLOOR_USD = 0.01  # log axes cannot show 0: a free month is drawn at one cent
+MAX_DURATION_MS = 900_000  # Lambda's 15-minute limit: the map stops there
 
-# One colour per line item; shared lines (NAT, egress) get the same colour on both sides.
+# One colour per line item, the same on every chart; shared lines (NAT, egress) get the same
+# colour on both sides. Okabe–Ito first, then Paul Tol's colour-blind-safe "muted" set.
 ITEM_COLOURS = {
-    "requests": "#f0a35e", "compute": "#c2540a", "ephemeral_storage": "#f5c48f",
-    "provisioned_concurrency": "#8a3b07", "front_door": "#e07b39",
-    "instances": "#1d5fa8", "storage": "#7fb0e0", "load_balancer": "#3d85c6",
-    "nat_gateway": "#6b7280", "data_transfer": "#a3a9b3",
-    "public_ipv4": "#4b5563", "logs": "#9ca3af",
+    "compute": "#D55E00", "requests": "#E69F00", "front_door": "#CC79A7",
+    "provisioned_concurrency": "#882255", "ephemeral_storage": "#F0E442",
+    "instances": "#0072B2", "load_balancer": "#56B4E9", "storage": "#009E73",
+    "nat_gateway": "#332288", "data_transfer": "#999999",
+    "public_ipv4": "#44AA99", "logs": "#DDCC77",
 }
+# Line items without a colour of their own take one of these, chosen by their key, so that
+# an item keeps its colour on every chart and in every report.
+SPARE_COLOURS = ("#117733", "#44AA99", "#999933", "#DDCC77", "#AA4499", "#88CCEE", "#CC6677",
+                 "#000000")
+
+
+def item_colour(key: str) -> str:
+    if key in ITEM_COLOURS:
+        return ITEM_COLOURS[key]
+    digest = hashlib.sha256(key.encode()).digest()
+    return SPARE_COLOURS[digest[0] % len(SPARE_COLOURS)]
+
+
+# --- Tick labels: one format on every axis ("$1k", "$10k", "1M") ------------------------------
+
+def _trim(value: float) -> str:
+    """Up to three significant figures, no trailing zeros, the locale's decimal mark."""
+    text = f"{value:.3g}"
+    if "e" in text:  # 1,000 and up (Korean "1,000만"): whole, with grouped digits
+        return formats.number_format(round(value), force_grouping=True)
+    return text.replace(".", str(formats.get_format("DECIMAL_SEPARATOR")))
+
+
+def short_usd(value: float) -> str:
+    """A tick label in dollars: $0.01, $0.5, $20, $500, $1k, $1.5k, $10k, $2M, $1B."""
+    value = float(value)
+    for step, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= step:
+            return f"${_trim(value / step)}{suffix}"
+    return f"${_trim(value)}"
+
+
+# Korean counts in 만 (10⁴), 억 (10⁸) and 조 (10¹²), as Korean readers group digits.
+KO_UNITS = ((1e12, "조"), (1e8, "억"), (1e4, "만"))
+
+
+def short_count(value: float) -> str:
+    """A tick label for a count: 1k, 10k, 1M, 1B in English; 1만, 100만, 1억 in Korean."""
+    value = float(value)
+    units = KO_UNITS if (get_language() or "").startswith("ko") else (
+        (1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+    for step, suffix in units:
+        if abs(value) >= step:
+            return f"{_trim(value / step)}{suffix}"
+    return _trim(value)
+
+
+def _decades(low: float, high: float) -> list[float]:
+    low, high = max(low, 1e-12), max(high, low)
+    return [10.0 ** k for k in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+            if low / 1.0001 <= 10.0 ** k <= high * 1.0001]
+
+
+def _log_ticks(values: Sequence[float], label: Any) -> dict[str, Any]:
+    """tickvals/ticktext at every power of ten the data spans."""
+    finite = [float(v) for v in values if v and math.isfinite(float(v)) and float(v) > 0]
+    if not finite:
+        return {}
+    ticks = _decades(min(finite), max(finite))
+    if len(ticks) > 8:  # a wide range: every other power of ten
+        ticks = ticks[::2]
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": [label(t) for t in ticks]}
+
+
+def _linear_money_ticks(top: float) -> dict[str, Any]:
+    """Round steps from just above zero to the top. No "$0" tick: at the bottom left of a
+    narrow bar chart it runs into the first bar's label."""
+    top = float(top)
+    if top <= 0 or not math.isfinite(top):
+        return {}
+    raw = top / 4
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    ticks = [step * i for i in range(1, int(top / step) + 1)]
+    return {"tickmode": "array", "tickvals": _sig(ticks),
+            "ticktext": [short_usd(t) for t in ticks]}
 
 
 def _sig(values: Sequence[float], digits: int = 6) -> list[float]:
@@ -103,9 +188,10 @@ def cost_curve(snapshot: Mapping[str, Any], labels: Mapping[str, str]) -> dict[s
         annotations.append({"xref": "x", "yref": "paper", "x": math.log10(user), "y": 1,
                             "text": _("your traffic"), "showarrow": False, "xanchor": "left",
                             "xshift": 4, "yanchor": "top", "font": {"size": 12}})
+    ys = _floor(curve["lambda_total"]) + _floor(curve["ec2_total"])
     return {"data": data, "layout": _layout(
-        xaxis=_axis(_("Requests a month (log scale)")),
-        yaxis=_axis(_("USD a month (log scale)"), tickprefix="$"),
+        xaxis=_axis(_("Requests a month (log scale)"), **_log_ticks(x, short_count)),
+        yaxis=_axis(_("USD a month (log scale)"), **_log_ticks(ys, short_usd)),
         shapes=shapes, annotations=annotations)}
 
 
@@ -145,30 +231,45 @@ def breakdown(snapshot: Mapping[str, Any], labels: Mapping[str, str],
     data = [
         {"type": "bar", "name": item_labels.get(k, k), "x": [labels["lambda"], labels["ec2"]],
          "y": _sig([lam.get(k, 0.0), ec2.get(k, 0.0)]),
-         "marker": {"color": ITEM_COLOURS.get(k, "#9aa5b1")},
+         "marker": {"color": item_colour(k), "line": {"color": "#ffffff", "width": 1}},
          "hovertemplate": "%{x}: $%{y:,.2f}<extra>" + item_labels.get(k, k) + "</extra>"}
         for k in keys
     ]
+    top = max(sum(lam.get(k, 0.0) for k in keys), sum(ec2.get(k, 0.0) for k in keys), 0.0)
     return {"data": data, "layout": _layout(
-        barmode="stack", height=340, xaxis={"type": "category", "automargin": True},
-        yaxis=_axis(_("USD a month"), log=False, tickprefix="$", rangemode="tozero"),
+        barmode="stack", height=340,
+        xaxis={"type": "category", "automargin": True, "ticklabelstandoff": 6},
+        yaxis=_axis(_("USD a month"), log=False, rangemode="tozero", zeroline=True,
+                    zerolinecolor="#9aa5b1", **_linear_money_ticks(top)),
         legend={"orientation": "h", "x": 0, "y": -0.15})}
 
 
 def cheaper_map(snapshot: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:
     """Which side is cheaper over requests a month × duration, the user's point marked."""
     grid, inputs = snapshot["grid"], snapshot["result"]["inputs"]
-    diff = np.asarray(grid["difference"], dtype=float)  # [duration][requests]: Lambda − EC2
-    z = (diff > 0).astype(int).tolist()
-    custom = np.round(diff, 2).tolist()
-    data: list[dict[str, Any]] = [{
-        "type": "heatmap", "x": _sig(grid["requests_per_month"]), "y": _sig(grid["duration_ms"]),
-        "z": z, "zmin": 0, "zmax": 1, "showscale": False, "customdata": custom,
-        "colorscale": [[0, LAMBDA_COLOUR], [0.5, LAMBDA_COLOUR], [0.5, EC2_COLOUR],
-                       [1, EC2_COLOUR]],
-        "hovertemplate": _("%{x:,.0f} requests a month, %{y:,.0f} ms<br>Lambda − EC2: "
-                           "$%{customdata:,.2f} a month") + "<extra></extra>",
-    }]
+    durations = [float(d) for d in grid["duration_ms"]]
+    # Reports saved before the map stopped at Lambda's limit hold longer rows: leave them out.
+    keep = [i for i, d in enumerate(durations) if d <= MAX_DURATION_MS * 1.0001]
+    diff = np.asarray(grid["difference"], dtype=float)[keep]  # [duration][requests]: Lambda − EC2
+    ys = [durations[i] for i in keep]
+    xs = _sig(grid["requests_per_month"])
+    # One layer per side, so that the hover can name the cheaper side and by how much in
+    # words ("EC2 + ALB is cheaper by $210.07 a month"), not as a signed difference.
+    data: list[dict[str, Any]] = []
+    for side, colour, cells in (("lambda", LAMBDA_COLOUR, diff <= 0),
+                                ("ec2", EC2_COLOUR, diff > 0)):
+        # z holds the saving itself (one colour whatever its size); cells of the other side
+        # are gaps.
+        amount = np.round(np.abs(diff), 2)
+        data.append({
+            "type": "heatmap", "x": xs, "y": _sig(ys), "name": labels[side],
+            "z": np.where(cells, amount, None).tolist(), "showscale": False,
+            "hoverongaps": False, "colorscale": [[0, colour], [1, colour]],
+            "hovertemplate": _("%{x:,.0f} requests a month, %{y:,.0f} ms") + "<br>"
+            + korean.format(_("%(side)s is cheaper by %(saving)s a month."),
+                            {"side": labels[side], "saving": "$%{z:,.2f}"})
+            + "<extra></extra>",
+        })
     r, d = float(inputs["requests_per_month"]), float(inputs["duration_ms"])
     if r > 0:
         data.append({
@@ -180,7 +281,15 @@ def cheaper_map(snapshot: Mapping[str, Any], labels: Mapping[str, str]) -> dict[
             "textfont": {"color": "#ffffff", "size": 13},
             "hovertemplate": _("Your workload") + "<extra></extra>",
         })
+    # The duration axis ends at Lambda's limit (the top row's cell would reach past it).
+    low = min(ys) if ys else 1.0
+    yticks = [t for t in _decades(low, MAX_DURATION_MS) if t < MAX_DURATION_MS / 2]
+    yticks.append(float(MAX_DURATION_MS))
+    ytext = [formats.number_format(int(t), force_grouping=True) for t in yticks]
+    ytext[-1] = _("%(ms)s (limit)") % {"ms": ytext[-1]}
     return {"data": data, "layout": _layout(
-        xaxis=_axis(_("Requests a month (log scale)")),
-        yaxis=_axis(_("Duration, ms (log scale)")), showlegend=False,
-        margin={"l": 64, "r": 16, "t": 16, "b": 56})}
+        xaxis=_axis(_("Requests a month (log scale)"), **_log_ticks(xs, short_count)),
+        yaxis=_axis(_("Duration, ms (log scale)"), range=[math.log10(low),
+                                                          math.log10(MAX_DURATION_MS)],
+                    tickmode="array", tickvals=yticks, ticktext=ytext),
+        showlegend=False, margin={"l": 64, "r": 16, "t": 16, "b": 56})}

@@ -17,7 +17,7 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from advisor.questionnaire import charts, texts
+from advisor.questionnaire import charts, korean, texts
 
 SIDES = ("lambda", "ec2")
 CENTS_CONTEXT = Context(prec=400)
@@ -135,9 +135,10 @@ def break_even_sentences(result: Mapping[str, Any], curve: Mapping[str, Any],
     for p, side in zip(points, sides, strict=True):
         out.append({
             "requests_per_month": p, "side": side,
-            "text": _("%(side)s becomes cheaper above %(n)s requests a month, about %(rps)s "
-                      "per second.") % {"side": names[side], "n": count(p),
-                                        "rps": rate(p / (hours * 3600))},
+            "text": korean.format(_("%(side)s becomes cheaper above %(n)s requests a month, "
+                                    "about %(rps)s per second."),
+                                  {"side": names[side], "n": count(p),
+                                   "rps": rate(p / (hours * 3600))}),
         })
     return out
 
@@ -209,10 +210,10 @@ def switch_sentence(rec: Mapping[str, Any] | None, requests: float, hours: float
     per_second = rate(float(at) / (hours * 3600))
     params = {"side": labels[to], "n": count(at), "rps": per_second}
     if float(at) > requests:
-        return str(_("Above about %(n)s requests a month (%(rps)s a second), %(side)s costs "
-                     "less with operations time included.") % params)
-    return str(_("Below about %(n)s requests a month (%(rps)s a second), %(side)s costs less "
-                 "with operations time included.") % params)
+        return korean.format(_("Above about %(n)s requests a month (%(rps)s a second), %(side)s "
+                               "costs less with operations time included."), params)
+    return korean.format(_("Below about %(n)s requests a month (%(rps)s a second), %(side)s "
+                           "costs less with operations time included."), params)
 
 
 def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
@@ -238,8 +239,8 @@ def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     if cheaper == "tie":
         verdict = _("Both cost %(total)s a month.") % {"total": usd(lam_total)}
     else:
-        verdict = _("%(side)s is cheaper by %(saving)s a month.") % {
-            "side": labels[cheaper], "saving": usd(saving)}
+        verdict = korean.format(_("%(side)s is cheaper by %(saving)s a month."), {
+            "side": labels[cheaper], "saving": usd(saving)})
     return {
         "snapshot": snapshot,
         "verdict_text": verdict,
@@ -269,9 +270,10 @@ def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
             recommendation and cheaper in SIDES and recommendation.get("choice") in SIDES
             and recommendation.get("choice") != cheaper),
         "recommended_label": labels.get((recommendation or {}).get("choice", ""), ""),
-        "no_break_even": _("%(side)s is cheaper at every volume from 1 to 1 trillion requests a "
-                           "month, with everything else as entered.")
-        % {"side": labels.get(cheaper, labels["lambda"])} if not sentences else "",
+        "no_break_even": korean.format(
+            _("%(side)s is cheaper at every volume from 1 to 1 trillion requests a month, with "
+              "everything else as entered."),
+            {"side": labels.get(cheaper, labels["lambda"])}) if not sentences else "",
         "price_book": {**result["price_book"],
                        "effective_from_html": _date_html(result["price_book"].get("effective_from"))},
         # Re-rendered from codes and numbers in the visitor's language (advisor/texts.py).

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from advisor.pricing.catalogue import RateSpec
 from advisor.pricing.compare import ASSUMPTIONS, result_assumption_items
 from advisor.pricing.recommend import MESSAGES
+from advisor.questionnaire import korean
 from advisor.questionnaire.labels import CHOICE_LABELS, LABELS, form_name
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,16 @@ class LocaleFormatter(string.Formatter):
         return text.replace(",", "\0").replace(".", decimal).replace("\0", thousand)
 
 
+class ParticleFormatter(LocaleFormatter):
+    """Marks every value it writes, so that ``korean.fix`` can choose the particle after it
+    ("{instance_type}을 골랐습니다" with m7g.large gives "m7g.large를 골랐습니다")."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return korean.OPEN + super().format_field(value, format_spec) + korean.CLOSE
+
+
 _FORMATTER = LocaleFormatter()
+_PARTICLES = ParticleFormatter()
 
 
 def render(templates: Mapping[str, str], code: str, params: Mapping[str, Any],
@@ -61,7 +71,7 @@ def render(templates: Mapping[str, str], code: str, params: Mapping[str, Any],
     if template is None:
         return fallback
     try:
-        return _FORMATTER.format(gettext(template), **params)
+        return korean.fix(_PARTICLES.format(gettext(template), **params))
     except (KeyError, IndexError, ValueError, TypeError):
         logger.warning("cannot render %r in the active language", code)
         try:

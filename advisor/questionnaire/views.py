@@ -48,9 +48,13 @@ def _preset_query(values: dict[str, Any]) -> str:
 PRESET_QUERIES = {p.key: _preset_query(p.values) for p in PRESETS}
 
 
-def _presets() -> list[dict[str, Any]]:
+def _presets(query: QueryDict | None = None) -> list[dict[str, Any]]:
+    """The presets, the one whose inputs the page shows marked current."""
+    shown = dict(query.lists()) if query else {}
     return [{"key": p.key, "title": p.title, "explanation": p.explanation,
-             "query": PRESET_QUERIES[p.key]} for p in PRESETS]
+             "query": PRESET_QUERIES[p.key],
+             "current": bool(shown) and dict(QueryDict(PRESET_QUERIES[p.key]).lists()) == shown}
+            for p in PRESETS]
 
 
 @vary_on_headers("HX-Request", "HX-Target")
@@ -74,7 +78,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = _context(request, form)
     if target == "results":
         return HttpResponse(_results_fragment(request, context))
-    context["presets"] = _presets()
+    context["presets"] = _presets(request.GET)
     region = (form.cleaned_data.get("region") if form.is_bound and hasattr(form, "cleaned_data")
               else None) or "us-east-1"
     context["catalogue"] = services.catalogue(region)

@@ -42,6 +42,12 @@ def unit_words(unit: Any) -> str:
 
 
 @register.filter
+def derived_only(rows: Any) -> list[Any]:
+    """The input rows the engine worked out from the others (reports/views.py input_rows)."""
+    return [row for row in rows or [] if row.get("derived")]
+
+
+@register.filter
 def input_value(row: Any) -> str:
     """A stored input as the questionnaire words it: a choice's label ("API Gateway HTTP API",
     not "http_api") and a number with its unit ("2,500 ms"); anything else as stored."""

@@ -6,6 +6,9 @@
  * - Before a results swap, empties every field message; the response brings the ones that
  *   apply (out of band). After it, marks those fields invalid and opens a collapsed section
  *   that holds one.
+ * - On a narrow screen (one column, the results under the form): a picked preset scrolls to
+ *   its answer, and the one-line summary pinned to the bottom of the screen steps aside while
+ *   the verdict's own totals are in view.
  */
 (function () {
   "use strict";
@@ -62,8 +65,52 @@
     if (radio && !radio.checked) radio.checked = true;
   }
 
+  var NARROW = "(max-width: 900px)"; // the single-column layout of static/css/app.css
+  var presetPicked = false;
+  var summaryObserver = null;
+
+  function markPreset(link) {
+    document.querySelectorAll("a.preset[aria-current]").forEach(function (a) {
+      if (a !== link) a.removeAttribute("aria-current");
+    });
+    if (link) link.setAttribute("aria-current", "true");
+  }
+
+  function watchSummary() {
+    if (summaryObserver) summaryObserver.disconnect();
+    var summary = document.getElementById("summary");
+    var totals = document.querySelector("#results .verdict .totals");
+    if (!summary || !totals || typeof IntersectionObserver === "undefined") return;
+    summaryObserver = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        summary.classList.toggle("is-hidden", entry.intersectionRatio > 0.99);
+      });
+    }, { threshold: [0, 1] });
+    summaryObserver.observe(totals);
+  }
+
+  function showPresetAnswer() {
+    if (!presetPicked) return;
+    presetPicked = false;
+    var results = document.getElementById("results");
+    if (results && window.matchMedia(NARROW).matches) {
+      results.scrollIntoView({ block: "start" });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     drawCharts(document);
+    watchSummary();
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a.preset");
+      if (!link) return;
+      presetPicked = true;
+      markPreset(link);
+    });
+    // A changed field means the inputs are no longer the preset's.
+    document.addEventListener("input", function (event) {
+      if (event.target.closest && event.target.closest("#questionnaire")) markPreset(null);
+    });
     document.addEventListener("input", followRateBasis, true);
     document.body.addEventListener("htmx:beforeSwap", function (event) {
       purgeCharts(event.detail.target);
@@ -75,6 +122,8 @@
     document.body.addEventListener("htmx:afterSettle", function () {
       drawCharts(document);
       markErrors();
+      watchSummary();
+      showPresetAnswer();
     });
     // htmx rewrites the address as inputs change: switching language returns to the
     // inputs as they are now, not as the page was first served.
