@@ -29,7 +29,9 @@ def admin_client(db: Any) -> Client:
 def test_book_list_marks_the_book_in_force(admin_client: Client, price_book: PriceBook) -> None:
     draft = clone_as_draft(price_book, user=None, name="Next month")
     html = admin_client.get(reverse("admin:advisor_pricebook_changelist")).content.decode()
-    assert html.count('class="in-force"') == 1
+    # One book in force per seeded region; the new draft is not one of them.
+    in_force = PriceBook.objects.filter(status="published").values("region").distinct().count()
+    assert html.count('class="in-force"') == in_force
     row = html[html.index(price_book.name):]
     assert row.index('class="in-force"') < row.index("</tr>")
     assert draft.name in html and "Draft" in html
@@ -68,7 +70,7 @@ def test_draft_rows_fit_a_1366_screen_and_filter(live_server: Any, browser: Any,
         page.fill("#id_password", PASSWORD)
         page.click("input[type=submit]")
         page.goto(live_server.url + reverse("admin:advisor_pricebook_change", args=[draft.pk]))
-        for group in ("#rates-group", "#instance_types-group"):
+        for group in ("#rates-group",):
             edges = page.evaluate(f"""() => Object.fromEntries([...document.querySelectorAll(
                 '{group} thead th')].map(t => [t.textContent.trim(), t.getBoundingClientRect().right]))""")
             for column in ("Source", "Read on", "Confidence", "Delete?"):
@@ -78,10 +80,10 @@ def test_draft_rows_fit_a_1366_screen_and_filter(live_server: Any, browser: Any,
         total = page.locator(rows).count()
         page.fill("#rates-group .row-filter input", "x86_64.duration")
         assert page.locator(rows + ":not(.filtered-out)").count() == 3 < total
-        page.fill("#instance_types-group .row-filter input", "arm64")
-        visible = page.locator("#instance_types-group tbody tr.form-row:not(.empty-form)"
-                               ":not(.filtered-out) td.field-architecture select")
-        assert visible.count() >= 1
-        assert all(v == "arm64" for v in visible.evaluate_all("els => els.map(e => e.value)"))
+        # Hundreds of instance types have their own list, filtered by book and architecture.
+        page.goto(live_server.url + reverse("admin:advisor_instancetype_changelist")
+                  + f"?book__id__exact={draft.pk}&architecture__exact=arm64")
+        assert page.locator("#result_list tbody tr").count() >= 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     finally:
         context.close()
