@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,8 @@ def korean_font() -> bool:
 @pytest.fixture
 def ko_page(browser: Any) -> Any:
     if not korean_font():
+        if os.environ.get("REQUIRE_BROWSER") or os.environ.get("CI"):
+            pytest.fail("a Korean font is required here (.ci/run installs fonts-noto-cjk)")
         pytest.skip("no Korean font (install fonts-noto-cjk): the Korean pages cannot be seen")
     contexts = []
 

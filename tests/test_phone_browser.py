@@ -140,3 +140,23 @@ def test_nothing_is_wider_than_a_360_px_screen(live_server: Any, browser: Any, p
         assert button and button["height"] < 40
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_report_is_no_wider_than_a_360_px_screen(live_server: Any, browser: Any,
+                                                   price_book: Any, lang: str) -> None:
+    from advisor import services
+    from reports import saving
+
+    snapshot = services.snapshot({"requests_per_month": 1_314_000_000, "duration_ms": 50,
+                                  "memory_mb": 512, "front_door": "alb"})
+    report = saving.create(snapshot, "Steady REST API", "")
+    page = phone_page(browser, width=360, height=780, lang=lang)
+    try:
+        page.goto(live_server.url + report.get_absolute_url())
+        page.wait_for_selector("[data-chart] .main-svg")
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        found = page.evaluate(TOO_WIDE)
+        assert found["scrollWidth"] <= 360 and found["out"] == [], found
+    finally:
+        page.context.close()

@@ -103,7 +103,8 @@
     watchSummary();
     document.addEventListener("click", function (event) {
       var link = event.target.closest && event.target.closest("a.preset");
-      if (!link) return;
+      // A preset opened in another tab or window changes nothing here.
+      if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
       presetPicked = true;
       markPreset(link);
     });
