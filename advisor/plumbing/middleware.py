@@ -41,7 +41,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # Browser features the app never uses, all turned off (only names Chromium knows: an unknown
 # one is logged as a console error).
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-    "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "encrypted-media",
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
     "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
     "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
     "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
