@@ -31,10 +31,10 @@ from advisor.pricing.sheet import PriceSheet, PriceSheetError
 from advisor.pricing.workload import Workload, WorkloadError, parse_workload
 
 CACHE_SECONDS = 24 * 3600
-# Reading the book in force is three queries and ~65 rows made into a price sheet (about
-# 10 ms, most of a cached request). A process reuses what it read for this long, and forgets
-# it at once when it saves a price row itself; so a book published or edited elsewhere is in
-# use everywhere within this many seconds.
+# Reading the book in force is three queries and ~50 rates plus hundreds of instance types
+# made into a price sheet (about 45 ms with every current-generation type). A process reuses
+# what it read for this long, and forgets it at once when it saves a price row itself; so a
+# book published or edited elsewhere is in use everywhere within this many seconds.
 BOOK_MEMO_SECONDS = 5.0
 _books: dict[tuple[str, dt.date], tuple[float, PriceBook, PriceSheet, str]] = {}
 _regions: dict[dt.date, tuple[float, list[str]]] = {}

@@ -28,7 +28,8 @@ def book_in_force(region: str, on: dt.date | None = None) -> PriceBook:
     book = (
         PriceBook.objects.filter(region=region, status=PriceBook.Status.PUBLISHED, effective_from__lte=on)
         .order_by("-effective_from", "-id")
-        .prefetch_related(Prefetch("rates", queryset=Rate.objects.order_by("key")), "instance_types")
+        # Instance types (hundreds) are read by price_sheet() as plain tuples, not prefetched.
+        .prefetch_related(Prefetch("rates", queryset=Rate.objects.order_by("key")))
         .first()
     )
     if book is None:
