@@ -43,10 +43,10 @@ from advisor.pricebook.publishing import (
     publish,
     publish_problems,
 )
-from advisor.pricing.catalogue import SPEC_BY_KEY, SPECS
+from advisor.pricing.catalogue import ALL_SPECS, SPEC_BY_KEY
 from advisor.questionnaire import texts
 
-KEY_CHOICES = [(s.key, f"{s.key} ({s.unit})") for s in SPECS]
+KEY_CHOICES = [(s.key, f"{s.key} ({s.unit})") for s in ALL_SPECS]
 
 
 def unit_text(key: str) -> str:

@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.pricing.breakeven import workload_break_even
 from advisor.pricing.ec2 import (
@@ -22,7 +22,10 @@ from advisor.pricing.lambda_ import LAMBDA_ITEMS, billed_ms, lambda_items
 from advisor.pricing.profiles import max_peak
 from advisor.pricing.recommend import Recommendation, gettext_noop, recommend
 from advisor.pricing.sheet import BookInfo, PriceSheet
-from advisor.pricing.workload import Workload, WorkloadError
+from advisor.pricing.workload import DEFAULT_OPTIONS, Workload, WorkloadError
+
+if TYPE_CHECKING:
+    from advisor.pricing.choose import OptionsComparison
 
 # The contract calls totals within one cent a tie (money is otherwise unrounded).
 TIE_USD = 0.01
@@ -63,6 +66,8 @@ class Comparison:
     assumptions: tuple[str, ...]
     # Which fits the case (recommend.py); compare() always fills it in.
     recommendation: Recommendation | None = None
+    # Options beyond the default pair (choose.py); None with the default options.
+    options: OptionsComparison | None = None
 
     def to_contract(self) -> dict[str, Any]:
         """The contract's result JSON (plain Python types, money unrounded)."""
@@ -101,6 +106,7 @@ class Comparison:
             "assumptions": list(self.assumptions),
             "recommendation": None if self.recommendation is None
             else self.recommendation.to_dict(),
+            **({} if self.options is None else self.options.to_contract()),
         }
 
 
@@ -136,6 +142,13 @@ def check_finite(lam: LambdaResult, ec2: Ec2Result) -> None:
         raise WorkloadError({"__all__": [
             "the inputs are too large to price: " + ", ".join(bad[:3]) + " would not be a "
             "finite number of USD; lower the largest inputs"]})
+
+
+def compare_options(c: Comparison, w: Workload, sheet: PriceSheet, *,
+                    with_break_even: bool) -> OptionsComparison:
+    # Imported here: choose.py builds on this module's result.
+    from advisor.pricing.choose import compare_options as _compare_options
+    return _compare_options(c, w, sheet, with_break_even=with_break_even)
 
 
 def compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool = True) -> Comparison:
@@ -184,7 +197,11 @@ def compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool = Tr
                         cheaper=cheaper, assumptions=tuple(assumptions(w, model, ec2)))
     # The switch point needs break-even (with operations cost), so it follows that flag.
     advice = recommend(result, w, sheet, model=model, with_switch=with_break_even)
-    return replace(result, recommendation=advice)
+    result = replace(result, recommendation=advice)
+    if tuple(w.options) != DEFAULT_OPTIONS:
+        result = replace(result, options=compare_options(result, w, sheet,
+                                                         with_break_even=with_break_even))
+    return result
 
 
 # What the figures assume: code -> English template over the item's params. The Django layer

@@ -15,7 +15,13 @@ from typing import Literal
 
 import numpy as np
 
-from advisor.pricing.catalogue import ARCHITECTURES, PURCHASE_OPTIONS, SPEC_BY_KEY, SPECS
+from advisor.pricing.catalogue import (
+    ALL_SPECS,
+    ARCHITECTURES,
+    PURCHASE_OPTIONS,
+    SPEC_BY_KEY,
+    SPECS,
+)
 
 Architecture = Literal["x86_64", "arm64"]
 
@@ -239,7 +245,7 @@ def sheet_from_rows(
 def rates_used(sheet: PriceSheet) -> list[dict[str, object]]:
     """Every rate row of the sheet, in catalogue order, so a saved report can snapshot them."""
     rows: list[dict[str, object]] = []
-    for spec in SPECS:
+    for spec in ALL_SPECS:
         if spec.tiered:
             for tier in sheet.tiers.get(spec.key, ()):
                 rows.append({"key": spec.key, "tier_upto": tier.upto, "price": tier.price,
