@@ -34,12 +34,12 @@ from typing import Any
 
 import numpy as np
 
-from advisor.pricing.ec2 import OS_RESERVED_GIB, Ec2Model, InstanceTypeError, fleet_ceil
+from advisor.pricing.ec2 import OS_RESERVED_GIB, Ec2Model, fleet_ceil
 from advisor.pricing.lambda_ import front_door_monthly, http_api_units, lambda_fixed_items
 from advisor.pricing.options.base import OptionModel, OptionSpec
 from advisor.pricing.profiles import sizing_levels
 from advisor.pricing.sheet import InstanceType, PriceSheet
-from advisor.pricing.workload import Workload, lambda_vcpus
+from advisor.pricing.workload import Workload, WorkloadError, lambda_vcpus
 
 NAME = "lambda_managed_instances"
 ITEMS = ("instances", "management_fee", "requests", "front_door", "nat_gateway",
@@ -72,9 +72,10 @@ def eligible(w: Workload, sheet: PriceSheet) -> list[tuple[InstanceType, int]]:
         if per >= 1:
             out.append((t, per))
     if not out:
-        raise InstanceTypeError(
-            f"no {w.architecture} c, m or r type in the price book can host one Lambda Managed "
-            f"Instances environment of {env_vcpus} vCPU and {env_gib:g} GiB")
+        raise WorkloadError({"options": [
+            f'"{NAME}": no {w.architecture} c, m or r type in the price book can host one '
+            f"execution environment of {env_vcpus} vCPU and {env_gib:g} GiB; leave it out or "
+            "lower memory_mb"]})
     return sorted(out, key=lambda p: (p[0].hourly, p[0].name))
 
 
