@@ -1,0 +1,67 @@
+"""The options beyond Lambda and EC2 through every way in: seed rows, API (and its OpenAPI
+schema), command line, saved reports and their CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.test import Client
+from test_api import post, schema
+from test_cli import run_cli
+from test_reports import save_via_api
+
+ALL = ["lambda", "ec2", "lambda_managed_instances", "fargate"]
+WORKLOAD = {"requests_per_month": 30_000_000, "duration_ms": 120, "memory_mb": 1536}
+
+
+def test_seeded_book_has_sourced_option_rates(price_book: Any) -> None:
+    rates = {r.key: r for r in price_book.rates.all()}
+    fargate = rates["fargate.x86_64.vcpu_hour"]
+    assert float(fargate.price) == 0.04048
+    assert fargate.source.startswith("https://aws.amazon.com/fargate/pricing/")
+    assert rates["fargate.spot"].confidence == "estimate"
+    assert float(rates["lambda_mi.management_fee"].price) == 0.15
+
+
+def test_api_compares_four_options(price_book: Any) -> None:
+    response = post(Client(), "/api/v1/compare", {**WORKLOAD, "options": ALL})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    schema("Result").validate(body)
+    assert body["inputs"]["options"] == ALL
+    for name in ("lambda_managed_instances", "fargate"):
+        assert body[name]["monthly_usd"] > 0
+    assert body["cheapest"] in (*ALL, "tie")
+    assert len(body["pairwise_break_even"]) == 6
+
+
+def test_api_names_the_options_field_when_wrong(price_book: Any) -> None:
+    response = post(Client(), "/api/v1/compare", {**WORKLOAD, "options": ["app_runner"]})
+    assert response.status_code == 400
+    assert "options" in response.json()["errors"]
+
+
+def test_command_line_with_options(price_book: Any) -> None:
+    code, out, err = run_cli(json.dumps({**WORKLOAD, "options": ["lambda", "fargate"]}))
+    assert code == 0, err
+    result = json.loads(out)
+    assert "fargate" in result and "lambda_managed_instances" not in result
+    assert [p["options"] for p in result["pairwise_break_even"]] == [["lambda", "fargate"]]
+    code, out, err = run_cli(json.dumps({**WORKLOAD, "options": "fargate"}))
+    assert code == 2 and err.startswith("options: must be a list")
+
+
+def test_saved_report_keeps_the_options_and_exports_them(client: Client, price_book: Any) -> None:
+    code = save_via_api(client, {**WORKLOAD, "options": ALL})
+    body = client.get(f"/api/v1/reports/{code}").json()
+    assert body["result"]["fargate"]["monthly_usd"] > 0
+    rows = list(csv.reader(io.StringIO(client.get(f"/r/{code}.csv").content.decode())))
+    by = {(r[0], r[1]): r[2] for r in rows[1:]}
+    assert by[("input", "options")] == " ".join(ALL)
+    assert by[("total", "fargate")] == f"{body['result']['fargate']['monthly_usd']:.2f}"
+    assert by[("fargate", "tasks")]
+    assert by[("total", "cheapest")] == body["result"]["cheapest"]
+    assert by[("option_choice", "choice")] == body["result"]["option_choice"]["choice"]
