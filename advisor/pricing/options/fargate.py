@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from advisor.pricing.ec2 import build_ec2_model, ec2_item_arrays, size_fleet
+from advisor.pricing.ec2 import build_ec2_model, ec2_item_arrays, fleet_ceil
 from advisor.pricing.options.base import OptionModel, OptionSpec
 from advisor.pricing.sheet import InstanceType, PriceSheet
 from advisor.pricing.workload import Workload
@@ -90,16 +90,24 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
                 "nat_gateway": items["nat_gateway"], "data_transfer": items["data_transfer"]}
 
     def detail(r: float) -> dict[str, Any]:
-        s = size_fleet(model, r)[0]
-        t = next(t for t in model.types if t.name == s.instance_type)
+        # The size size_fleet() would rank first, computed for that size only (74 sizes).
+        avg = r / (model.hours * 3600)
+        hours, peaks = model.instance_hours(np.asarray(avg), float(w.duration_ms))
+        k = int(np.argmin(hours * model.per_instance_hour))
+        t = model.types[k]
+        peak_rps = avg * float(model.levels[-1])
+        load = peak_rps * float(w.duration_ms)
+        cpu_s = w.duration_ms / 1000 * min(w.memory_mb / 1769, 6.0) * w.ec2.cpu_share
         return {
             "task_vcpu": float(t.vcpu), "task_memory_gb": t.memory_gib,
             "task_hourly_usd": t.hourly, "spot": spot,
-            "avg_rps": s.avg_rps, "peak_rps": s.peak_rps, "vcpus_needed": s.vcpus_needed,
-            "tasks_for_cpu": s.instances_for_cpu, "tasks_for_memory": s.instances_for_memory,
-            "peak_concurrency": s.peak_concurrency, "min_tasks": s.min_instances,
-            "peak_tasks": s.peak_instances, "task_hours": s.instance_hours,
-            "scaling": s.scaling,
+            "avg_rps": avg, "peak_rps": peak_rps,
+            "vcpus_needed": peak_rps * cpu_s / w.ec2.target_utilization,
+            "tasks_for_cpu": int(fleet_ceil(np.asarray(load * model.cpu_coef[k]))),
+            "tasks_for_memory": int(fleet_ceil(np.asarray(load * model.mem_coef[k]))),
+            "peak_concurrency": load / 1000, "min_tasks": int(w.ec2.min_instances),
+            "peak_tasks": int(peaks[k]), "task_hours": float(hours[k]),
+            "scaling": w.ec2.scaling,
         }
 
     blockers = []
