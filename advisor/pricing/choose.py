@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ import numpy as np
 
 from advisor.pricing.breakeven import Shape, break_even
 from advisor.pricing.options import OptionModel, prepare, registry
+from advisor.pricing.recommend import MESSAGES as RECOMMEND_MESSAGES
 from advisor.pricing.recommend import gettext_noop
 from advisor.pricing.workload import Workload, WorkloadError
 
@@ -68,8 +69,18 @@ OPTION_NAMES_EN = {"lambda": "Lambda", "ec2": "EC2",
                    "fargate": "ECS on Fargate"}
 
 
-def render(code: str, params: Mapping[str, Any]) -> str:
-    return MESSAGES[code].format(**params)
+def render(code: str, params: Mapping[str, Any], names: Mapping[str, str] = OPTION_NAMES_EN,
+           translate: Callable[[str], str] = lambda s: s) -> str:
+    """A reason or blocker in words: ``names`` name the options and ``translate`` the
+    template (the Django layer passes the visitor's language)."""
+    p = dict(params)
+    for key in ("option", "runner_up"):
+        if key in p:
+            p[key] = names.get(p[key], p[key])
+    if code == "choice_blocked":
+        p["why"] = render(p.pop("blocker"), p.pop("blocker_params"), names, translate)
+    template = MESSAGES.get(code) or RECOMMEND_MESSAGES.get(code) or code.replace("_", " ")
+    return translate(template).format(**p)
 
 
 @dataclass(frozen=True)
@@ -176,9 +187,8 @@ def choose_option(w: Workload, totals: Mapping[str, float],
     left = [name for name in totals if not blockers.get(name)]
     for name in totals:
         for code, params in blockers.get(name, ()):
-            why = (render(code, params) if code in MESSAGES
-                   else code.replace("_", " "))
-            reasons.append(_reason("choice_blocked", option=OPTION_NAMES_EN[name], why=why))
+            reasons.append(_reason("choice_blocked", option=name, blocker=code,
+                                   blocker_params=dict(params)))
     if n.no_server_team and "ec2" in left and any(o in left for o in MANAGED):
         left.remove("ec2")
         reasons.append(_reason("choice_no_server_team"))
@@ -190,11 +200,10 @@ def choose_option(w: Workload, totals: Mapping[str, float],
     ranked = sorted(left, key=lambda o: tco[o])
     pick = ranked[0]
     if len(ranked) > 1:
-        reasons.append(_reason("choice_cheapest", option=OPTION_NAMES_EN[pick], total=tco[pick],
-                               runner_up=OPTION_NAMES_EN[ranked[1]],
-                               runner_up_total=tco[ranked[1]]))
+        reasons.append(_reason("choice_cheapest", option=pick, total=tco[pick],
+                               runner_up=ranked[1], runner_up_total=tco[ranked[1]]))
     else:
-        reasons.append(_reason("choice_alone", option=OPTION_NAMES_EN[pick]))
+        reasons.append(_reason("choice_alone", option=pick))
     if pick == "lambda_managed_instances" and w.traffic.peak_to_average <= STEADY_PEAK:
         reasons.append(_reason("choice_steady_managed",
                                peak_to_average=w.traffic.peak_to_average))

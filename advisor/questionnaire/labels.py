@@ -240,9 +240,9 @@ LABELS.update({
     "fargate_spot": _("Run the Fargate tasks on Fargate Spot"),
 })
 HELP.update({
-    "options": _("Lambda and EC2 always; add Lambda Managed Instances (Lambda on EC2 "
-                 "instances AWS runs for you) or ECS on Fargate (containers) to compare them "
-                 "too."),
+    "options": _("Tick every option to price: Lambda Managed Instances run Lambda functions "
+                 "on EC2 instances that AWS runs for you; ECS on Fargate runs containers "
+                 "without servers."),
     "managed_instances_runtime": _("One execution environment takes 16 (Python), 64 (Node.js) "
                                    "or 32 (Java, .NET) requests at once per vCPU."),
     "fargate_spot": _("Interruptible capacity at a lower, varying price."),

@@ -41,6 +41,9 @@ class OptionModel:
     blockers: tuple[tuple[str, Mapping[str, Any]], ...] = ()
     # A faster or exact total when the option has one (else the sum of the items).
     total_fn: Callable[[np.ndarray], np.ndarray] | None = None
+    # The total over volumes × durations (broadcast), everything else the workload's: the
+    # "which is cheapest" map.
+    grid_total: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
 
     def total(self, requests: np.ndarray | float) -> np.ndarray:
         r = np.asarray(requests, dtype=float)

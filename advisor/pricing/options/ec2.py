@@ -27,7 +27,7 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
 
     return OptionModel(name="ec2", items=EC2_ITEMS, item_arrays=arrays,
                        spacing=model.step_spacing(), first_step=int(w.ec2.min_instances),
-                       detail=detail, total_fn=model.total)
+                       detail=detail, total_fn=model.total, grid_total=model.total)
 
 
 OPTION = OptionSpec(name="ec2", items=EC2_ITEMS, prepare=prepare, order=20)

@@ -120,7 +120,7 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
                                           "task_memory_mb": w.needs.task_memory_mb}))
     return OptionModel(name=NAME, items=ITEMS, item_arrays=arrays, spacing=model.step_spacing(),
                        first_step=int(w.ec2.min_instances), detail=detail,
-                       blockers=tuple(blockers), total_fn=model.total)
+                       blockers=tuple(blockers), total_fn=model.total, grid_total=model.total)
 
 
 def _rate_keys() -> tuple[str, ...]:

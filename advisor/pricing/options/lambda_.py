@@ -12,6 +12,7 @@ from advisor.pricing.lambda_ import (
     billed_ms,
     lambda_items,
     lambda_kinks,
+    lambda_total,
     lambda_total_fn,
 )
 from advisor.pricing.options.base import OptionModel, OptionSpec
@@ -31,7 +32,8 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
 
     return OptionModel(name="lambda", items=LAMBDA_ITEMS, item_arrays=arrays,
                        kinks=lambda_kinks(sheet, w), detail=detail,
-                       total_fn=lambda_total_fn(sheet, w))
+                       total_fn=lambda_total_fn(sheet, w),
+                       grid_total=lambda r, d: lambda_total(sheet, w, r, d))
 
 
 OPTION = OptionSpec(name="lambda", items=LAMBDA_ITEMS, prepare=prepare, order=10)

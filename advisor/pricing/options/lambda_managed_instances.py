@@ -141,8 +141,8 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
             "data_transfer": np.full(shape, fixed["data_transfer"]),
         }
 
-    def total(r: np.ndarray) -> np.ndarray:
-        return model.total(r) + r * request_price + front_door_monthly(sheet, w, r)
+    def total(r: np.ndarray, d: np.ndarray | None = None) -> np.ndarray:
+        return model.total(r, d) + r * request_price + front_door_monthly(sheet, w, r)
 
     def detail(r: float) -> dict[str, Any]:
         avg = r / (hours * 3600)
@@ -180,7 +180,7 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
     kinks = np.array(front_door_kinks(sheet, w), dtype=float)
     return OptionModel(name=NAME, items=ITEMS, item_arrays=arrays, kinks=kinks,
                        spacing=model.step_spacing(), first_step=MIN_INSTANCES, detail=detail,
-                       blockers=tuple(blockers), total_fn=total)
+                       blockers=tuple(blockers), total_fn=total, grid_total=total)
 
 
 OPTION = OptionSpec(name=NAME, items=ITEMS, prepare=prepare, order=30,
