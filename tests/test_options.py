@@ -65,3 +65,24 @@ def test_saved_report_keeps_the_options_and_exports_them(client: Client, price_b
     assert by[("fargate", "tasks")]
     assert by[("total", "cheapest")] == body["result"]["cheapest"]
     assert by[("option_choice", "choice")] == body["result"]["option_choice"]["choice"]
+
+
+def test_option_rates_join_each_book_of_their_region_without_overriding() -> None:
+    from advisor.management.commands.seed_prices import add_option_rates
+
+    mine = {"key": "fargate.spot", "tier_upto": None, "price": "0.5", "confidence": "aws",
+            "source": "edited", "read_on": "2026-11-30"}
+    data = {"price_books": [
+        {"region": "us-west-2", "rates": []},
+        {"region": "ap-northeast-2", "rates": [mine]},
+        {"region": "sa-east-1", "rates": []},
+    ]}
+    add_option_rates(data)
+    west, seoul, sao_paulo = (b["rates"] for b in data["price_books"])
+    assert {r["key"] for r in west} == {"fargate.x86_64.vcpu_hour", "fargate.x86_64.gb_hour",
+                                        "fargate.spot"}
+    assert all(r["confidence"] == "estimate" and "arch-visualizer" in r["source"]
+               for r in west if r["key"] != "fargate.spot")
+    assert [r for r in seoul if r["key"] == "fargate.spot"] == [mine]
+    assert {"fargate.arm64.vcpu_hour", "lambda_mi.requests"} <= {r["key"] for r in seoul}
+    assert sao_paulo == []

@@ -265,3 +265,13 @@ def test_options_absent_or_default_leave_the_result_unchanged(w: Workload,
     assert "options" not in plain["inputs"]
     assert set(plain) == {"inputs", "price_book", "lambda", "ec2", "break_even", "cheaper",
                           "assumptions", "recommendation"}
+
+
+def test_an_architecture_without_fargate_prices_is_refused_the_other_priced() -> None:
+    x86_only = make_sheet({k: v for k, v in OPTION_RATES.items() if ".arm64." not in k})
+    base = {"requests_per_month": 1e6, "duration_ms": 100, "memory_mb": 512,
+            "options": ["lambda", "fargate"]}
+    assert compare(parse_workload(base), x86_only).to_contract()["fargate"]["monthly_usd"] > 0
+    with pytest.raises(WorkloadError) as e:
+        compare(parse_workload({**base, "architecture": "arm64"}), x86_only)
+    assert "arm64" in e.value.errors["options"][0]

@@ -32,17 +32,20 @@ def registry() -> dict[str, OptionSpec]:
     return {s.name: s for s in sorted(found, key=lambda s: (s.order, s.name))}
 
 
-def missing_rates(sheet: PriceSheet, name: str) -> list[str]:
-    """Rate keys the option needs that the sheet lacks."""
-    return [k for k in registry()[name].rate_keys if k not in sheet.rates]
+def missing_rates(sheet: PriceSheet, name: str, architecture: str = "x86_64") -> list[str]:
+    """Rate keys the option needs for the architecture that the sheet lacks ("{arch}" in a
+    key stands for the architecture)."""
+    keys = [k.format(arch=architecture) for k in registry()[name].rate_keys]
+    return [k for k in keys if k not in sheet.rates]
 
 
 def prepare(workload: Workload, sheet: PriceSheet, name: str) -> OptionModel:
     """The option's model for the workload; refuses (field ``options``) when the price book
     has no prices for it."""
-    missing = missing_rates(sheet, name)
+    missing = missing_rates(sheet, name, workload.architecture)
     if missing:
         raise WorkloadError({"options": [
-            f'"{name}": the price book for {sheet.book.region} has no prices for it '
-            f"(missing {', '.join(missing)}); leave it out or choose another region"]})
+            f'"{name}": the price book for {sheet.book.region} has no {workload.architecture} '
+            f"prices for it (missing {', '.join(missing)}); leave it out or choose another "
+            "region or architecture"]})
     return registry()[name].prepare(workload, sheet)

@@ -123,9 +123,6 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
                        blockers=tuple(blockers), total_fn=model.total, grid_total=model.total)
 
 
-def _rate_keys() -> tuple[str, ...]:
-    return ("fargate.x86_64.vcpu_hour", "fargate.x86_64.gb_hour", "fargate.arm64.vcpu_hour",
-            "fargate.arm64.gb_hour", "fargate.spot")
-
-
-OPTION = OptionSpec(name=NAME, items=ITEMS, prepare=prepare, order=40, rate_keys=_rate_keys())
+OPTION = OptionSpec(name=NAME, items=ITEMS, prepare=prepare, order=40,
+                    rate_keys=("fargate.{arch}.vcpu_hour", "fargate.{arch}.gb_hour",
+                               "fargate.spot"))
