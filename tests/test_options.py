@@ -86,3 +86,34 @@ def test_option_rates_join_each_book_of_their_region_without_overriding() -> Non
     assert [r for r in seoul if r["key"] == "fargate.spot"] == [mine]
     assert {"fargate.arm64.vcpu_hour", "lambda_mi.requests"} <= {r["key"] for r in seoul}
     assert sao_paulo == []
+
+
+def test_saved_report_page_shows_every_option(client: Client, price_book: Any) -> None:
+    code = save_via_api(client, {**WORKLOAD, "options": ALL})
+    html = client.get(f"/r/{code}/").content.decode()
+    assert 'id="option-summary"' in html and "items-fargate" in html
+    assert "items-lambda_managed_instances" in html
+    plain = save_via_api(client, WORKLOAD)
+    html = client.get(f"/r/{plain}/").content.decode()
+    assert "option-summary" not in html and "items-fargate" not in html
+
+
+def test_an_option_rate_is_edited_and_audited_in_the_admin(price_book: Any) -> None:
+    from decimal import Decimal
+
+    from django.contrib.auth.models import User
+    from test_admin import change_url, rate_post
+
+    from advisor.pricebook.models import PriceChange
+    from advisor.pricebook.publishing import clone_as_draft
+
+    editor = User.objects.create_superuser("options-editor", "e@example.test", "pw")
+    draft = clone_as_draft(price_book, user=editor)
+    client = Client()
+    client.force_login(editor)
+    row = draft.rates.get(key="fargate.x86_64.vcpu_hour")
+    response = client.post(change_url(row), rate_post(row, price="0.05"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row.refresh_from_db()
+    assert row.price == Decimal("0.05") and row.edited
+    assert PriceChange.objects.filter(book=draft, field="price").exists()

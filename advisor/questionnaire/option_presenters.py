@@ -128,7 +128,10 @@ def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
         pairs.append({"a": label[a], "b": label[b], "count": len(points),
                       "first": count(points[0]) if points else ""})
     omap = snapshot["options"]["map"]
+    rec_choice = (result.get("recommendation") or {}).get("choice")
     return {
+        # The two-option recommendation above may name another side: say why beside it.
+        "option_choice_differs": bool(pick and rec_choice and rec_choice != pick),
         "options_compared": True,
         "option_names": names,
         "option_label": label,
