@@ -6,9 +6,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from advisor.pricing.breakeven import workload_break_even
+from advisor.pricing.choose import OptionsComparison, compare_options
 from advisor.pricing.ec2 import (
     EC2_ITEMS,
     OS_RESERVED_GIB,
@@ -23,9 +24,6 @@ from advisor.pricing.profiles import max_peak
 from advisor.pricing.recommend import Recommendation, gettext_noop, recommend
 from advisor.pricing.sheet import BookInfo, PriceSheet
 from advisor.pricing.workload import DEFAULT_OPTIONS, Workload, WorkloadError
-
-if TYPE_CHECKING:
-    from advisor.pricing.choose import OptionsComparison
 
 # The contract calls totals within one cent a tie (money is otherwise unrounded).
 TIE_USD = 0.01
@@ -142,13 +140,6 @@ def check_finite(lam: LambdaResult, ec2: Ec2Result) -> None:
         raise WorkloadError({"__all__": [
             "the inputs are too large to price: " + ", ".join(bad[:3]) + " would not be a "
             "finite number of USD; lower the largest inputs"]})
-
-
-def compare_options(c: Comparison, w: Workload, sheet: PriceSheet, *,
-                    with_break_even: bool) -> OptionsComparison:
-    # Imported here: choose.py builds on this module's result.
-    from advisor.pricing.choose import compare_options as _compare_options
-    return _compare_options(c, w, sheet, with_break_even=with_break_even)
 
 
 def compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool = True) -> Comparison:
