@@ -115,6 +115,8 @@ def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
     for n in names:
         if n not in ("lambda", "ec2"):
             all_items.update(_item_labels(n, result[n]))
+    # One legend entry for every option's instances: each bar is a different fleet.
+    all_items["instances"] = _("Instances")
     charts["cost"] = option_charts.cost_lines(charts["cost"], snapshot, label)
     charts["breakdown"] = option_charts.breakdown_bars(charts["breakdown"], result, names,
                                                        label, all_items)
