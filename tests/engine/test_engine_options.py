@@ -53,10 +53,10 @@ def test_fargate_example_linux_x86_short_tasks() -> None:
 
 
 def test_fargate_example_graviton_with_extra_storage() -> None:
-    """The pricing page's Graviton example's arithmetic: 10 tasks a day for 1 hour, 1 vCPU,
-    2 GB and 30 GB of ephemeral storage, Linux/ARM, 31 days: vCPU 10 × $0.03238 × 31 =
-    $10.04; memory 10 × 2 × $0.00356 × 31 = $2.21; storage (30 - 20) GB × $0.000111 × 10 × 31
-    = $0.34; $12.59."""
+    """In the form of the pricing page's examples, on Graviton with extra ephemeral storage:
+    10 tasks a day for 1 hour, 1 vCPU, 2 GB and 30 GB of ephemeral storage, Linux/ARM, 31
+    days: vCPU 10 × $0.03238 × 31 = $10.04; memory 10 × 2 × $0.00356 × 31 = $2.21; storage
+    (30 - 20) GB × $0.000111 × 10 × 31 = $0.34; $12.59 (rates of the same page)."""
     day = task_charge(SHEET, "arm64", 1, 2, 3600, tasks=10, ephemeral_gb=30)
     month = bill({k: v * 31 for k, v in day.items()})
     assert month == {"vcpu": Decimal("10.04"), "memory": Decimal("2.21"),
