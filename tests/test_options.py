@@ -117,3 +117,16 @@ def test_an_option_rate_is_edited_and_audited_in_the_admin(price_book: Any) -> N
     row.refresh_from_db()
     assert row.price == Decimal("0.05") and row.edited
     assert PriceChange.objects.filter(book=draft, field="price").exists()
+
+
+def test_page_text_alternatives_have_a_column_per_option(client: Client, price_book: Any) -> None:
+    from urllib.parse import urlencode
+
+    query = urlencode({**WORKLOAD, "options": ALL, "rate_basis": "month"}, doseq=True)
+    html = client.get("/?" + query).content.decode()
+    table = html[html.index('data-chart="chart-cost-data"'):]
+    table = table[table.index("<table>"):table.index("</table>")]
+    for label in ("Lambda Managed Instances", "ECS on Fargate + ALB"):
+        assert f'<th scope="col">{label}</th>' in table
+    assert "Which option is cheapest, by traffic and duration" in html
+    assert 'class="cell-' in html

@@ -18,7 +18,7 @@ from advisor.pricing.options import registry
 from advisor.pricing.recommend import MESSAGES as RECOMMEND_MESSAGES
 from advisor.questionnaire import option_charts, texts
 from advisor.questionnaire.labels import OPTION_LABELS
-from advisor.questionnaire.presenters import count, usd
+from advisor.questionnaire.presenters import count, rate, usd
 
 TEMPLATES = {**RECOMMEND_MESSAGES, **choose.MESSAGES}
 
@@ -80,6 +80,38 @@ def _sizing_note(name: str, side: Mapping[str, Any]) -> str:
                              "gb": f"{s.get('task_memory_gb', 0):g}",
                              "n": s.get("peak_tasks", "?"), "h": count(s.get("task_hours", 0))}
     return ""
+
+
+def curve_table(snapshot: Mapping[str, Any], names: list[str],
+                rows: int = 13) -> list[dict[str, Any]]:
+    """The cost chart's text alternative with a column per compared option."""
+    curve = snapshot["curve"]
+    xs = curve["requests_per_month"]
+    if not xs:
+        return []
+    lines = {"lambda": curve["lambda_total"], "ec2": curve["ec2_total"],
+             **snapshot["options"]["curve"]}
+    step = max(1, (len(xs) - 1) // (rows - 1))
+    picks = sorted(set(list(range(0, len(xs), step)) + [len(xs) - 1]))
+    return [{"requests": count(xs[i]), "totals": [usd(lines[n][i]) for n in names],
+             "cheapest": min(names, key=lambda n: lines[n][i])} for i in picks]
+
+
+def grid_table(snapshot: Mapping[str, Any], size: int = 7) -> dict[str, Any]:
+    """The "which is cheapest" map, coarsely: the cheapest option at a few cells."""
+    grid, omap = snapshot["grid"], snapshot["options"]["map"]
+    xs, ds = grid["requests_per_month"], grid["duration_ms"]
+    if not xs or not ds:
+        return {"columns": [], "rows": []}
+
+    def picks(n: int) -> list[int]:
+        return sorted({round(i * (n - 1) / (size - 1)) for i in range(size)})
+
+    cols, rows = picks(len(xs)), picks(len(ds))
+    return {"columns": [count(xs[c]) for c in cols],
+            "rows": [{"duration": rate(ds[r]),
+                      "cells": [omap["options"][omap["cheapest"][r][c]] for c in cols]}
+                     for r in rows]}
 
 
 def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
@@ -145,4 +177,6 @@ def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
         "option_reasons": reasons,
         "option_pairs": pairs,
         "option_legend": [{"name": n, "label": label[n]} for n in omap["options"]],
+        "option_curve_table": curve_table(snapshot, names),
+        "option_grid_table": grid_table(snapshot),
     }
