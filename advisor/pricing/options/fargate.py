@@ -50,6 +50,9 @@ def task_sizes() -> list[tuple[float, float]]:
     return sizes
 
 
+TASK_SIZES = tuple(task_sizes())
+
+
 def hourly(sheet: PriceSheet, arch: str, vcpu: float, gb: float, spot: bool = False) -> float:
     price = vcpu * sheet.rate(f"fargate.{arch}.vcpu_hour") + gb * sheet.rate(f"fargate.{arch}.gb_hour")
     return price * (sheet.rate("fargate.spot") if spot else 1.0)
@@ -76,10 +79,13 @@ def _name(vcpu: float, gb: float) -> str:
 
 def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
     spot = w.fargate.spot
+    arch = w.architecture
+    per_vcpu, per_gb = sheet.rate(f"fargate.{arch}.vcpu_hour"), sheet.rate(f"fargate.{arch}.gb_hour")
+    factor = sheet.rate("fargate.spot") if spot else 1.0
     types = tuple(InstanceType(name=_name(v, g), vcpu=v, memory_gib=g,  # type: ignore[arg-type]
-                               architecture=w.architecture,  # type: ignore[arg-type]
-                               hourly=hourly(sheet, w.architecture, v, g, spot))
-                  for v, g in task_sizes())
+                               architecture=arch,  # type: ignore[arg-type]
+                               hourly=(v * per_vcpu + g * per_gb) * factor)
+                  for v, g in TASK_SIZES)
     fw = replace(w, ec2=replace(w.ec2, instance_type="auto", purchase="on_demand",
                                 ebs_gb_per_instance=0, load_balancer="alb"))
     model = build_ec2_model(fw, replace(sheet, instance_types=types))
