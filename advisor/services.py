@@ -27,8 +27,9 @@ from advisor.pricebook.prices import (
 )
 from advisor.pricing import series
 from advisor.pricing.compare import compare
+from advisor.pricing.option_series import option_series
 from advisor.pricing.sheet import PriceSheet, PriceSheetError
-from advisor.pricing.workload import Workload, WorkloadError, parse_workload
+from advisor.pricing.workload import DEFAULT_OPTIONS, Workload, WorkloadError, parse_workload
 
 CACHE_SECONDS = 24 * 3600
 # Reading the book in force is three queries and ~50 rates plus hundreds of instance types
@@ -160,6 +161,9 @@ def _snapshot(workload: Workload, book: PriceBook, sheet: PriceSheet) -> dict[st
         "prices": prices_snapshot(book, {result["ec2"]["instance_type"]}
                                   | {c["instance_type"] for c in result["ec2"]["candidates"]}),
     }
+    if workload.extra_options or tuple(workload.options) != DEFAULT_OPTIONS:
+        # Every compared option on the same axes (the charts draw one line / colour each).
+        snap["options"] = option_series(workload, sheet, snap["curve"], snap["grid"])
     return snap
 
 

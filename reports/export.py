@@ -60,6 +60,8 @@ def flat(prefix: str, value: Any) -> list[tuple[str, Any]]:
         for key, inner in value.items():
             rows.extend(flat(f"{prefix}.{key}" if prefix else key, inner))
         return rows
+    if isinstance(value, list):  # the options: one cell, space-separated
+        return [(prefix, " ".join(str(v) for v in value))]
     return [(prefix, value)]
 
 
@@ -89,6 +91,32 @@ def _translated(rows: list[list[str]]) -> list[list[str]]:
               pgettext("CSV column", "value"), pgettext("CSV column", "unit")]
     return [header] + [[*row[:3], units.get(row[3]) or texts.rate_unit(row[3])]
                        for row in rows[1:]]
+
+
+def option_rows(result: dict[str, Any]) -> list[list[str]]:
+    """The options beyond Lambda and EC2 (only in a result that compared them): each one's
+    items and total, the cheapest, every pair's break-even volumes and the choice."""
+    if "cheapest" not in result:
+        return []
+    from advisor.pricing.options import registry
+
+    rows: list[list[str]] = []
+    for name, spec in registry().items():
+        if name in ("lambda", "ec2") or name not in result:
+            continue
+        side = {k: v for k, v in result[name].items() if k not in ("sizing", "blockers")}
+        rows += _side_rows(name, side, spec.items)
+        rows.append(["total", name, cents(result[name]["monthly_usd"]), USD_MONTH])
+    rows.append(["total", "cheapest", str(result["cheapest"]), ""])
+    for pair in result.get("pairwise_break_even", []):
+        a, b = pair["options"]
+        for index, point in enumerate(pair["points"], start=1):
+            rows.append(["break_even", f"{a}-{b}.{index}",
+                         str(round(point["requests_per_month"])), "requests/month"])
+    choice = (result.get("option_choice") or {}).get("choice")
+    if choice is not None:
+        rows.append(["option_choice", "choice", str(choice), ""])
+    return rows
 
 
 def csv_rows(report: Report, url: str) -> list[list[str]]:
@@ -121,6 +149,7 @@ def csv_rows(report: Report, url: str) -> list[list[str]]:
     for index, point in enumerate(result.get("break_even", []), start=1):
         rows.append(["break_even", str(index), str(round(point["requests_per_month"])),
                      "requests/month"])
+    rows += option_rows(result)
     book = result.get("price_book") or {}
     for key in ("id", "name", "region", "effective_from"):
         rows.append(["price_book", key, text(number(book.get(key))), ""])

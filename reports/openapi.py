@@ -17,7 +17,10 @@ TYPES = {"number": "number", "integer": "integer", "boolean": "boolean", "string
 
 def field_schema(spec: FieldSpec) -> dict[str, Any]:
     schema: dict[str, Any] = {}
-    if spec.kind == "choice":
+    if spec.kind == "list":
+        schema.update({"type": "array", "minItems": 1, "uniqueItems": True,
+                       "items": {"type": "string", "enum": list(spec.choices)}})
+    elif spec.kind == "choice":
         kinds = {type(c) for c in spec.choices}
         schema["type"] = "string" if kinds == {str} else "number"
         schema["enum"] = list(spec.choices)
@@ -37,7 +40,7 @@ def field_schema(spec: FieldSpec) -> dict[str, Any]:
     if spec.default is DERIVED:
         description += f" Default: {spec.default_note}."
     elif spec.default is not REQUIRED:
-        schema["default"] = spec.default
+        schema["default"] = list(spec.default) if isinstance(spec.default, tuple) else spec.default
     schema["description"] = description.strip()
     return schema
 
@@ -110,6 +113,49 @@ def _side(items: tuple[str, ...], extra: dict[str, Any]) -> dict[str, Any]:
                 "additionalProperties": MONEY,
             },
             **extra,
+        },
+    }
+
+
+def option_properties() -> dict[str, Any]:
+    """Result keys present only when ``options`` is not the default pair."""
+    from advisor.pricing.options import registry
+    from advisor.pricing.workload import DEFAULT_OPTIONS
+
+    names = list(registry())
+    extra = {name: _side(spec.items, {
+        "sizing": {"type": "object", "description": "How the option was sized at the "
+                   "workload's volume."},
+        "blockers": {"type": "array", "description": "Hard limits that rule the option out "
+                     "whatever the price.", "items": {"type": "object"}},
+    }) for name, spec in registry().items() if name not in DEFAULT_OPTIONS}
+    for schema in extra.values():
+        schema["description"] = "Present when the option is among the workload's options."
+    return {
+        **extra,
+        "cheapest": {"type": "string", "enum": [*names, "tie"],
+                     "description": "The compared option with the lowest total (tie: the two "
+                                    "lowest within a cent). Only with non-default options."},
+        "pairwise_break_even": {
+            "type": "array",
+            "description": "For each pair of compared options, every request volume in "
+                           "1 .. 1e12 a month at which their totals are equal. Only with "
+                           "non-default options.",
+            "items": {"type": "object", "required": ["options", "points"], "properties": {
+                "options": {"type": "array", "items": {"type": "string", "enum": names},
+                            "minItems": 2, "maxItems": 2},
+                "points": {"type": "array", "items": {
+                    "type": "object", "required": ["requests_per_month"],
+                    "properties": {"requests_per_month": {"type": "number"}}}},
+            }},
+        },
+        "option_choice": {
+            "type": "object",
+            "description": "Which compared option fits the case, with reasons and each "
+                           "option's cost of ownership. Only with non-default options.",
+            "properties": {"choice": {"type": ["string", "null"]},
+                           "reasons": {"type": "array", "items": {"type": "object"}},
+                           "tco_usd": {"type": "object", "additionalProperties": MONEY}},
         },
     }
 
@@ -333,6 +379,7 @@ def document() -> dict[str, Any]:
                         "cheaper": {"type": "string", "enum": ["lambda", "ec2", "tie"]},
                         "assumptions": {"type": "array", "items": {"type": "string"}},
                         "recommendation": {"type": "object"},
+                        **option_properties(),
                     },
                 },
                 "Created": {

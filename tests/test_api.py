@@ -298,7 +298,8 @@ def test_openapi_workload_schema_follows_the_field_table() -> None:
             props = props[spec.group]["properties"]
         prop = props[spec.key]
         if spec.choices:
-            assert prop["enum"] == list(spec.choices)
+            enum = prop["items"]["enum"] if spec.kind == "list" else prop["enum"]
+            assert enum == list(spec.choices)
         if spec.minimum is not None:
             assert spec.minimum in (prop.get("minimum"), prop.get("exclusiveMinimum"))
         if spec.maximum is not None:

@@ -226,6 +226,7 @@ KEEP = re.compile(
     r"Lambda or EC2\?|API Gateway (?:HTTP|REST|WebSocket) APIs?|Application Load Balancer|"
     r"Network Load Balancer|Savings Plans?|Compute Savings Plans|AWS list prices, \w+ \d+|"
     r"AWS Price List|Dedicated Instances|Dedicated Hosts|Intel/AMD|the seed post.*?\)|"
+    r"Lambda Managed Instances|ECS on Fargate|Fargate Spot|"
     r"docs: the comparison contract \(compare-json\.md\)|us-east-1 [a-z ]+|"
     r"(?:[a-z]+\.)+[a-z]+(?: [a-z]+)*|"
     r"\b(?:Lambda|EC2|HTTP API|REST API|ALB|NLB|VPC|true|false|null)\b")

@@ -22,6 +22,7 @@ from advisor.questionnaire.forms import (
     DEFAULTS,
     HELP,
     LABELS,
+    LIST_FIELDS,
     SECTIONS,
     QuestionnaireForm,
     form_data,
@@ -108,7 +109,9 @@ def test_page_has_sections_fields_and_get_form(client: Client, price_book: Any) 
         assert f"<h2>{title}</h2>" in html
         for name in names:
             assert f'name="{name}"' in html, name
-            assert f'for="id_{name}"' in html, name
+            # A multiple choice (the options) labels each of its boxes.
+            label_for = f"id_{name}_0" if name in LIST_FIELDS else f"id_{name}"
+            assert f'for="{label_for}"' in html, name
     form = re.search(r"<form[^>]*id=\"questionnaire\"[^>]*>", html).group(0)
     assert 'method="get"' in form and 'hx-get="/"' in form and 'hx-target="#results"' in form
     assert "delay:400ms" in form and 'hx-replace-url="true"' in form

@@ -43,10 +43,10 @@ from advisor.pricebook.publishing import (
     publish,
     publish_problems,
 )
-from advisor.pricing.catalogue import SPEC_BY_KEY, SPECS
+from advisor.pricing.catalogue import ALL_SPECS, SPEC_BY_KEY
 from advisor.questionnaire import texts
 
-KEY_CHOICES = [(s.key, f"{s.key} ({s.unit})") for s in SPECS]
+KEY_CHOICES = [(s.key, f"{s.key} ({s.unit})") for s in ALL_SPECS]
 
 # Django's own Korean for the admin's filter headings writes "리전 (으)로"; our catalog comes
 # first (LOCALE_PATHS) and says "리전별". Marked here so that `make messages` keeps it.

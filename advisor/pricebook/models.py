@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,7 +21,9 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from advisor.pricing.catalogue import ARCHITECTURES, SPEC_BY_KEY, SPECS
+from advisor.pricing.catalogue import ARCHITECTURES, OPTION_SPECS, SPEC_BY_KEY, SPECS
+
+OPTION_KEYS = frozenset(s.key for s in OPTION_SPECS)
 
 REGION_CODE = RegexValidator(
     r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$",
@@ -190,6 +193,13 @@ class Rate(SourcedRow):
     def unit(self) -> str:
         spec = SPEC_BY_KEY.get(self.key)
         return spec.unit if spec else ""
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        # The rates of the optional compute options (catalogue OPTION_SPECS) are not among
+        # the key's stored choices; clean() checks every key against the catalogue instead.
+        if self.key in OPTION_KEYS:
+            exclude = {*(exclude or ()), "key"}
+        super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
         self._refuse_published_book()

@@ -61,6 +61,9 @@ class Shape:
     kinks: np.ndarray
     spacing: np.ndarray
     first_step: int = 1
+    # Both totals jump (two fleets): the first one's jumps are among ``spacing`` too, and
+    # each side's value just after a jump is taken from the piece's midpoint.
+    both_jump: bool = False
 
 
 def workload_shape(sheet: PriceSheet, w: Workload, model: Ec2Model) -> Shape:
@@ -131,7 +134,8 @@ def _exact(lam: Total, ec2: Total, low: float, high: float, shape: Shape) -> lis
         new_b[is_last], new_lb[is_last], new_eb[is_last] = b, l_b, e_b
         new_b[~is_last], new_lb[~is_last], new_eb[~is_last] = pts, lp, ep
         a, b, l_a, l_b, e_a, e_b = new_a, new_b, new_la, new_lb, new_ea, new_eb
-    found = [_solve_batch(lam, ec2, *batch, spacing) for batch in _batches(leaves)]
+    found = [_solve_batch(lam, ec2, *batch, spacing, both_jump=shape.both_jump)
+             for batch in _batches(leaves)]
     points = np.sort(np.concatenate([np.zeros(0), *found]))
     if not points.size:
         return []
@@ -161,7 +165,7 @@ def _batches(leaves: list[tuple[np.ndarray, ...]]) -> list[tuple[np.ndarray, ...
 
 
 def _solve_batch(lam: Total, ec2: Total, a: np.ndarray, b: np.ndarray, first_n: np.ndarray,
-                 count: np.ndarray, spacing: np.ndarray) -> np.ndarray:
+                 count: np.ndarray, spacing: np.ndarray, both_jump: bool = False) -> np.ndarray:
     """Crossings inside leaf intervals, with every EC2 jump in them listed."""
     m, k = count.shape
     c = count.ravel().astype(np.int64)
@@ -192,11 +196,17 @@ def _solve_batch(lam: Total, ec2: Total, a: np.ndarray, b: np.ndarray, first_n: 
     # EC2 is linear on (lo, hi] (it keeps its value at hi): its limit just after lo.
     e_after_lo = 2 * e_mid - ep[seg + 1]
     d_lo_before = lp[seg] - ep[seg]
-    d_lo_after = lp[seg] - e_after_lo
     d_hi = lp[seg + 1] - ep[seg + 1]
+    jumped = (e_after_lo - ep[seg]) > 1e-12 * np.abs(ep[seg])
+    if both_jump:
+        l_mid = lam((lo + hi) / 2)
+        l_after_lo = 2 * l_mid - lp[seg + 1]
+        d_lo_after = l_after_lo - e_after_lo
+        jumped = jumped | ((l_after_lo - lp[seg]) > 1e-12 * np.abs(lp[seg]))
+    else:
+        d_lo_after = lp[seg] - e_after_lo
     found = []
     # A jump at lo taking EC2 from below Lambda to above it (or the reverse) is a crossing.
-    jumped = (e_after_lo - ep[seg]) > 1e-12 * np.abs(ep[seg])
     at_jump = jumped & ((d_lo_before > 0) != (d_lo_after > 0))
     found.append(lo[at_jump])
     # Inside the piece both totals are linear: the root of the difference, exactly.

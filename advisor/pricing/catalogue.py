@@ -214,3 +214,38 @@ def burstable_baseline(name: str) -> float | None:
     if family not in BURSTABLE_FAMILIES:
         return None
     return BURSTABLE_BASELINES.get(size)
+
+# Rates of the compute options beyond Lambda and EC2 (Lambda Managed Instances, ECS on
+# Fargate). They are optional: a book without them still prices Lambda and EC2, and asking
+# for an option whose rates the book lacks is refused naming the option. They are kept out of
+# SPECS so that a book's required keys, and the rate key's choices, stay as they are.
+def _fargate_specs(arch: str) -> list[RateSpec]:
+    return [
+        _arch_spec(f"fargate.{arch}.vcpu_hour", "USD per vCPU-hour",
+                   gettext_noop("ECS on Fargate, Linux ({arch}): each vCPU of a task, per hour, "
+                                "billed by the second with a one-minute minimum."), arch),
+        _arch_spec(f"fargate.{arch}.gb_hour", "USD per GB-hour",
+                   gettext_noop("ECS on Fargate, Linux ({arch}): each GB of task memory, per "
+                                "hour, billed by the second with a one-minute minimum."), arch),
+    ]
+
+
+OPTION_SPECS: tuple[RateSpec, ...] = tuple(
+    [s for arch in ARCHITECTURES for s in _fargate_specs(arch)]
+    + [
+        RateSpec("fargate.ephemeral_gb_hour", "USD per GB-hour",
+                 gettext_noop("Fargate ephemeral storage configured above the free 20 GB of "
+                              "each task.")),
+        RateSpec("fargate.spot", "factor of on-demand price",
+                 gettext_noop("Fargate Spot price as a share of the Fargate on-demand price.")),
+        RateSpec("lambda_mi.requests", "USD per 1M requests",
+                 gettext_noop("Lambda Managed Instances request charge.")),
+        RateSpec("lambda_mi.management_fee", "factor of on-demand price",
+                 gettext_noop("Lambda Managed Instances compute management fee, as a share of "
+                              "the EC2 on-demand price of each instance (Savings Plans and "
+                              "Reserved Instances lower the instance price, not the fee).")),
+    ]
+)
+
+ALL_SPECS: tuple[RateSpec, ...] = SPECS + OPTION_SPECS
+SPEC_BY_KEY.update({s.key: s for s in OPTION_SPECS})

@@ -10,6 +10,7 @@ from typing import Any
 
 from advisor.pricing.breakeven import workload_break_even
 from advisor.pricing.catalogue import RESERVED_OPTIONS, SPEC_BY_KEY, architecture_of
+from advisor.pricing.choose import OptionsComparison, compare_options
 from advisor.pricing.ec2 import (
     EC2_ITEMS,
     OS_RESERVED_GIB,
@@ -24,7 +25,7 @@ from advisor.pricing.network import load_balancer_addresses
 from advisor.pricing.profiles import max_peak
 from advisor.pricing.recommend import Recommendation, gettext_noop, recommend
 from advisor.pricing.sheet import BookInfo, MissingPrice, PriceSheet
-from advisor.pricing.workload import Workload, WorkloadError
+from advisor.pricing.workload import DEFAULT_OPTIONS, Workload, WorkloadError
 
 # The contract calls totals within one cent a tie (money is otherwise unrounded).
 TIE_USD = 0.01
@@ -67,6 +68,8 @@ class Comparison:
     assumptions: tuple[str, ...]
     # Which fits the case (recommend.py); compare() always fills it in.
     recommendation: Recommendation | None = None
+    # Options beyond the default pair (choose.py); None with the default options.
+    options: OptionsComparison | None = None
 
     def to_contract(self) -> dict[str, Any]:
         """The contract's result JSON (plain Python types, money unrounded)."""
@@ -107,6 +110,7 @@ class Comparison:
             "assumptions": list(self.assumptions),
             "recommendation": None if self.recommendation is None
             else self.recommendation.to_dict(),
+            **({} if self.options is None else self.options.to_contract()),
         }
 
 
@@ -271,7 +275,11 @@ def _compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool) ->
                         cheaper=cheaper, assumptions=tuple(assumptions(w, model, ec2)))
     # The switch point needs break-even (with operations cost), so it follows that flag.
     advice = recommend(result, w, sheet, model=model, with_switch=with_break_even)
-    return replace(result, recommendation=advice)
+    result = replace(result, recommendation=advice)
+    if tuple(w.options) != DEFAULT_OPTIONS:
+        result = replace(result, options=compare_options(result, w, sheet,
+                                                         with_break_even=with_break_even))
+    return result
 
 
 # What the figures assume: code -> English template over the item's params. The Django layer

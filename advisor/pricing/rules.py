@@ -214,3 +214,51 @@ SECTION_TITLES: dict[str, str] = {
     "method": gettext_noop("How the comparison is made"),
     "recommend": gettext_noop("Which fits your case"),
 }
+
+
+# More options than Lambda and EC2 (advisor/pricing/options/, choose.py).
+MI_DOCS = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances.html"
+MI_SCALING = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html"
+FARGATE_PRICING = "https://aws.amazon.com/fargate/pricing/"
+FARGATE_SIZES = ("https://docs.aws.amazon.com/AmazonECS/latest/developerguide/"
+                 "fargate-tasks-services.html#fargate-tasks-size")
+
+OPTION_RULES: tuple[Rule, ...] = (
+    Rule("mi_price", "options", gettext_noop("Lambda Managed Instances: price"), gettext_noop(
+        "The EC2 price of each instance (Savings Plans and Reserved Instances apply to it), a "
+        "management fee of 15 percent of the instance's on-demand price (not discounted) and the "
+        "request charge. There is no GB-second duration charge, and Lambda's always-free "
+        "allowance is not applied."), LAMBDA_PRICING),
+    Rule("mi_sizing", "options", gettext_noop("Lambda Managed Instances: sizing"), gettext_noop(
+        "One execution environment serves many requests at once: 16 per vCPU for Python, 64 "
+        "for Node.js, 32 for Java and .NET. An environment has memory_mb / 1,769 vCPUs rounded "
+        "up (at least 1) and at least 2 GB per vCPU. Environments at the busiest hour = the "
+        "larger of requests in flight (Little's law) over their concurrency and the EC2 CPU "
+        "rule's vCPUs over their vCPUs; they are packed on the c, m or r type with the lowest "
+        "total."), MI_DOCS),
+    Rule("mi_fleet", "options", gettext_noop("Lambda Managed Instances: fleet"), gettext_noop(
+        "AWS starts three instances for availability-zone resiliency and never runs fewer; "
+        "the fleet then scales on CPU use and concurrency, so it follows the traffic profile "
+        "hour by hour."), MI_SCALING),
+    Rule("fargate_price", "options", gettext_noop("ECS on Fargate: price"), gettext_noop(
+        "Each task's vCPUs and memory per hour, per architecture, billed by the second with a "
+        "one-minute minimum; 20 GB of ephemeral storage per task are included. Fargate Spot "
+        "costs the book's Spot share of that. An Application Load Balancer is always in "
+        "front."), FARGATE_PRICING),
+    Rule("fargate_sizing", "options", gettext_noop("ECS on Fargate: sizing"), gettext_noop(
+        "Tasks are counted like the EC2 fleet (the same CPU and memory rules, target "
+        "utilisation, minimum and scaling), each task size being one of Fargate's valid vCPU "
+        "and memory combinations, the cheapest for the load at each volume."), FARGATE_SIZES),
+    Rule("options_break_even", "options", gettext_noop("Break-even between any two options"),
+         gettext_noop(
+        "Every option's total is linear between known volumes (a free allowance or a tier "
+        "ending) and, for fleets, jumps when one more instance or task is needed; between "
+        "those volumes each pair's crossing is solved exactly, and a jump that swaps the "
+        "order of two totals is a crossing too."), CONTRACT),
+    Rule("options_choice", "options", gettext_noop("Which option fits"), gettext_noop(
+        "An option with a hard limit is out; operations time is added to EC2's bill, and with "
+        "no server team EC2 is out while a managed option remains; the lowest cost of "
+        "ownership wins."), CONTRACT),
+)
+RULES = RULES + OPTION_RULES
+SECTION_TITLES["options"] = gettext_noop("Lambda Managed Instances and ECS on Fargate")

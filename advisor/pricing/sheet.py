@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 
 from advisor.pricing.catalogue import (
+    ALL_SPECS,
     ARCHITECTURES,
     PURCHASE_OPTIONS,
     RESERVED_OPTIONS,
@@ -360,7 +361,7 @@ def sheet_from_rows(
 def rates_used(sheet: PriceSheet) -> list[dict[str, object]]:
     """Every rate row of the sheet, in catalogue order, so a saved report can snapshot them."""
     rows: list[dict[str, object]] = []
-    for spec in SPECS:
+    for spec in ALL_SPECS:
         if spec.tiered:
             for tier in sheet.tiers.get(spec.key, ()):
                 rows.append({"key": spec.key, "tier_upto": tier.upto, "price": tier.price,

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
-Kind = Literal["number", "integer", "boolean", "choice", "string"]
+Kind = Literal["number", "integer", "boolean", "choice", "string", "list"]
 
 
 class _Required:
@@ -75,6 +75,8 @@ class FieldSpec:
     def _describe(self) -> str:
         if self.kind == "boolean":
             return "true or false"
+        if self.kind == "list":
+            return "a list of one or more of " + ", ".join(json.dumps(c) for c in self.choices)
         if self.choices:
             return "one of " + ", ".join(json.dumps(c) for c in self.choices)
         if self.kind == "string":
@@ -126,12 +128,23 @@ LAMBDA_PLATFORM_LOG_BYTES = 300
 # the largest gp3 volume (16 TiB, Amazon EBS volume types).
 MAX_GB_A_MONTH = 1e9
 
+# The compute options one comparison prices (advisor/pricing/options/: one module each).
+# Lambda and EC2 are the default pair; the result names the others only when they are asked.
+OPTION_NAMES = ("lambda", "ec2", "lambda_managed_instances", "fargate")
+DEFAULT_OPTIONS = ("lambda", "ec2")
+# Lambda Managed Instances: concurrent requests one execution environment takes per vCPU, by
+# runtime (AWS Lambda Managed Instances docs, "multi-concurrency" defaults).
+MANAGED_RUNTIMES = ("python", "nodejs", "java", "dotnet")
+
 USE_CASES = ("http_api", "scheduled_job", "event_processing", "pilot", "unpredictable_traffic",
              "batch")
 
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("region", "string", "us-east-1", "", "AWS region code; it must have a price book.",
               pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$", pattern_hint="an AWS region code such as us-east-1"),
+    FieldSpec("options", "list", DEFAULT_OPTIONS, "",
+              "The compute options to compare: Lambda, EC2, Lambda Managed Instances, ECS on "
+              "Fargate.", choices=OPTION_NAMES),
     _number("requests_per_month", REQUIRED, 0, 1e13, "requests a month",
             "Invocations (= HTTP requests) a month."),
     _number("duration_ms", REQUIRED, 0, 900000, "ms",
@@ -214,6 +227,12 @@ FIELDS: tuple[FieldSpec, ...] = (
           "they use NAT gateways)."),
     _number("ec2.availability_zones", 2, 1, 6, "AZs",
             "Availability zones; also the number of NAT gateways on either side.", integer=True),
+    # The options groups price only the options named in ``options``.
+    _choice("managed_instances.runtime", "python", MANAGED_RUNTIMES,
+            "Lambda Managed Instances: the function's runtime; one execution environment takes "
+            "16 (Python), 64 (Node.js) or 32 (Java, .NET) concurrent requests per vCPU."),
+    _bool("fargate.spot", False,
+          "ECS on Fargate: run the tasks on Fargate Spot (interruptible, lower price)."),
     # "Your situation": inputs of the recommendation only; none of them changes a price.
     _choice("needs.use_case", "http_api", USE_CASES,
             "What the code does: an HTTP API, a scheduled job, event processing (S3 uploads, "
@@ -290,6 +309,16 @@ class Ec2Options:
 
 
 @dataclass(frozen=True)
+class ManagedInstances:
+    runtime: str = "python"
+
+
+@dataclass(frozen=True)
+class FargateOptions:
+    spot: bool = False
+
+
+@dataclass(frozen=True)
 class Needs:
     """The situation around the workload (the recommendation's inputs; see FIELDS)."""
 
@@ -347,6 +376,14 @@ class Workload:
     connections: Connections = field(default_factory=Connections)
     ec2: Ec2Options = field(default_factory=Ec2Options)
     needs: Needs = field(default_factory=Needs)
+    options: tuple[str, ...] = DEFAULT_OPTIONS
+    managed_instances: ManagedInstances = field(default_factory=ManagedInstances)
+    fargate: FargateOptions = field(default_factory=FargateOptions)
+
+    @property
+    def extra_options(self) -> tuple[str, ...]:
+        """The options asked for beyond the default pair, in the contract's order."""
+        return tuple(o for o in OPTION_NAMES if o in self.options and o not in DEFAULT_OPTIONS)
 
     def __post_init__(self) -> None:
         warm = self.provisioned_concurrency > 0
@@ -366,11 +403,21 @@ class Workload:
     def to_dict(self) -> dict[str, Any]:
         """The inputs with every default filled in, in the contract's (nested) shape."""
         top = {f.name for f in FIELDS if f.group is None} | set(GROUPS)
-        return {k: v for k, v in asdict(self).items() if k in top}
+        out = {k: v for k, v in asdict(self).items() if k in top}
+        # With the default options the inputs read exactly as before the options existed.
+        if tuple(self.options) == DEFAULT_OPTIONS:
+            for name in ("options", *OPTION_GROUPS):
+                out.pop(name)
+        else:
+            out["options"] = list(self.options)
+        return out
 
 
 GROUPS: dict[str, type] = {"traffic": Traffic, "connections": Connections, "ec2": Ec2Options,
+                           "managed_instances": ManagedInstances, "fargate": FargateOptions,
                            "needs": Needs}
+# Groups that only matter to an option beyond the default pair.
+OPTION_GROUPS = ("managed_instances", "fargate")
 
 
 class WorkloadError(ValueError):
@@ -403,6 +450,14 @@ def _check(spec: FieldSpec, value: Any) -> tuple[Any, str | None]:
         return None, None
     if spec.kind == "boolean":
         return (value, None) if isinstance(value, bool) else (None, f"must be {allowed}{got}")
+    if spec.kind == "list":
+        if (not isinstance(value, list | tuple) or not value
+                or any(not isinstance(v, str) or v not in spec.choices for v in value)):
+            return None, f"must be {allowed}{got}"
+        if len(set(value)) != len(value):
+            return None, f"must name each option once{got}"
+        # One order whatever the caller's: the contract's.
+        return tuple(c for c in spec.choices if c in value), None
     if spec.kind in ("string", "choice"):
         if not isinstance(value, str):
             return None, f"must be {allowed}{got}"
@@ -532,6 +587,8 @@ def field_table() -> list[dict[str, Any]]:
     rows = []
     for f in FIELDS:
         default = None if f.default is REQUIRED or f.default is DERIVED else f.default
+        if isinstance(default, tuple):
+            default = list(default)
         rows.append({"name": f.name, "type": f.kind, "required": f.required, "default": default,
                      "default_note": f.default_note, "minimum": f.minimum, "maximum": f.maximum,
                      "exclusive_minimum": f.exclusive_minimum, "choices": list(f.choices),

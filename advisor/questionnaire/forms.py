@@ -156,6 +156,10 @@ def _field_for(spec: FieldSpec) -> forms.Field:
                               "help_text": HELP.get(name, spec.help)}
     if spec.kind == "boolean":
         return forms.BooleanField(required=False, **common)
+    if spec.kind == "list":
+        return forms.TypedMultipleChoiceField(
+            choices=_choices(name, spec.choices), required=False,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "option-toggle"}), **common)
     if spec.choices:
         coerce = int if spec.kind == "integer" else str
         return forms.TypedChoiceField(choices=_choices(name, spec.choices), coerce=coerce,
@@ -214,7 +218,7 @@ class QuestionnaireForm(forms.Form):
         out: dict[str, Any] = {}
         for spec in FIELDS:
             value = data.get(form_name(spec.name))
-            if value is None or value == "":
+            if value is None or value == "" or value == []:
                 continue
             if spec.group:
                 out.setdefault(spec.group, {})[spec.key] = value
@@ -296,9 +300,17 @@ def form_data(values: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, bool):
             if value:
                 out[name] = "on"
+        elif isinstance(value, list | tuple):
+            # A multiple choice (the options) only when it differs from the default, so a
+            # plain query string still reads like the form's own.
+            if tuple(value) != tuple(DEFAULTS.get(name, ())):
+                out[name] = list(value)
         elif value is not None:
             out[name] = value
     return out
+
+
+LIST_FIELDS = tuple(form_name(f.name) for f in FIELDS if f.kind == "list")
 
 
 def is_submitted(query: Mapping[str, Any]) -> bool:
@@ -317,6 +329,10 @@ def bind_data(query: Mapping[str, Any]) -> dict[str, Any]:
     if not is_submitted(query):
         return form_data(STARTING_VALUES)
     data: dict[str, Any] = {k: query.get(k) for k in query}
+    # A multiple choice (the options) arrives as repeated keys.
+    for name in LIST_FIELDS:
+        if name in query and hasattr(query, "getlist"):
+            data[name] = query.getlist(name)
     from_form = "rate_basis" in query
     for name, default in DEFAULTS.items():
         if name in data:

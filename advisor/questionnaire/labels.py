@@ -246,3 +246,32 @@ SECTIONS: tuple[tuple[str, Text, tuple[str, ...], bool], ...] = (
       "connections_rules_per_request", "billing_granularity_ms", "hours_per_month"), False),
 )
 
+
+
+# The compute options beyond Lambda and EC2: their words, added to the tables above.
+OPTION_LABELS: dict[str, Text] = {
+    "lambda": _("Lambda"),
+    "ec2": _("EC2"),
+    "lambda_managed_instances": _("Lambda Managed Instances"),
+    "fargate": _("ECS on Fargate"),
+}
+LABELS.update({
+    "options": _("Options to compare"),
+    "managed_instances_runtime": _("Runtime (Lambda Managed Instances)"),
+    "fargate_spot": _("Run the Fargate tasks on Fargate Spot"),
+})
+HELP.update({
+    "options": _("Tick every option to price: Lambda Managed Instances run Lambda functions "
+                 "on EC2 instances that AWS runs for you; ECS on Fargate runs containers "
+                 "without servers."),
+    "managed_instances_runtime": _("One execution environment takes 16 (Python), 64 (Node.js) "
+                                   "or 32 (Java, .NET) requests at once per vCPU."),
+    "fargate_spot": _("Interruptible capacity at a lower, varying price."),
+})
+CHOICE_LABELS.update({
+    "options": OPTION_LABELS,
+    "managed_instances_runtime": {"python": _("Python"), "nodejs": _("Node.js"),
+                                  "java": _("Java"), "dotnet": _(".NET")},
+})
+SECTIONS = (("options", _("Options to compare"),
+             ("options", "managed_instances_runtime", "fargate_spot"), True), *SECTIONS)

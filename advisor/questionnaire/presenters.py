@@ -241,7 +241,17 @@ def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     else:
         verdict = korean.format(_("%(side)s is cheaper by %(saving)s a month."), {
             "side": labels[cheaper], "saving": usd(saving)})
+    charts_ = {
+        "cost": charts.cost_curve(snapshot, labels),
+        "breakdown": charts.breakdown(snapshot, labels, items),
+        "heatmap": charts.cheaper_map(snapshot, labels),
+    }
+    # More options than Lambda and EC2: lines, bars, bills and the choice for each (their
+    # own module; adds to the charts above).
+    from advisor.questionnaire.option_presenters import options_context
+    more = options_context(snapshot, labels, items, charts_)
     return {
+        **more,
         "snapshot": snapshot,
         "verdict_text": verdict,
         "result": result,
@@ -282,11 +292,7 @@ def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
         "recommendation": texts.recommendation(recommendation),
         "ownership": ownership(recommendation, labels, result),
         "switch_text": switch_sentence(recommendation, requests, hours, labels),
-        "charts": {
-            "cost": charts.cost_curve(snapshot, labels),
-            "breakdown": charts.breakdown(snapshot, labels, items),
-            "heatmap": charts.cheaper_map(snapshot, labels),
-        },
+        "charts": charts_,
         "curve_table": _curve_table(snapshot),
         "grid_table": _grid_table(snapshot),
     }

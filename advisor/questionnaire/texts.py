@@ -250,6 +250,13 @@ RATE_UNITS: dict[str, str | Promise] = {
 }
 
 
+# The option rates' units (catalogue OPTION_SPECS).
+RATE_UNITS.update({
+    "USD per vCPU-hour": _("USD per vCPU-hour"),
+    "USD per GB-hour": _("USD per GB-hour"),
+})
+
+
 def rate_unit(unit: str) -> str:
     return str(RATE_UNITS.get(unit, unit))
 

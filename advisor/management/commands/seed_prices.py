@@ -21,6 +21,19 @@ from advisor.pricebook.models import InstanceType, PriceBook, Rate
 from advisor.pricing.catalogue import architecture_of
 
 DEFAULT_PATH = Path(settings.BASE_DIR) / "fixtures" / "price_books.json"
+# Rates of the further compute options, by region (kept apart from the books' own file).
+OPTIONS_PATH = Path(settings.BASE_DIR) / "fixtures" / "price_books.options.json"
+
+
+def add_option_rates(data: dict[str, Any], path: Path = OPTIONS_PATH) -> None:
+    """Give every seeded book its region's option rates (rows of keys it does not have)."""
+    if not path.exists():
+        return
+    by_region = json.loads(path.read_text(encoding="utf-8"))["rates_by_region"]
+    for book in data["price_books"]:
+        have = {row["key"] for row in book["rates"]}
+        book["rates"] = book["rates"] + [
+            row for row in by_region.get(book["region"], []) if row["key"] not in have]
 
 
 class Command(BaseCommand):
@@ -35,6 +48,7 @@ class Command(BaseCommand):
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise CommandError(f"cannot read {path}: {exc}") from exc
+        add_option_rates(data)
         with transaction.atomic():
             for book_data in data["price_books"]:
                 self._seed_book(book_data)

@@ -1,0 +1,182 @@
+"""The results page's words and figures for the options beyond Lambda and EC2.
+
+``options_context`` adds to ``presenters.results_context`` when a result compared more (or
+other) options: a total, a bill and a chart line per option, the cheapest, the choice over all
+compared options with its reasons, and "which is cheapest" instead of the two-colour map.
+A result with the default options gets nothing from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from advisor.pricing import choose
+from advisor.pricing.options import registry
+from advisor.pricing.recommend import MESSAGES as RECOMMEND_MESSAGES
+from advisor.questionnaire import option_charts, texts
+from advisor.questionnaire.labels import OPTION_LABELS
+from advisor.questionnaire.presenters import count, rate, usd
+
+TEMPLATES = {**RECOMMEND_MESSAGES, **choose.MESSAGES}
+
+
+def option_labels(inputs: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, str]:
+    """Every option's name on the page; Lambda and EC2 keep their front-door names."""
+    return {**{n: str(OPTION_LABELS.get(n, n)) for n in registry()},
+            "lambda": labels["lambda"], "ec2": labels["ec2"],
+            "fargate": _("ECS on Fargate + ALB")}
+
+
+def message(code: str, params: Mapping[str, Any], names: Mapping[str, str],
+            fallback: str = "") -> str:
+    """A choice reason or an option's blocker in the visitor's language."""
+    p = dict(params)
+    for key in ("option", "runner_up"):
+        if key in p:
+            p[key] = names.get(p[key], p[key])
+    if code == "choice_blocked":
+        p["why"] = message(str(p.pop("blocker", "")), p.pop("blocker_params", {}) or {}, names)
+    return texts.render(TEMPLATES, code, p, fallback)
+
+
+def _item_labels(name: str, side: Mapping[str, Any]) -> dict[str, str]:
+    s = side.get("sizing", {})
+    if name == "lambda_managed_instances":
+        return {
+            "instances": _("Instances (%(type)s, up to %(n)s)")
+            % {"type": s.get("instance_type", "?"), "n": s.get("peak_instances", "?")},
+            "management_fee": _("Management fee (%(share)s of the on-demand price)")
+            % {"share": f"{100 * s.get('management_fee_share', 0.15):g}%"},
+            "requests": _("Requests"), "front_door": _("Front door"),
+            "nat_gateway": _("NAT gateways"),
+            "data_transfer": _("Data transfer out (internet egress)"),
+        }
+    if name == "fargate":
+        return {
+            "tasks": _("Tasks (%(vcpu)s vCPU, %(gb)s GB, up to %(n)s)")
+            % {"vcpu": f"{s.get('task_vcpu', 0):g}", "gb": f"{s.get('task_memory_gb', 0):g}",
+               "n": s.get("peak_tasks", "?")},
+            "load_balancer": _("Load balancer"), "nat_gateway": _("NAT gateways"),
+            "data_transfer": _("Data transfer out (internet egress)"),
+        }
+    return {}
+
+
+def _sizing_note(name: str, side: Mapping[str, Any]) -> str:
+    s = side.get("sizing", {})
+    if name == "lambda_managed_instances":
+        return _("%(n)s execution environments of %(v)s vCPU at the peak (%(c)s requests at "
+                 "once per vCPU), on at least 3 × %(type)s.") % {
+            "n": count(max(s.get("environments_for_concurrency", 0),
+                           s.get("environments_for_cpu", 0))),
+            "v": s.get("environment_vcpus", "?"), "c": s.get("concurrency_per_vcpu", "?"),
+            "type": s.get("instance_type", "?")}
+    if name == "fargate":
+        return _("Tasks of %(vcpu)s vCPU and %(gb)s GB: up to %(n)s, %(h)s task-hours a "
+                 "month.") % {"vcpu": f"{s.get('task_vcpu', 0):g}",
+                             "gb": f"{s.get('task_memory_gb', 0):g}",
+                             "n": s.get("peak_tasks", "?"), "h": count(s.get("task_hours", 0))}
+    return ""
+
+
+def curve_table(snapshot: Mapping[str, Any], names: list[str],
+                rows: int = 13) -> list[dict[str, Any]]:
+    """The cost chart's text alternative with a column per compared option."""
+    curve = snapshot["curve"]
+    xs = curve["requests_per_month"]
+    if not xs:
+        return []
+    lines = {"lambda": curve["lambda_total"], "ec2": curve["ec2_total"],
+             **snapshot["options"]["curve"]}
+    step = max(1, (len(xs) - 1) // (rows - 1))
+    picks = sorted(set(list(range(0, len(xs), step)) + [len(xs) - 1]))
+    return [{"requests": count(xs[i]), "totals": [usd(lines[n][i]) for n in names],
+             "cheapest": min(names, key=lambda n: lines[n][i])} for i in picks]
+
+
+def grid_table(snapshot: Mapping[str, Any], size: int = 7) -> dict[str, Any]:
+    """The "which is cheapest" map, coarsely: the cheapest option at a few cells."""
+    grid, omap = snapshot["grid"], snapshot["options"]["map"]
+    xs, ds = grid["requests_per_month"], grid["duration_ms"]
+    if not xs or not ds:
+        return {"columns": [], "rows": []}
+
+    def picks(n: int) -> list[int]:
+        return sorted({round(i * (n - 1) / (size - 1)) for i in range(size)})
+
+    cols, rows = picks(len(xs)), picks(len(ds))
+    return {"columns": [count(xs[c]) for c in cols],
+            "rows": [{"duration": rate(ds[r]),
+                      "cells": [omap["options"][omap["cheapest"][r][c]] for c in cols]}
+                     for r in rows]}
+
+
+def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
+                    item_labels: Mapping[str, str], charts: dict[str, Any]) -> dict[str, Any]:
+    result = snapshot["result"]
+    if "cheapest" not in result or "options" not in snapshot:
+        return {"options_compared": False}
+    inputs = result["inputs"]
+    names = [n for n in registry() if n in inputs.get("options", ())]
+    label = option_labels(inputs, labels)
+    cheapest = result["cheapest"]
+    totals = [{"name": n, "label": label[n], "total": usd(result[n]["monthly_usd"]),
+               "is_cheapest": n == cheapest} for n in names]
+    bills = []
+    for n in names:
+        if n in ("lambda", "ec2"):
+            continue
+        side = result[n]
+        words = _item_labels(n, side)
+        bills.append({
+            "name": n, "label": label[n], "total": usd(side["monthly_usd"]),
+            "rows": [{"key": k, "label": words.get(k, k), "amount": usd(v), "zero": v == 0}
+                     for k, v in side["items"].items()],
+            "note": _sizing_note(n, side),
+            "blockers": [message(b["code"], b.get("params") or {}, label, b.get("message", ""))
+                         for b in side.get("blockers", [])],
+        })
+    choice = result.get("option_choice") or {}
+    pick = choice.get("choice")
+    reasons = [message(r["code"], r.get("params") or {}, label, r.get("message", ""))
+               for r in choice.get("reasons", [])]
+    all_items = {**item_labels}
+    for n in names:
+        if n not in ("lambda", "ec2"):
+            all_items.update(_item_labels(n, result[n]))
+    # One legend entry for every option's instances: each bar is a different fleet.
+    all_items["instances"] = _("Instances")
+    charts["cost"] = option_charts.cost_lines(charts["cost"], snapshot, label)
+    charts["breakdown"] = option_charts.breakdown_bars(charts["breakdown"], result, names,
+                                                       label, all_items)
+    charts["heatmap"] = option_charts.cheapest_map(snapshot, label)
+    pairs = []
+    for pair in result.get("pairwise_break_even", []):
+        a, b = pair["options"]
+        if (a, b) == ("lambda", "ec2"):
+            continue
+        points = [p["requests_per_month"] for p in pair["points"]]
+        pairs.append({"a": label[a], "b": label[b], "count": len(points),
+                      "first": count(points[0]) if points else ""})
+    omap = snapshot["options"]["map"]
+    rec_choice = (result.get("recommendation") or {}).get("choice")
+    return {
+        # The two-option recommendation above may name another side: say why beside it.
+        "option_choice_differs": bool(pick and rec_choice and rec_choice != pick),
+        "options_compared": True,
+        "option_names": names,
+        "option_label": label,
+        "option_totals": totals,
+        "option_bills": bills,
+        "cheapest_option": cheapest,
+        "cheapest_option_label": label.get(cheapest, ""),
+        "option_choice_label": label.get(pick, "") if pick else "",
+        "option_reasons": reasons,
+        "option_pairs": pairs,
+        "option_legend": [{"name": n, "label": label[n]} for n in omap["options"]],
+        "option_curve_table": curve_table(snapshot, names),
+        "option_grid_table": grid_table(snapshot),
+    }

@@ -1,0 +1,277 @@
+"""The options beyond Lambda and EC2: AWS's billing examples to the cent, the option shape,
+exact pairwise break-even, and the default options leaving every result as it was."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import replace
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from engine_testlib import cents, make_sheet
+from hypothesis import HealthCheck, given, settings
+from test_engine_properties import workloads
+
+from advisor.pricing.choose import pair_break_even
+from advisor.pricing.compare import compare
+from advisor.pricing.options import prepare, registry
+from advisor.pricing.options.fargate import task_charge, task_sizes
+from advisor.pricing.options.lambda_managed_instances import environment
+from advisor.pricing.workload import OPTION_NAMES, Workload, WorkloadError, parse_workload
+
+# us-east-1 option rates as the seed file holds them (fixtures/price_books.options.json).
+OPTION_RATES = {
+    "fargate.x86_64.vcpu_hour": 0.04048, "fargate.x86_64.gb_hour": 0.004445,
+    "fargate.arm64.vcpu_hour": 0.03238, "fargate.arm64.gb_hour": 0.00356,
+    "fargate.ephemeral_gb_hour": 0.000111, "fargate.spot": 0.30,
+    "lambda_mi.requests": 0.20, "lambda_mi.management_fee": 0.15,
+}
+SHEET = make_sheet(OPTION_RATES)
+ALL = list(OPTION_NAMES)
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def bill(items: dict[str, float]) -> dict[str, Decimal]:
+    out = {k: cents(v) for k, v in items.items()}
+    out["total"] = sum(out.values(), Decimal(0))
+    return out
+
+
+# ---------- AWS's worked examples ----------
+
+def test_fargate_example_linux_x86_short_tasks() -> None:
+    """AWS Fargate pricing page (https://aws.amazon.com/fargate/pricing/), example 1: an
+    ECS task runs 5 times a day for 10 minutes, 1 vCPU and 2 GB, Linux/x86, US East, for a
+    31-day month: vCPU 5 × 1 × $0.000011244/s × 600 s × 31 = $1.05; memory 5 × 2 ×
+    $0.000001235/s × 600 s × 31 = $0.23; the 20 GB of ephemeral storage are free; $1.28."""
+    day = task_charge(SHEET, "x86_64", 1, 2, 600, tasks=5)
+    month = bill({k: v * 31 for k, v in day.items()})
+    assert month == {"vcpu": Decimal("1.05"), "memory": Decimal("0.23"),
+                     "ephemeral_storage": Decimal("0.00"), "total": Decimal("1.28")}
+
+
+def test_fargate_example_graviton_with_extra_storage() -> None:
+    """In the form of the pricing page's examples, on Graviton with extra ephemeral storage:
+    10 tasks a day for 1 hour, 1 vCPU, 2 GB and 30 GB of ephemeral storage, Linux/ARM, 31
+    days: vCPU 10 × $0.03238 × 31 = $10.04; memory 10 × 2 × $0.00356 × 31 = $2.21; storage
+    (30 - 20) GB × $0.000111 × 10 × 31 = $0.34; $12.59 (rates of the same page)."""
+    day = task_charge(SHEET, "arm64", 1, 2, 3600, tasks=10, ephemeral_gb=30)
+    month = bill({k: v * 31 for k, v in day.items()})
+    assert month == {"vcpu": Decimal("10.04"), "memory": Decimal("2.21"),
+                     "ephemeral_storage": Decimal("0.34"), "total": Decimal("12.59")}
+
+
+def test_fargate_bills_by_the_second_with_a_one_minute_minimum() -> None:
+    """AWS Fargate pricing page: rounded up to the second, one-minute minimum (Linux)."""
+    short = task_charge(SHEET, "x86_64", 1, 2, 10)
+    minute = task_charge(SHEET, "x86_64", 1, 2, 60)
+    assert short == minute
+    assert task_charge(SHEET, "x86_64", 1, 2, 60.2)["vcpu"] == pytest.approx(
+        0.04048 * 61 / 3600)
+
+
+def test_managed_instances_bill_follows_the_pricing_page_rule() -> None:
+    """Lambda pricing page, "Lambda Managed Instances" (https://aws.amazon.com/lambda/pricing/):
+    the EC2 instance price + a management fee of 15 % of the EC2 on-demand price + $0.20 per
+    million requests, no duration charge. A 2,048 MB arm64 function at 10M requests a month
+    runs on the minimum fleet AWS starts, three instances; the cheapest arm64 type that holds
+    one 2 vCPU / 4 GiB environment is m7g.large ($0.0816 an hour): instances 3 × 730 ×
+    $0.0816 = $178.70, fee 15 % of that = $26.81, requests 10 × $0.20 = $2.00; $207.51."""
+    w = parse_workload({"requests_per_month": 10e6, "duration_ms": 100, "memory_mb": 2048,
+                        "architecture": "arm64", "options": ALL})
+    r = compare(w, SHEET).to_contract()["lambda_managed_instances"]
+    assert bill(r["items"]) == {"instances": Decimal("178.70"),
+                                "management_fee": Decimal("26.81"),
+                                "requests": Decimal("2.00"), "front_door": Decimal("0.00"),
+                                "nat_gateway": Decimal("0.00"), "data_transfer": Decimal("0.00"),
+                                "total": Decimal("207.51")}
+    assert r["sizing"]["instance_type"] == "m7g.large" and r["sizing"]["peak_instances"] == 3
+
+
+def test_managed_instances_savings_plan_lowers_the_instances_not_the_fee() -> None:
+    base = {"requests_per_month": 10e6, "duration_ms": 100, "memory_mb": 2048,
+            "architecture": "arm64", "options": ALL}
+    od = compare(parse_workload(base), SHEET).to_contract()["lambda_managed_instances"]
+    sp = compare(parse_workload({**base, "ec2": {"purchase": "savings_plan_1y"}}),
+                 SHEET).to_contract()["lambda_managed_instances"]
+    assert sp["items"]["instances"] == pytest.approx(od["items"]["instances"] * 0.72)
+    assert sp["items"]["management_fee"] == pytest.approx(od["items"]["management_fee"])
+
+
+def test_managed_instances_size_by_concurrency_per_vcpu() -> None:
+    """Little's law: 1,000 requests/s × 2 s = 2,000 in flight; Python takes 16 per vCPU, so
+    a 1-vCPU environment takes 16 and 125 environments are needed; Node.js (64) needs 32."""
+    base = {"requests_per_month": 1000 * 730 * 3600, "duration_ms": 2000, "memory_mb": 1769,
+            "options": ALL, "ec2": {"cpu_share": 0.01}}
+    py = compare(parse_workload(base), SHEET).to_contract()["lambda_managed_instances"]
+    node = compare(parse_workload({**base, "managed_instances": {"runtime": "nodejs"}}),
+                   SHEET).to_contract()["lambda_managed_instances"]
+    assert py["sizing"]["peak_concurrency"] == pytest.approx(2000)
+    assert py["sizing"]["environments_for_concurrency"] == 125
+    assert node["sizing"]["environments_for_concurrency"] == 32
+    assert node["monthly_usd"] < py["monthly_usd"]
+
+
+def test_managed_instances_environment_is_at_least_one_vcpu_and_two_gb() -> None:
+    w = parse_workload({"requests_per_month": 1, "duration_ms": 1, "memory_mb": 512})
+    assert environment(w) == (1, 2.0)
+    w = parse_workload({"requests_per_month": 1, "duration_ms": 1, "memory_mb": 10240})
+    assert environment(w) == (6, 12.0)
+
+
+def test_fargate_task_sizes_are_the_valid_combinations() -> None:
+    sizes = task_sizes()
+    assert (0.25, 0.5) in sizes and (16.0, 120.0) in sizes and (4.0, 30.0) in sizes
+    assert (0.25, 4.0) not in sizes and (8.0, 18.0) not in sizes
+    assert len(sizes) == len(set(sizes))
+
+
+def test_fargate_counts_tasks_like_the_ec2_fleet() -> None:
+    """Same CPU rule and floor as EC2: at the floor, two of the cheapest task that holds one
+    request; Spot is the Spot share of that."""
+    base = {"requests_per_month": 1000, "duration_ms": 100, "memory_mb": 512, "options": ALL}
+    r = compare(parse_workload(base), SHEET).to_contract()["fargate"]
+    assert r["sizing"]["peak_tasks"] == 2
+    assert (r["sizing"]["task_vcpu"], r["sizing"]["task_memory_gb"]) == (0.25, 1.0)
+    hourly = 0.25 * 0.04048 + 1.0 * 0.004445
+    assert r["items"]["tasks"] == pytest.approx(2 * 730 * hourly)
+    spot = compare(parse_workload({**base, "fargate": {"spot": True}}), SHEET).to_contract()
+    assert spot["fargate"]["items"]["tasks"] == pytest.approx(0.30 * r["items"]["tasks"])
+    assert r["items"]["load_balancer"] > 0  # an ALB is always in front
+
+
+# ---------- Contract ----------
+
+def test_default_options_give_exactly_the_two_option_result() -> None:
+    data = {"requests_per_month": 3e6, "duration_ms": 120, "memory_mb": 1536}
+    plain = compare(parse_workload(data), SHEET).to_contract()
+    for order in (["lambda", "ec2"], ["ec2", "lambda"]):
+        again = compare(parse_workload({**data, "options": order}), SHEET).to_contract()
+        assert json.dumps(again, sort_keys=True) == json.dumps(plain, sort_keys=True)
+    assert "options" not in plain["inputs"] and "cheapest" not in plain
+    assert "fargate" not in plain and "pairwise_break_even" not in plain
+
+
+def test_extra_options_add_one_object_each_the_cheapest_and_every_pair() -> None:
+    data = {"requests_per_month": 3e8, "duration_ms": 120, "memory_mb": 1536, "options": ALL}
+    r = compare(parse_workload(data), SHEET).to_contract()
+    assert r["inputs"]["options"] == ALL
+    totals = {n: r[n]["monthly_usd"] for n in ALL}
+    assert r["cheapest"] == min(totals, key=totals.get)
+    assert [p["options"] for p in r["pairwise_break_even"]] == [
+        list(p) for p in itertools.combinations(ALL, 2)]
+    assert r["pairwise_break_even"][0]["points"] == r["break_even"]
+    for name in ("lambda_managed_instances", "fargate"):
+        assert r[name]["monthly_usd"] == pytest.approx(sum(r[name]["items"].values()))
+    assert r["option_choice"]["choice"] in ALL
+
+
+def test_options_field_is_checked() -> None:
+    for bad in ([], ["lambda", "lambda"], ["app_runner"], "fargate"):
+        with pytest.raises(WorkloadError) as e:
+            parse_workload({"requests_per_month": 1, "duration_ms": 1, "memory_mb": 128,
+                            "options": bad})
+        assert "options" in e.value.errors
+
+
+def test_an_option_the_book_has_no_prices_for_is_refused_by_name() -> None:
+    w = parse_workload({"requests_per_month": 1, "duration_ms": 1, "memory_mb": 128,
+                        "options": ["lambda", "fargate"]})
+    with pytest.raises(WorkloadError) as e:
+        compare(w, make_sheet())
+    assert "fargate" in e.value.errors["options"][0]
+
+
+def test_steady_traffic_and_no_server_team_choose_managed_instances() -> None:
+    data = {"requests_per_month": 2e9, "duration_ms": 200, "memory_mb": 2048,
+            "architecture": "arm64", "managed_instances": {"runtime": "nodejs"},
+            "options": ["lambda", "ec2", "lambda_managed_instances"],
+            "needs": {"no_server_team": True}}
+    choice = compare(parse_workload(data), SHEET).to_contract()["option_choice"]
+    assert choice["choice"] == "lambda_managed_instances"
+    codes = [r["code"] for r in choice["reasons"]]
+    assert "choice_no_server_team" in codes and "choice_steady_managed" in codes
+
+
+def test_blocked_options_are_left_out_of_the_choice() -> None:
+    data = {"requests_per_month": 2e9, "duration_ms": 200, "memory_mb": 2048, "options": ALL,
+            "needs": {"gpu": True}}
+    choice = compare(parse_workload(data), SHEET).to_contract()["option_choice"]
+    assert choice["choice"] == "ec2"
+
+
+def test_a_new_option_is_one_module() -> None:
+    assert list(registry()) == ALL
+
+
+# ---------- Properties ----------
+
+def models(w: Workload) -> dict[str, object]:
+    """Every option that can serve the workload (an option may refuse one, e.g. no instance
+    type in the book holds its environment)."""
+    out = {}
+    for n in ALL:
+        try:
+            out[n] = prepare(w, SHEET, n)
+        except WorkloadError:
+            continue
+    return out
+
+
+def _with_options(w: Workload) -> Workload:
+    return replace(w, options=tuple(ALL))
+
+
+@FAST
+@given(workloads())
+def test_each_option_total_is_non_negative_and_non_decreasing(w: Workload) -> None:
+    x = np.geomspace(1, 1e12, 200)
+    for name, m in models(_with_options(w)).items():
+        t = m.total(x)  # type: ignore[attr-defined]
+        assert (t >= 0).all(), name
+        assert (np.diff(t) >= -1e-9 * np.abs(t[1:])).all(), name
+        items = m.item_arrays(x)  # type: ignore[attr-defined]
+        assert np.allclose(sum(items.values()), t, rtol=1e-9), name
+
+
+@FAST
+@given(workloads())
+def test_at_each_pairwise_break_even_the_totals_agree(w: Workload) -> None:
+    """Within 0.1 %, except where a fleet grows by one instance or task right there: then the
+    order of the two totals flips across the point (a crossing at the jump)."""
+    ms = models(_with_options(w))
+    for a, b in itertools.combinations(ms, 2):
+        ma, mb = ms[a], ms[b]
+        for x in pair_break_even(ma, mb)[:20]:  # type: ignore[arg-type]
+            ta, tb = float(ma.total(x)), float(mb.total(x))  # type: ignore[attr-defined]
+            if abs(ta - tb) <= 1e-3 * max(ta, tb, 1e-9):
+                continue
+            after = x * (1 + 1e-9)
+            flipped = (ta - tb > 0) != (float(ma.total(after)) - float(mb.total(after)) > 0)  # type: ignore[attr-defined]
+            assert flipped, (a, b, x, ta, tb)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workloads())
+def test_options_absent_or_default_leave_the_result_unchanged(w: Workload) -> None:
+    """Generated workloads carry no options (the default); naming the default pair, in
+    either order through the parser, gives the very same result, with no option keys."""
+    plain = compare(w, SHEET, with_break_even=False).to_contract()
+    named = parse_workload({**plain["inputs"], "options": ["ec2", "lambda"]})
+    assert named == w
+    assert compare(named, SHEET, with_break_even=False).to_contract() == plain
+    assert "options" not in plain["inputs"]
+    assert set(plain) == {"inputs", "price_book", "lambda", "ec2", "break_even", "cheaper",
+                          "assumptions", "recommendation"}
+
+
+def test_an_architecture_without_fargate_prices_is_refused_the_other_priced() -> None:
+    x86_only = make_sheet({k: v for k, v in OPTION_RATES.items() if ".arm64." not in k})
+    base = {"requests_per_month": 1e6, "duration_ms": 100, "memory_mb": 512,
+            "options": ["lambda", "fargate"]}
+    assert compare(parse_workload(base), x86_only).to_contract()["fargate"]["monthly_usd"] > 0
+    with pytest.raises(WorkloadError) as e:
+        compare(parse_workload({**base, "architecture": "arm64"}), x86_only)
+    assert "arm64" in e.value.errors["options"][0]

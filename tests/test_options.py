@@ -1,0 +1,132 @@
+"""The options beyond Lambda and EC2 through every way in: seed rows, API (and its OpenAPI
+schema), command line, saved reports and their CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.test import Client
+from test_api import post, schema
+from test_cli import run_cli
+from test_reports import save_via_api
+
+ALL = ["lambda", "ec2", "lambda_managed_instances", "fargate"]
+WORKLOAD = {"requests_per_month": 30_000_000, "duration_ms": 120, "memory_mb": 1536}
+
+
+def test_seeded_book_has_sourced_option_rates(price_book: Any) -> None:
+    rates = {r.key: r for r in price_book.rates.all()}
+    fargate = rates["fargate.x86_64.vcpu_hour"]
+    assert float(fargate.price) == 0.04048
+    assert fargate.source.startswith("https://aws.amazon.com/fargate/pricing/")
+    assert rates["fargate.spot"].confidence == "estimate"
+    assert float(rates["lambda_mi.management_fee"].price) == 0.15
+
+
+def test_api_compares_four_options(price_book: Any) -> None:
+    response = post(Client(), "/api/v1/compare", {**WORKLOAD, "options": ALL})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    schema("Result").validate(body)
+    assert body["inputs"]["options"] == ALL
+    for name in ("lambda_managed_instances", "fargate"):
+        assert body[name]["monthly_usd"] > 0
+    assert body["cheapest"] in (*ALL, "tie")
+    assert len(body["pairwise_break_even"]) == 6
+
+
+def test_api_names_the_options_field_when_wrong(price_book: Any) -> None:
+    response = post(Client(), "/api/v1/compare", {**WORKLOAD, "options": ["app_runner"]})
+    assert response.status_code == 400
+    assert "options" in response.json()["errors"]
+
+
+def test_command_line_with_options(price_book: Any) -> None:
+    code, out, err = run_cli(json.dumps({**WORKLOAD, "options": ["lambda", "fargate"]}))
+    assert code == 0, err
+    result = json.loads(out)
+    assert "fargate" in result and "lambda_managed_instances" not in result
+    assert [p["options"] for p in result["pairwise_break_even"]] == [["lambda", "fargate"]]
+    code, out, err = run_cli(json.dumps({**WORKLOAD, "options": "fargate"}))
+    assert code == 2 and err.startswith("options: must be a list")
+
+
+def test_saved_report_keeps_the_options_and_exports_them(client: Client, price_book: Any) -> None:
+    code = save_via_api(client, {**WORKLOAD, "options": ALL})
+    body = client.get(f"/api/v1/reports/{code}").json()
+    assert body["result"]["fargate"]["monthly_usd"] > 0
+    rows = list(csv.reader(io.StringIO(client.get(f"/r/{code}.csv").content.decode())))
+    by = {(r[0], r[1]): r[2] for r in rows[1:]}
+    assert by[("input", "options")] == " ".join(ALL)
+    assert by[("total", "fargate")] == f"{body['result']['fargate']['monthly_usd']:.2f}"
+    assert by[("fargate", "tasks")]
+    assert by[("total", "cheapest")] == body["result"]["cheapest"]
+    assert by[("option_choice", "choice")] == body["result"]["option_choice"]["choice"]
+
+
+def test_option_rates_join_each_book_of_their_region_without_overriding() -> None:
+    from advisor.management.commands.seed_prices import add_option_rates
+
+    mine = {"key": "fargate.spot", "tier_upto": None, "price": "0.5", "confidence": "aws",
+            "source": "edited", "read_on": "2026-11-30"}
+    data = {"price_books": [
+        {"region": "us-west-2", "rates": []},
+        {"region": "ap-northeast-2", "rates": [mine]},
+        {"region": "sa-east-1", "rates": []},
+    ]}
+    add_option_rates(data)
+    west, seoul, sao_paulo = (b["rates"] for b in data["price_books"])
+    assert {r["key"] for r in west} == {"fargate.x86_64.vcpu_hour", "fargate.x86_64.gb_hour",
+                                        "fargate.spot"}
+    assert all(r["confidence"] == "estimate" and "arch-visualizer" in r["source"]
+               for r in west if r["key"] != "fargate.spot")
+    assert [r for r in seoul if r["key"] == "fargate.spot"] == [mine]
+    assert {"fargate.arm64.vcpu_hour", "lambda_mi.requests"} <= {r["key"] for r in seoul}
+    assert sao_paulo == []
+
+
+def test_saved_report_page_shows_every_option(client: Client, price_book: Any) -> None:
+    code = save_via_api(client, {**WORKLOAD, "options": ALL})
+    html = client.get(f"/r/{code}/").content.decode()
+    assert 'id="option-summary"' in html and "items-fargate" in html
+    assert "items-lambda_managed_instances" in html
+    plain = save_via_api(client, WORKLOAD)
+    html = client.get(f"/r/{plain}/").content.decode()
+    assert "option-summary" not in html and "items-fargate" not in html
+
+
+def test_an_option_rate_is_edited_and_audited_in_the_admin(price_book: Any) -> None:
+    from decimal import Decimal
+
+    from django.contrib.auth.models import User
+    from test_admin import change_url, rate_post
+
+    from advisor.pricebook.models import PriceChange
+    from advisor.pricebook.publishing import clone_as_draft
+
+    editor = User.objects.create_superuser("options-editor", "e@example.test", "pw")
+    draft = clone_as_draft(price_book, user=editor)
+    client = Client()
+    client.force_login(editor)
+    row = draft.rates.get(key="fargate.x86_64.vcpu_hour")
+    response = client.post(change_url(row), rate_post(row, price="0.05"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row.refresh_from_db()
+    assert row.price == Decimal("0.05") and row.edited
+    assert PriceChange.objects.filter(book=draft, field="price").exists()
+
+
+def test_page_text_alternatives_have_a_column_per_option(client: Client, price_book: Any) -> None:
+    from urllib.parse import urlencode
+
+    query = urlencode({**WORKLOAD, "options": ALL, "rate_basis": "month"}, doseq=True)
+    html = client.get("/?" + query).content.decode()
+    table = html[html.index('data-chart="chart-cost-data"'):]
+    table = table[table.index("<table>"):table.index("</table>")]
+    for label in ("Lambda Managed Instances", "ECS on Fargate + ALB"):
+        assert f'<th scope="col">{label}</th>' in table
+    assert "Which option is cheapest, by traffic and duration" in html
+    assert 'class="cell-' in html
