@@ -78,16 +78,22 @@ def test_managed_instances_bill_follows_the_pricing_page_rule() -> None:
     million requests, no duration charge. A 2,048 MB arm64 function at 10M requests a month
     runs on the minimum fleet AWS starts, three instances; the cheapest arm64 type that holds
     one 2 vCPU / 4 GiB environment is m7g.large ($0.0816 an hour): instances 3 × 730 ×
-    $0.0816 = $178.70, fee 15 % of that = $26.81, requests 10 × $0.20 = $2.00; $207.51."""
+    $0.0816 = $178.70, fee 15 % of that = $26.81, requests 10 × $0.20 = $2.00; $207.51.
+    Log bytes are 0 here (the rule has no logs); with Lambda's default 300 bytes a request the
+    functions add 10M × 300 B = 3 GB of CloudWatch Logs at $0.50 = $1.50."""
     w = parse_workload({"requests_per_month": 10e6, "duration_ms": 100, "memory_mb": 2048,
-                        "architecture": "arm64", "options": ALL})
+                        "architecture": "arm64", "options": ALL,
+                        "lambda_log_bytes_per_request": 0})
     r = compare(w, SHEET).to_contract()["lambda_managed_instances"]
     assert bill(r["items"]) == {"instances": Decimal("178.70"),
                                 "management_fee": Decimal("26.81"),
                                 "requests": Decimal("2.00"), "front_door": Decimal("0.00"),
                                 "nat_gateway": Decimal("0.00"), "data_transfer": Decimal("0.00"),
+                                "public_ipv4": Decimal("0.00"), "logs": Decimal("0.00"),
                                 "total": Decimal("207.51")}
     assert r["sizing"]["instance_type"] == "m7g.large" and r["sizing"]["peak_instances"] == 3
+    logged = compare(replace(w, lambda_log_bytes_per_request=300), SHEET).to_contract()
+    assert bill(logged["lambda_managed_instances"]["items"])["logs"] == Decimal("1.50")
 
 
 def test_managed_instances_savings_plan_lowers_the_instances_not_the_fee() -> None:

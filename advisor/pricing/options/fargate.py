@@ -31,7 +31,7 @@ from advisor.pricing.sheet import InstanceType, PriceSheet
 from advisor.pricing.workload import Workload
 
 NAME = "fargate"
-ITEMS = ("tasks", "load_balancer", "nat_gateway", "data_transfer")
+ITEMS = ("tasks", "load_balancer", "nat_gateway", "data_transfer", "public_ipv4", "logs")
 FREE_EPHEMERAL_GB = 20
 MIN_BILLED_SECONDS = 60
 # Largest task (16 vCPU, 120 GB): a bigger one is a limit of Fargate, not a price.
@@ -86,14 +86,17 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
                                architecture=arch,  # type: ignore[arg-type]
                                hourly=(v * per_vcpu + g * per_gb) * factor)
                   for v, g in TASK_SIZES)
+    # Tasks are sized like the EC2 fleet, with its public-address switch (a task in a public
+    # subnet holds a public IPv4 address) and its log volume; instance families do not apply.
     fw = replace(w, ec2=replace(w.ec2, instance_type="auto", purchase="on_demand",
-                                ebs_gb_per_instance=0, load_balancer="alb"))
+                                ebs_gb_per_instance=0, load_balancer="alb", families=""))
     model = build_ec2_model(fw, replace(sheet, instance_types=types))
 
     def arrays(r: np.ndarray) -> dict[str, np.ndarray]:
         items, _ = ec2_item_arrays(model, r)
         return {"tasks": items["instances"], "load_balancer": items["load_balancer"],
-                "nat_gateway": items["nat_gateway"], "data_transfer": items["data_transfer"]}
+                "nat_gateway": items["nat_gateway"], "data_transfer": items["data_transfer"],
+                "public_ipv4": items["public_ipv4"], "logs": items["logs"]}
 
     def detail(r: float) -> dict[str, Any]:
         # The size size_fleet() would rank first, computed for that size only (74 sizes).

@@ -34,8 +34,10 @@ from typing import Any
 
 import numpy as np
 
+from advisor.pricing.catalogue import RESERVED_OPTIONS
 from advisor.pricing.ec2 import OS_RESERVED_GIB, Ec2Model, fleet_ceil
 from advisor.pricing.lambda_ import front_door_monthly, http_api_units, lambda_fixed_items
+from advisor.pricing.network import logs_monthly
 from advisor.pricing.options.base import OptionModel, OptionSpec
 from advisor.pricing.profiles import sizing_levels
 from advisor.pricing.sheet import InstanceType, PriceSheet
@@ -43,7 +45,7 @@ from advisor.pricing.workload import Workload, WorkloadError, lambda_vcpus
 
 NAME = "lambda_managed_instances"
 ITEMS = ("instances", "management_fee", "requests", "front_door", "nat_gateway",
-         "data_transfer")
+         "data_transfer", "public_ipv4", "logs")
 PER_VCPU_CONCURRENCY = {"python": 16, "nodejs": 64, "java": 32, "dotnet": 32}
 MIN_INSTANCES = 3
 MIN_MEMORY_GIB_PER_VCPU = 2.0
@@ -65,6 +67,9 @@ def eligible(w: Workload, sheet: PriceSheet) -> list[tuple[InstanceType, int]]:
     out = []
     for t in sheet.instance_types:
         if t.architecture != w.architecture or t.burstable_baseline is not None:
+            continue
+        # A reserved purchase needs the type's own reserved rate (the feed has none for some).
+        if w.ec2.purchase in RESERVED_OPTIONS and t.price_for(w.ec2.purchase) is None:
             continue
         if not t.name.startswith(FAMILIES):
             continue
@@ -101,10 +106,16 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
     vcpu_per_req_ms = min(w.memory_mb / 1769, 6.0) * e.cpu_share / 1000
     cpu_coef = vcpu_per_req_ms / e.target_utilization / (per_instance * env_vcpus)
     coef = np.maximum(conc_coef, cpu_coef)
-    factor = sheet.purchase_factor(e.purchase)
     fee = sheet.rate("lambda_mi.management_fee")
     hourly = np.array([t.hourly for t in types])
-    per_hour = hourly * factor + hourly * fee
+    if e.purchase in RESERVED_OPTIONS:
+        # Reserved Instances apply to the instances at each type's own rate.
+        instance_price = np.array([t.price_for(e.purchase) for t in types], dtype=float)
+        factor = float(np.median(instance_price / hourly))
+    else:
+        factor = sheet.purchase_factor(e.purchase)
+        instance_price = hourly * factor
+    per_hour = instance_price + hourly * fee
     order = np.lexsort((coef, per_hour))
     frontier, best = [], np.inf
     for i in order:
@@ -115,13 +126,19 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
     fixed = lambda_fixed_items(sheet, w)
     fleet_w = replace(w, ec2=replace(e, min_instances=MIN_INSTANCES, scaling="autoscale",
                                      ebs_gb_per_instance=0))
+    # The functions write CloudWatch Logs as Lambda's do (lambda_log_bytes_per_request). The
+    # instances sit in the capacity provider's subnets with no public address of their own;
+    # the NAT gateways' and a load balancer front door's addresses are Lambda's fixed ones.
+    logs_per_request = float(logs_monthly(sheet, 1.0, w.lambda_log_bytes_per_request))
     model = Ec2Model(
         workload=fleet_w, types=types, cpu_coef=cpu_coef, mem_coef=conc_coef, coef=coef,
+        instance_price=instance_price,
         per_instance_hour=per_hour, frontier=np.array(frontier, dtype=int), levels=levels,
         level_share=share, purchase_factor=factor, ebs_gb_month=0.0,
-        fixed_monthly=fixed["nat_gateway"] + fixed["data_transfer"], lb_fixed=0.0,
-        lb_per_avg_rps=0.0, nat=fixed["nat_gateway"], transfer=fixed["data_transfer"],
-        hours=hours)
+        fixed_monthly=fixed["nat_gateway"] + fixed["data_transfer"] + fixed["public_ipv4"],
+        lb_fixed=0.0, lb_per_avg_rps=0.0, nat=fixed["nat_gateway"],
+        transfer=fixed["data_transfer"], hours=hours, ipv4_per_instance_hour=0.0,
+        ipv4_fixed=fixed["public_ipv4"], logs_per_request=logs_per_request)
     request_price = sheet.rate("lambda_mi.requests") / 1e6
 
     def arrays(r: np.ndarray) -> dict[str, np.ndarray]:
@@ -133,12 +150,14 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
         od = hourly[pick[..., 0]]
         shape = np.shape(h)
         return {
-            "instances": h * od * factor,
+            "instances": h * instance_price[pick[..., 0]],
             "management_fee": h * od * fee,
             "requests": r * request_price + np.zeros(shape),
             "front_door": np.broadcast_to(front_door_monthly(sheet, w, r), shape),
             "nat_gateway": np.full(shape, fixed["nat_gateway"]),
             "data_transfer": np.full(shape, fixed["data_transfer"]),
+            "public_ipv4": np.full(shape, fixed["public_ipv4"]),
+            "logs": r * logs_per_request + np.zeros(shape),
         }
 
     def total(r: np.ndarray, d: np.ndarray | None = None) -> np.ndarray:
@@ -166,7 +185,7 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
             "min_instances": MIN_INSTANCES,
             "peak_instances": int(peaks[k]),
             "instance_hours": float(inst_hours[k]),
-            "purchase_factor": factor,
+            "purchase_factor": float(instance_price[k] / hourly[k]),
             "management_fee_share": fee,
         }
 
