@@ -25,7 +25,7 @@ from advisor.pricebook.prices import (
     prices_snapshot,
     regions_with_books,
 )
-from advisor.pricing import series
+from advisor.pricing import series, uncertainty
 from advisor.pricing.compare import compare
 from advisor.pricing.sheet import PriceSheet, PriceSheetError
 from advisor.pricing.workload import Workload, WorkloadError, parse_workload
@@ -142,13 +142,25 @@ def snapshot(data: object, on: dt.date | None = None) -> dict[str, Any]:
 def _snapshot(workload: Workload, book: PriceBook, sheet: PriceSheet) -> dict[str, Any]:
     result = _compared(workload, sheet)
     crossings = [p["requests_per_month"] for p in result["break_even"]]
+    curve = series.cost_curve(workload, sheet, break_even_points=crossings)
     snap = {
         "result": result,
-        "curve": series.cost_curve(workload, sheet, break_even_points=crossings),
+        "curve": curve,
         "grid": series.cheaper_map(workload, sheet, break_even_points=crossings),
         "prices": prices_snapshot(book),
+        # Each side's low..high bill at each volume of the curve, over the other ranges.
+        "band": _band(workload, sheet, curve["requests_per_month"]),
+        # The answer with each deciding assumption undone (the assumptions strip).
+        "what_if": uncertainty.what_if(sheet, workload),
     }
     return snap
+
+
+def _band(workload: Workload, sheet: PriceSheet, volumes: list[float]) -> dict[str, Any]:
+    try:
+        return uncertainty.cost_band(sheet, workload, volumes)
+    except WorkloadError:
+        return {}
 
 
 def _sheet_fingerprint(sheet: PriceSheet) -> str:

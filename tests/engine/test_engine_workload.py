@@ -36,7 +36,8 @@ def test_defaults_filled_in() -> None:
     assert d["connections"] == {"requests_per_connection": 10, "connection_seconds": 60,
                                 "rules_per_request": 1}
     assert d["ec2"]["instance_type"] == "auto" and d["ec2"]["min_instances"] == 2
-    assert set(d) == {f.name for f in FIELDS if f.group is None} | set(GROUPS)
+    assert set(d) == {f.name for f in FIELDS if f.group is None} | set(GROUPS) | {"ranges"}
+    assert d["ranges"] == {}
     json.dumps(d, allow_nan=False)
 
 
