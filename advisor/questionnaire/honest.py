@@ -266,23 +266,38 @@ def tornado(result: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, A
 
 def add_band(fig: Mapping[str, Any], snapshot: Mapping[str, Any],
              labels: Mapping[str, str]) -> dict[str, Any]:
-    """The cost chart with each side's low..high band (snapshot["band"]) drawn under its line."""
+    """The cost chart with each side's low..high band (snapshot["band"]: the other ranged
+    inputs moving) drawn under its line, and the range of requests shaded across the chart."""
     band = snapshot.get("band") or {}
-    if not band or "lambda_low" not in band:
-        return dict(fig)
-    x = charts._sig(snapshot["curve"]["requests_per_month"])
-    colours = {"lambda": "rgba(194,84,10,0.16)", "ec2": "rgba(29,95,168,0.16)"}
-    traces: list[dict[str, Any]] = []
-    for side in SIDES:
-        traces.append({"type": "scatter", "mode": "lines", "x": x,
-                       "y": charts._floor(band[f"{side}_low"]), "line": {"width": 0},
-                       "hoverinfo": "skip", "showlegend": False, "name": labels[side]})
-        traces.append({"type": "scatter", "mode": "lines", "x": x,
-                       "y": charts._floor(band[f"{side}_high"]), "line": {"width": 0},
-                       "fill": "tonexty", "fillcolor": colours[side], "hoverinfo": "skip",
-                       "name": _("%(side)s: range") % {"side": labels[side]},
-                       "legendgroup": f"band-{side}"})
-    return {**fig, "data": traces + list(fig["data"])}
+    out = dict(fig)
+    if band and "lambda_low" in band:
+        x = charts._sig(snapshot["curve"]["requests_per_month"])
+        colours = {"lambda": "rgba(194,84,10,0.16)", "ec2": "rgba(29,95,168,0.16)"}
+        traces: list[dict[str, Any]] = []
+        for side in SIDES:
+            traces.append({"type": "scatter", "mode": "lines", "x": x,
+                           "y": charts._floor(band[f"{side}_low"]), "line": {"width": 0},
+                           "hoverinfo": "skip", "showlegend": False, "name": labels[side]})
+            traces.append({"type": "scatter", "mode": "lines", "x": x,
+                           "y": charts._floor(band[f"{side}_high"]), "line": {"width": 0},
+                           "fill": "tonexty", "fillcolor": colours[side], "hoverinfo": "skip",
+                           "name": _("%(side)s: range") % {"side": labels[side]},
+                           "legendgroup": f"band-{side}"})
+        out["data"] = traces + list(fig["data"])
+    u = snapshot["result"].get("uncertainty") or {}
+    traffic = (u.get("ranges") or {}).get("requests_per_month")
+    if traffic and traffic[0] < traffic[2] and traffic[0] > 0:
+        layout = dict(fig["layout"])
+        layout["shapes"] = [*layout.get("shapes", []), {
+            "type": "rect", "xref": "x", "yref": "paper", "x0": traffic[0], "x1": traffic[2],
+            "y0": 0, "y1": 1, "fillcolor": "rgba(31,41,51,0.07)", "line": {"width": 0},
+            "layer": "below"}]
+        layout["annotations"] = [*layout.get("annotations", []), {
+            "xref": "x", "yref": "paper", "x": math.log10(traffic[0]), "y": 0, "yanchor": "bottom",
+            "xanchor": "left", "xshift": 4, "showarrow": False, "font": {"size": 12},
+            "text": _("range of your traffic")}]
+        out["layout"] = layout
+    return out
 
 
 # --- Flips as bands ---------------------------------------------------------------------------
