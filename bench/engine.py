@@ -2,7 +2,8 @@
 200 × 200 grid, and the chart series a snapshot adds (cost curve, cheaper-side map).
 
 Run from the repository root: ``.venv/bin/python bench/engine.py``. Goals on the 2-core
-reference machine: compare() median <= 5 ms, grid median <= 100 ms.
+reference machine: compare() median <= 5 ms, grid median <= 100 ms, a comparison with three
+ranged inputs (uncertainty grid and sensitivity included) median <= 20 ms.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from advisor.pricing.compare import compare  # noqa: E402
 from advisor.pricing.grid import cheaper_grid  # noqa: E402
 from advisor.pricing.series import cheaper_map, cost_curve  # noqa: E402
 from advisor.pricing.sheet import BookInfo, InstanceType, PriceSheet, sheet_from_rows  # noqa: E402
+from advisor.pricing.uncertainty import cost_band, uncertainty, what_if  # noqa: E402
 from advisor.pricing.workload import Workload, parse_workload  # noqa: E402
 
 COMPARE_RUNS = 300
@@ -75,6 +77,50 @@ WORKLOADS: dict[str, Workload] = {
 }
 
 
+RANGED: dict[str, Workload] = {
+    # The goal's case: traffic, duration and memory guessed (memory rebuilds the EC2 model).
+    "3 ranges: requests, duration, memory": parse_workload(
+        {"requests_per_month": 50_000_000, "duration_ms": 120, "memory_mb": 1024,
+         "front_door": "http_api",
+         "ranges": {"requests_per_month": [1e7, 5e7, 3e8], "duration_ms": [60, 120, 400],
+                    "memory_mb": [512, 1024, 2048]}}),
+    # The dearest three: every one changes the EC2 model (5 × 5 × 5 models).
+    "3 ranges: memory, peak to average, CPU share": parse_workload(
+        {"requests_per_month": 50_000_000, "duration_ms": 120, "memory_mb": 1024,
+         "front_door": "alb", "traffic": {"peak_to_average": 3}, "ec2": {"cpu_share": 0.5},
+         "ranges": {"memory_mb": [512, 1024, 2048], "traffic.peak_to_average": [1.5, 3, 8],
+                    "ec2.cpu_share": [0.2, 0.5, 1]}}),
+    "all 7 inputs ranged": parse_workload(
+        {"requests_per_month": 50_000_000, "duration_ms": 120, "memory_mb": 1024,
+         "traffic": {"peak_to_average": 3}, "ec2": {"cpu_share": 0.5},
+         "needs": {"lambda_ops_hours_per_month": 1},
+         "ranges": {"requests_per_month": [1e7, 5e7, 3e8], "duration_ms": [60, 120, 400],
+                    "memory_mb": [512, 1024, 2048], "traffic.peak_to_average": [1.5, 3, 8],
+                    "ec2.cpu_share": [0.2, 0.5, 1], "needs.ops_hours_per_month": [2, 8, 20],
+                    "needs.lambda_ops_hours_per_month": [0, 1, 4]}}),
+}
+
+
+def ranged(sheet: PriceSheet) -> None:
+    """Comparisons with ranges, each beside the same workload's plain compare() (no
+    uncertainty) measured in the same run: the ratio survives a noisy, shared machine."""
+    print("\nranged comparisons (compare() incl. break-even, recommendation and uncertainty)")
+    for label, w in RANGED.items():
+        base, _ = timed(lambda w=w: compare(w, sheet, with_uncertainty=False), COMPARE_RUNS)
+        med, worst = timed(lambda w=w: compare(w, sheet), COMPARE_RUNS)
+        alone, _ = timed(lambda w=w: uncertainty(sheet, w, 1.0, 1.0), COMPARE_RUNS)
+        goal = "  [goal <= 20 ms]" if label.startswith("3 ranges: requests") else ""
+        print(f"  {label}: median {med:.2f} ms, max {worst:.2f} ms over {COMPARE_RUNS} runs"
+              f"{goal}; uncertainty alone {alone:.2f} ms; plain compare() {base:.2f} ms "
+              f"(ranged / plain = {med / base:.1f}x)")
+    w = next(iter(WORKLOADS.values()))
+    volumes = cost_curve(w, sheet)["requests_per_month"]
+    band, _ = timed(lambda: cost_band(sheet, w, volumes), GRID_RUNS)
+    cases, _ = timed(lambda: what_if(sheet, w), GRID_RUNS)
+    print(f"  snapshot additions (default workload, default spreads): cost_band over "
+          f"{len(volumes)} volumes {band:.2f} ms, what_if (5 assumptions) {cases:.2f} ms")
+
+
 def main() -> None:
     sheet = seeded_sheet()
     cpu = platform.processor() or platform.machine()
@@ -98,6 +144,7 @@ def main() -> None:
         print(f"  snapshot series: cost_curve median {cmed:.2f} ms, cheaper_map 60 x 40 "
               f"{mmed:.2f} ms (given compare's break-even); both searching it again "
               f"{fmed:.2f} ms")
+    ranged(sheet)
 
 
 if __name__ == "__main__":

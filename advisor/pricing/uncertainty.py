@@ -87,14 +87,16 @@ def with_values(w: Workload, values: Mapping[str, Any]) -> Workload:
 
 
 def _by_model(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray],
-              evaluate: Callable[[Workload, np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+              evaluate: Callable[[Workload, np.ndarray, np.ndarray], np.ndarray],
+              model_fields: Sequence[str] = MODEL_FIELDS) -> np.ndarray:
     """Run ``evaluate(workload, requests, duration)`` once per distinct combination of the
-    model fields, vectorised over requests and duration within it."""
+    model fields (those of ``model_fields`` that the side's price depends on), vectorised over
+    requests and duration within it."""
     n = len(next(iter(inputs.values()))) if inputs else 1
     r = np.broadcast_to(np.asarray(inputs.get("requests_per_month", w.requests_per_month),
                                    dtype=float), (n,))
     d = np.broadcast_to(np.asarray(inputs.get("duration_ms", w.duration_ms), dtype=float), (n,))
-    varied = [f for f in MODEL_FIELDS if f in inputs]
+    varied = [f for f in model_fields if f in inputs]
     out = np.empty(n)
     if not varied:
         out[:] = evaluate(w, r, d)
@@ -112,8 +114,11 @@ def _by_model(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray],
 
 
 def price_lambda(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Lambda's monthly total (AWS bill) for many variants of ``w`` at once."""
-    return _by_model(sheet, w, inputs, lambda v, r, d: lambda_total(sheet, v, r, d))
+    """Lambda's monthly total (AWS bill) for many variants of ``w`` at once. CPU share does
+    not change it, nor does the traffic shape unless an ALB (capacity units per hour) is the
+    front door."""
+    fields = ("memory_mb", "traffic.peak_to_average") if w.front_door == "alb" else ("memory_mb",)
+    return _by_model(sheet, w, inputs, lambda v, r, d: lambda_total(sheet, v, r, d), fields)
 
 
 def price_ec2(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray]) -> np.ndarray:

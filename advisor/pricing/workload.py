@@ -12,8 +12,10 @@ The ``needs`` group ("your situation") feeds the use-case recommendation
 (``recommend.py``), not the prices. Its operations-cost defaults (8 hours a month at $75 an
 hour) are this project's assumptions, not AWS figures: roughly two hours a week to patch,
 scale and watch a small fleet, at a loaded engineer's hourly cost. People should set their
-own; the results say which figures they used. Only ``needs.latency_budget_ms`` may be null
-(no budget).
+own; the results say which figures they used. Lambda's operations time defaults to 0 on
+purpose: the field counts only work Lambda needs beyond what both sides share, and no
+published figure supports another number (docs/compare-json.md). Only
+``needs.latency_budget_ms`` may be null (no budget).
 """
 
 from __future__ import annotations

@@ -167,7 +167,11 @@ def _spreads_text() -> str:
 
 
 def _num(value: float) -> str:
-    return formats.number_format(float(f"{value:.3g}"), decimal_pos=None)
+    """A figure to three significant digits, without a trailing ".0"."""
+    value = float(f"{float(value):.3g}")
+    if value.is_integer():
+        return formats.number_format(int(value), force_grouping=True)
+    return formats.number_format(value, force_grouping=True)
 
 
 def ranges_context(result: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:
@@ -256,9 +260,10 @@ def tornado(result: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, A
                     trace("high", _("input at its high end"), charts.MARK_COLOUR)],
            "layout": charts._layout(
                barmode="overlay", height=max(220, 60 + 44 * len(rows)),
-               margin={"l": 180, "r": 16, "t": 36, "b": 64},
-               xaxis=charts._axis(_("EC2 minus Lambda, USD a month (above 0: Lambda costs less)"),
-                                  log=False, tickprefix="$", zeroline=True,
+               margin={"l": 16, "r": 16, "t": 36, "b": 72},
+               xaxis=charts._axis(_("EC2 minus Lambda, USD a month") + "<br>"
+                                  + _("above 0: Lambda costs less"),
+                                  log=False, tickprefix="$", zeroline=True, rangemode="tozero",
                                   zerolinecolor=charts.MARK_COLOUR, zerolinewidth=2),
                yaxis=charts._axis("", log=False, type="category", automargin=True))}
     return fig
