@@ -56,3 +56,16 @@ def test_the_assumptions_strip_edits_the_form(live_server: Any, page: Any,
         "() => !document.querySelector('[data-headline]').textContent.includes('engineer')")
     assert page.input_value("#id_needs_ops_hours_per_month") == "0"
     assert page.errors == []
+
+
+def test_the_start_page_shows_its_presets_inputs_in_the_address(live_server: Any, page: Any,
+                                                                 price_book: Any) -> None:
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(CHART_SVG)
+    page.wait_for_function("() => location.search.includes('front_door=http_api')"
+                           " && location.search.includes('traffic_peak_to_average=3')")
+    lambda_total = page.locator('[data-total="lambda"]').inner_text()
+    page.reload()  # the address alone gives the same answer
+    page.wait_for_selector(CHART_SVG)
+    assert page.locator('[data-total="lambda"]').inner_text() == lambda_total
+    assert page.errors == []
