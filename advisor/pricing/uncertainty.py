@@ -11,7 +11,7 @@ traffic is "within a factor of two", not "± 1 million"), on a linear scale for 
 inputs are independent. The distribution is evaluated on a grid that holds each input's low,
 expected and high value: 9 points per input for requests, duration and the operations hours,
 5 for memory, peak-to-average and CPU share (they change the EC2 fleet's model, which is built
-once per distinct combination). ``share_cheaper`` is the weighted share of the grid in which
+once per distinct combination; when two or more of these are ranged, each keeps its 3 ends). ``share_cheaper`` is the weighted share of the grid in which
 each side's total *with operations time* is lower (within a cent: a tie); ``share_cheaper_bill``
 the same for the AWS bill alone. ``low``/``high`` are the lowest and highest totals anywhere
 on the grid, so they always hold the expected one.
@@ -101,15 +101,23 @@ def _by_model(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray],
     if not varied:
         out[:] = evaluate(w, r, d)
         return out
-    keys = np.stack([np.asarray(inputs[f], dtype=float) for f in varied], axis=1)
-    combos, inverse = np.unique(keys, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    for j, combo in enumerate(combos):  # one per distinct model, never one per sample
-        values: dict[str, Any] = dict(zip(varied, combo.tolist(), strict=True))
+    # One integer key per distinct combination (each column factorised on its own: far
+    # cheaper than a unique over rows), then one stable sort to group the samples.
+    codes, values_of = [], []
+    for f in varied:
+        uniques, inverse = np.unique(np.asarray(inputs[f], dtype=float), return_inverse=True)
+        codes.append(inverse.ravel())
+        values_of.append(uniques)
+    key = np.ravel_multi_index(codes, tuple(u.size for u in values_of))
+    order = np.argsort(key, kind="stable")
+    starts = np.flatnonzero(np.diff(key[order])) + 1
+    for group in np.split(order, starts):  # one per distinct model, never one per sample
+        first = group[0]
+        values: dict[str, Any] = {f: float(values_of[i][codes[i][first]])
+                                  for i, f in enumerate(varied)}
         if "memory_mb" in values:
             values["memory_mb"] = int(values["memory_mb"])
-        mask = inverse == j
-        out[mask] = evaluate(with_values(w, values), r[mask], d[mask])
+        out[group] = evaluate(with_values(w, values), r[group], d[group])
     return out
 
 
@@ -173,8 +181,9 @@ class Axis:
         return float(self.nodes[-1])
 
 
-def axis(name: str, r: Range) -> Axis:
-    """Grid points and triangular weights of one ranged input (see the module docstring)."""
+def axis(name: str, r: Range, steps: int | None = None) -> Axis:
+    """Grid points and triangular weights of one ranged input (see the module docstring);
+    ``steps`` on each side of the expected value (default ``STEPS[name]``)."""
     low, mid, high = (float(v) for v in r)
     if high <= low:
         return Axis(name, np.array([mid]), np.array([1.0]), 0)
@@ -183,7 +192,7 @@ def axis(name: str, r: Range) -> Axis:
     a, m, b = (float(f(v)) for v in (low, mid, high))
     if not (b > a and math.isfinite(2 / (b - a))):  # narrower than float resolution
         return Axis(name, np.array([mid]), np.array([1.0]), 0)
-    k = STEPS[name]
+    k = STEPS[name] if steps is None else steps
     left = np.linspace(a, m, k + 1) if m > a else np.array([a])
     right = np.linspace(m, b, k + 1) if b > m else np.array([b])
     t = np.concatenate([left, right[1:]])
@@ -234,7 +243,11 @@ def uncertainty(sheet: PriceSheet, w: Workload, lambda_usd: float, ec2_usd: floa
                 pricers: Mapping[str, Pricer] = PRICERS) -> dict[str, Any]:
     """The contract's ``uncertainty`` object for ``w`` (whose plain totals are given)."""
     ranges, basis = effective_ranges(w)
-    axes = [axis(name, ranges[name]) for name in RANGED_FIELDS if name in ranges]
+    # Every model field multiplies the EC2 models to build: with two or more of them ranged,
+    # each keeps only its low, expected and high value (3 × 3 × 3 models at most, not 125).
+    model_ranged = sum(1 for f in MODEL_FIELDS if f in ranges and ranges[f][0] < ranges[f][2])
+    axes = [axis(name, ranges[name], 1 if name in MODEL_FIELDS and model_ranged > 1 else None)
+            for name in RANGED_FIELDS if name in ranges]
     priced = [a for a in axes if a.name not in OPS_FIELDS and a.nodes.size > 1]
     shape = tuple(a.nodes.size for a in priced)
     inputs: dict[str, np.ndarray] = {}
