@@ -134,6 +134,9 @@ def main() -> None:
         print(f"\n{label}")
         print(f"  compare() incl. break-even ({len(result.break_even)} points): "
               f"median {med:.2f} ms, max {worst:.2f} ms over {COMPARE_RUNS} runs  [goal <= 5 ms]")
+        plain, _ = timed(lambda w=w: compare(w, sheet, with_uncertainty=False), COMPARE_RUNS)
+        print(f"  the same without uncertainty (default spreads): median {plain:.2f} ms "
+              f"(with / without = {med / plain:.1f}x)")
         gmed, gworst = timed(lambda w=w: cheaper_grid(w, sheet, requests, durations), GRID_RUNS)
         print(f"  cheaper_grid 200 x 200: median {gmed:.1f} ms, max {gworst:.1f} ms "
               f"over {GRID_RUNS} runs  [goal <= 100 ms]")

@@ -256,15 +256,17 @@ def tornado(result: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, A
                 "customdata": [_usd(float(r[end])) for r in rows],
                 "marker": {"color": colour}, "hovertemplate": hover}
 
+    xaxis = charts._axis(_("EC2 minus Lambda, USD a month") + "<br>"
+                         + _("above 0: Lambda costs less"), log=False, tickprefix="$",
+                         zeroline=True, rangemode="tozero", zerolinecolor=charts.MARK_COLOUR,
+                         zerolinewidth=2)
+    xaxis["title"]["font"] = {"size": 11}
     fig = {"data": [trace("low", _("input at its low end"), "#9aa5b1"),
                     trace("high", _("input at its high end"), charts.MARK_COLOUR)],
            "layout": charts._layout(
                barmode="overlay", height=max(220, 60 + 44 * len(rows)),
                margin={"l": 16, "r": 16, "t": 36, "b": 72},
-               xaxis=charts._axis(_("EC2 minus Lambda, USD a month") + "<br>"
-                                  + _("above 0: Lambda costs less"),
-                                  log=False, tickprefix="$", zeroline=True, rangemode="tozero",
-                                  zerolinecolor=charts.MARK_COLOUR, zerolinewidth=2),
+               xaxis=xaxis,
                yaxis=charts._axis("", log=False, type="category", automargin=True))}
     return fig
 
