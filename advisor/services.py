@@ -151,7 +151,8 @@ def _snapshot(workload: Workload, book: PriceBook, sheet: PriceSheet) -> dict[st
         # Each side's low..high bill at each volume of the curve, over the other ranges.
         "band": _band(workload, sheet, curve["requests_per_month"]),
         # The answer with each deciding assumption undone (the assumptions strip).
-        "what_if": uncertainty.what_if(sheet, workload),
+        "what_if": uncertainty.what_if(sheet, workload, result["lambda"]["monthly_usd"],
+                                       result["ec2"]["monthly_usd"]),
     }
     return snap
 

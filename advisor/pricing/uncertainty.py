@@ -366,30 +366,40 @@ def flip_ratio(requests: float, switch_at: float | None) -> float:
 
 # --- The assumptions that decide ---------------------------------------------------------------
 
-def what_if(sheet: PriceSheet, w: Workload,
+def what_if(sheet: PriceSheet, w: Workload, lambda_usd: float | None = None,
+            ec2_usd: float | None = None,
             pricers: Mapping[str, Pricer] = PRICERS) -> list[dict[str, Any]]:
     """Both AWS bills and operations costs with one deciding assumption undone or changed:
     no operations time; the free tier toggled; no front door (or an HTTP API where there is
     none); peak-to-average 1 (or 3 for flat traffic); CPU share 1 (or 0.25 where it is 1).
     Each entry: ``{assumption, field, value, lambda_usd, ec2_usd, lambda_ops_usd,
-    ec2_ops_usd}``; the page shows the answer each would give beside the assumption."""
+    ec2_ops_usd}``; the page shows the answer each would give beside the assumption.
+
+    Given the plain totals, a side the assumption cannot change is not priced again: the
+    free tier and the front door touch only Lambda, CPU share only EC2, the traffic shape
+    Lambda only behind an ALB, operations time neither bill."""
     n = w.needs
     rate = float(n.ops_hourly_usd)
     peak = w.traffic.peak_to_average
-    cases: list[tuple[str, str, Any]] = [
-        ("operations", "needs.ops_hours_per_month", 0),
-        ("free_tier", "free_tier", not w.free_tier),
-        ("front_door", "front_door", "none" if w.front_door != "none" else "http_api"),
-        ("peak_to_average", "traffic.peak_to_average", 1.0 if peak > 1 else 3.0),
-        ("cpu_share", "ec2.cpu_share", 1.0 if w.ec2.cpu_share < 1 else 0.25),
+    plain = {"lambda": lambda_usd, "ec2": ec2_usd}
+    cases: list[tuple[str, str, Any, tuple[str, ...]]] = [
+        ("operations", "needs.ops_hours_per_month", 0, ()),
+        ("free_tier", "free_tier", not w.free_tier, ("lambda",)),
+        ("front_door", "front_door", "none" if w.front_door != "none" else "http_api",
+         ("lambda",)),
+        ("peak_to_average", "traffic.peak_to_average", 1.0 if peak > 1 else 3.0,
+         ("lambda", "ec2") if w.front_door == "alb" else ("ec2",)),
+        ("cpu_share", "ec2.cpu_share", 1.0 if w.ec2.cpu_share < 1 else 0.25, ("ec2",)),
     ]
     out = []
-    for key, name, value in cases:
+    for key, name, value, moves in cases:
         changes: dict[str, Any] = {name: value}
         if key == "operations":
             changes["needs.lambda_ops_hours_per_month"] = 0
         v = with_values(w, changes)
-        totals = {side: float(pricer(sheet, v, {})[0]) for side, pricer in pricers.items()}
+        totals = {side: float(pricer(sheet, v, {})[0])
+                  if side in moves or plain.get(side) is None else float(plain[side])
+                  for side, pricer in pricers.items()}
         out.append({"assumption": key, "field": name, "value": value,
                     "lambda_usd": totals["lambda"], "ec2_usd": totals["ec2"],
                     "lambda_ops_usd": rate * float(v.needs.lambda_ops_hours_per_month),

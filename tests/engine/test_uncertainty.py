@@ -19,6 +19,7 @@ from advisor.pricing.uncertainty import (
     DEFAULT_SPREADS,
     PRICERS,
     axis,
+    what_if,
     with_values,
 )
 from advisor.pricing.verdict import headline
@@ -321,3 +322,19 @@ def test_small_totals_state_no_ratio(sheet: PriceSheet) -> None:
     cost = next(r for r in c.recommendation.reasons if r.factor == "cost")
     assert "ratio" not in cost.params and "×" not in cost.text
     assert math.isfinite(c.lambda_.monthly_usd)
+
+
+@pytest.mark.parametrize("front_door", ["none", "alb", "http_api"])
+def test_what_if_reuses_only_the_sides_an_assumption_cannot_change(
+        sheet: PriceSheet, front_door: str) -> None:
+    w = parse_workload({**BASE, "front_door": front_door, "traffic": {"peak_to_average": 3},
+                        "ec2": {"cpu_share": 0.4}})
+    c = compare(w, sheet, with_break_even=False, with_uncertainty=False)
+    quick = what_if(sheet, w, c.lambda_.monthly_usd, c.ec2.monthly_usd)
+    again = what_if(sheet, w)  # every side priced again gives the same figures
+    for a, b in zip(quick, again, strict=True):
+        assert a == {k: pytest.approx(v, rel=1e-12) if isinstance(v, float) else v
+                     for k, v in b.items()}
+    ops = quick[0]
+    assert ops["assumption"] == "operations" and ops["ec2_ops_usd"] == 0
+    assert ops["lambda_usd"] == c.lambda_.monthly_usd
