@@ -700,11 +700,14 @@ def cost_note(choice: str, f: Facts) -> Reason | None:
     lam, ec2 = f.tco_lambda, f.tco_ec2
     cheaper = "tie" if abs(lam - ec2) <= 0.01 else ("lambda" if lam < ec2 else "ec2")
     usd = abs(lam - ec2)
+    # Product names (not translated), so the sentence reads the same in every language.
+    names = {"lambda": "Lambda", "ec2": "EC2"}
     if choice in SIDES and cheaper in SIDES and cheaper != choice:
         return Reason("verdict", cheaper, 0, "chosen_despite_cost",
-                      _p(side=choice, other=cheaper, usd=usd))
+                      _p(side=names[choice], other=names[cheaper], usd=usd))
     if choice == "either" and cheaper in SIDES and usd > max(0.01, COST_SAME * max(lam, ec2)):
-        return Reason("verdict", cheaper, 0, "either_despite_cost", _p(other=cheaper, usd=usd))
+        return Reason("verdict", cheaper, 0, "either_despite_cost",
+                      _p(other=names[cheaper], usd=usd))
     return None
 
 

@@ -338,3 +338,15 @@ def test_what_if_reuses_only_the_sides_an_assumption_cannot_change(
     ops = quick[0]
     assert ops["assumption"] == "operations" and ops["ec2_ops_usd"] == 0
     assert ops["lambda_usd"] == c.lambda_.monthly_usd
+
+
+def test_a_choice_against_the_cost_line_says_so_first_with_the_figures(sheet: PriceSheet) -> None:
+    w = parse_workload({"requests_per_month": 2e8, "duration_ms": 1000, "memory_mb": 512,
+                        "traffic": {"peak_to_average": 1.5}, "ec2": {"cpu_share": 0.2},
+                        "needs": {"no_server_team": True, "use_case": "pilot",
+                                  "ops_hours_per_month": 0}})
+    rec = compare(w, sheet).recommendation
+    first = rec.reasons[0]
+    assert rec.choice == "lambda" and first.code == "chosen_despite_cost"
+    assert first.text.startswith("Lambda is recommended although EC2 costs $")
+    assert rec.confidence == "low"
