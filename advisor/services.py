@@ -25,7 +25,7 @@ from advisor.pricebook.prices import (
     prices_snapshot,
     regions_with_books,
 )
-from advisor.pricing import series
+from advisor.pricing import series, uncertainty
 from advisor.pricing.compare import compare
 from advisor.pricing.option_series import option_series
 from advisor.pricing.sheet import PriceSheet, PriceSheetError
@@ -153,18 +153,31 @@ def snapshot(data: object, on: dt.date | None = None) -> dict[str, Any]:
 def _snapshot(workload: Workload, book: PriceBook, sheet: PriceSheet) -> dict[str, Any]:
     result = _compared(workload, sheet)
     crossings = [p["requests_per_month"] for p in result["break_even"]]
+    curve = series.cost_curve(workload, sheet, break_even_points=crossings)
     snap = {
         "result": result,
-        "curve": series.cost_curve(workload, sheet, break_even_points=crossings),
+        "curve": curve,
         "grid": series.cheaper_map(workload, sheet, break_even_points=crossings),
         # The instance types the result sized (not the book's hundreds).
         "prices": prices_snapshot(book, {result["ec2"]["instance_type"]}
                                   | {c["instance_type"] for c in result["ec2"]["candidates"]}),
+        # Each side's low..high bill at each volume of the curve, over the other ranges.
+        "band": _band(workload, sheet, curve["requests_per_month"]),
+        # The answer with each deciding assumption undone (the assumptions strip).
+        "what_if": uncertainty.what_if(sheet, workload, result["lambda"]["monthly_usd"],
+                                       result["ec2"]["monthly_usd"]),
     }
     if workload.extra_options or tuple(workload.options) != DEFAULT_OPTIONS:
         # Every compared option on the same axes (the charts draw one line / colour each).
         snap["options"] = option_series(workload, sheet, snap["curve"], snap["grid"])
     return snap
+
+
+def _band(workload: Workload, sheet: PriceSheet, volumes: list[float]) -> dict[str, Any]:
+    try:
+        return uncertainty.cost_band(sheet, workload, volumes)
+    except WorkloadError:
+        return {}
 
 
 def _sheet_fingerprint(sheet: PriceSheet) -> str:

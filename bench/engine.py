@@ -2,7 +2,8 @@
 200 × 200 grid, and the chart series a snapshot adds (cost curve, cheaper-side map).
 
 Run from the repository root: ``.venv/bin/python bench/engine.py [REGION]``. Goals on the
-2-core reference machine: compare() median <= 5 ms, grid median <= 100 ms; a four-option
+2-core reference machine: compare() median <= 5 ms, grid median <= 100 ms; a comparison with
+three ranged inputs (uncertainty grid and sensitivity included) median <= 20 ms; a four-option
 comparison (Lambda, EC2, Lambda Managed Instances, ECS on Fargate: every pair's break-even and
 the choice) median <= 10 ms, also given as a ratio to the two-option compare() of the same run.
 Each compare() is also timed, in the same run, on a baseline sheet holding only the 17 types
@@ -32,6 +33,7 @@ from advisor.pricing.compare import compare  # noqa: E402
 from advisor.pricing.grid import cheaper_grid  # noqa: E402
 from advisor.pricing.series import cheaper_map, cost_curve  # noqa: E402
 from advisor.pricing.sheet import BookInfo, InstanceType, PriceSheet, sheet_from_rows  # noqa: E402
+from advisor.pricing.uncertainty import cost_band, uncertainty, what_if  # noqa: E402
 from advisor.pricing.workload import Workload, parse_workload  # noqa: E402
 
 COMPARE_RUNS = 300
@@ -99,6 +101,50 @@ WORKLOADS: dict[str, Workload] = {
 }
 
 
+RANGED: dict[str, Workload] = {
+    # The goal's case: traffic, duration and memory guessed (memory rebuilds the EC2 model).
+    "3 ranges: requests, duration, memory": parse_workload(
+        {"requests_per_month": 50_000_000, "duration_ms": 120, "memory_mb": 1024,
+         "front_door": "http_api",
+         "ranges": {"requests_per_month": [1e7, 5e7, 3e8], "duration_ms": [60, 120, 400],
+                    "memory_mb": [512, 1024, 2048]}}),
+    # The dearest three: every one changes the EC2 model (5 × 5 × 5 models).
+    "3 ranges: memory, peak to average, CPU share": parse_workload(
+        {"requests_per_month": 50_000_000, "duration_ms": 120, "memory_mb": 1024,
+         "front_door": "alb", "traffic": {"peak_to_average": 3}, "ec2": {"cpu_share": 0.5},
+         "ranges": {"memory_mb": [512, 1024, 2048], "traffic.peak_to_average": [1.5, 3, 8],
+                    "ec2.cpu_share": [0.2, 0.5, 1]}}),
+    "all 7 inputs ranged": parse_workload(
+        {"requests_per_month": 50_000_000, "duration_ms": 120, "memory_mb": 1024,
+         "traffic": {"peak_to_average": 3}, "ec2": {"cpu_share": 0.5},
+         "needs": {"lambda_ops_hours_per_month": 1},
+         "ranges": {"requests_per_month": [1e7, 5e7, 3e8], "duration_ms": [60, 120, 400],
+                    "memory_mb": [512, 1024, 2048], "traffic.peak_to_average": [1.5, 3, 8],
+                    "ec2.cpu_share": [0.2, 0.5, 1], "needs.ops_hours_per_month": [2, 8, 20],
+                    "needs.lambda_ops_hours_per_month": [0, 1, 4]}}),
+}
+
+
+def ranged(sheet: PriceSheet) -> None:
+    """Comparisons with ranges, each beside the same workload's plain compare() (no
+    uncertainty) measured in the same run: the ratio survives a noisy, shared machine."""
+    print("\nranged comparisons (compare() incl. break-even, recommendation and uncertainty)")
+    for label, w in RANGED.items():
+        base, _ = timed(lambda w=w: compare(w, sheet, with_uncertainty=False), COMPARE_RUNS)
+        med, worst = timed(lambda w=w: compare(w, sheet), COMPARE_RUNS)
+        alone, _ = timed(lambda w=w: uncertainty(sheet, w, 1.0, 1.0), COMPARE_RUNS)
+        goal = "  [goal <= 20 ms]" if label.startswith("3 ranges: requests") else ""
+        print(f"  {label}: median {med:.2f} ms, max {worst:.2f} ms over {COMPARE_RUNS} runs"
+              f"{goal}; uncertainty alone {alone:.2f} ms; plain compare() {base:.2f} ms "
+              f"(ranged / plain = {med / base:.1f}x)")
+    w = next(iter(WORKLOADS.values()))
+    volumes = cost_curve(w, sheet)["requests_per_month"]
+    band, _ = timed(lambda: cost_band(sheet, w, volumes), GRID_RUNS)
+    cases, _ = timed(lambda: what_if(sheet, w), GRID_RUNS)
+    print(f"  snapshot additions (default workload, default spreads): cost_band over "
+          f"{len(volumes)} volumes {band:.2f} ms, what_if (5 assumptions) {cases:.2f} ms")
+
+
 def main() -> None:
     region = sys.argv[1] if len(sys.argv) > 1 else "us-east-1"
     sheet = seeded_sheet(region)
@@ -122,6 +168,9 @@ def main() -> None:
               f"on the frontier, chose {result.ec2.instance_type}): median {med:.2f} ms, max "
               f"{worst:.2f} ms over {COMPARE_RUNS} runs  [goal <= 5 ms]; baseline (17 types) "
               f"{bmed:.2f} ms, ratio {med / bmed:.2f}")
+        plain, _ = timed(lambda w=w: compare(w, sheet, with_uncertainty=False), COMPARE_RUNS)
+        print(f"  the same without uncertainty (default spreads): median {plain:.2f} ms "
+              f"(with / without = {med / plain:.1f}x)")
         gmed, gworst = timed(lambda w=w: cheaper_grid(w, sheet, requests, durations), GRID_RUNS)
         print(f"  cheaper_grid 200 x 200: median {gmed:.1f} ms, max {gworst:.1f} ms "
               f"over {GRID_RUNS} runs  [goal <= 100 ms]")
@@ -139,6 +188,7 @@ def main() -> None:
               f"{len(pairs)} pairs): median {omed:.2f} ms, max {oworst:.2f} ms over "
               f"{COMPARE_RUNS} runs, {omed / med:.1f} x the two-option compare()  "
               f"[goal <= 10 ms]")
+    ranged(sheet)
 
 
 if __name__ == "__main__":

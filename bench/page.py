@@ -66,7 +66,12 @@ def timed(fn: Callable[[], object], runs: int, before: Callable[[], object] | No
 
 
 def partial_times(client: Client) -> dict[str, tuple[float, float, float]]:
-    cases = {"start values": STARTING_VALUES} | {p.key: p.values for p in PRESETS}
+    cases = {"start values": STARTING_VALUES} | {p.key: p.values for p in PRESETS} | {
+        # Three inputs given as ranges (the low/high boxes): the uncertainty grid runs.
+        "start, 3 ranges": {**STARTING_VALUES, "requests_per_month_low": 2_000_000,
+                            "requests_per_month_high": 50_000_000, "duration_ms_low": 60,
+                            "duration_ms_high": 400, "memory_mb_low": 256,
+                            "memory_mb_high": 1024}}
     for values in cases.values():  # warm every path (profiles, templates) before timing any
         for _ in range(3):
             client.get("/?" + urlencode(form_data(values)), **HTMX)
@@ -116,6 +121,20 @@ def report() -> None:
         print(f"{name:<20} {med:>16.1f} {worst:>13.1f} {warm:>14.1f}")
     overall = statistics.median(t[0] for t in times.values())
     print(f"median of the uncached medians: {overall:.1f} ms (goal <= 30 ms)")
+    # The machine is shared: a baseline from the same run (the health check, one query)
+    # lets figures from different runs be compared as ratios.
+    from advisor import services
+    from advisor.pricing.compare import compare
+    from advisor.pricing.workload import parse_workload
+
+    sheet = services._book("us-east-1", None)[1]
+    start = parse_workload({"requests_per_month": 10_000_000, "duration_ms": 120,
+                            "memory_mb": 512, "front_door": "http_api",
+                            "traffic": {"peak_to_average": 3}})
+    base = statistics.median(timed(lambda: compare(start, sheet, with_uncertainty=False), RUNS))
+    print(f"baseline: the start values' compare() without uncertainty, median {base:.2f} ms; "
+          "uncached medians as a ratio to it: "
+          + ", ".join(f"{name} {t[0] / base:.1f}x" for name, t in times.items()))
 
     rows = first_load(client)
     print("\nfirst page load, bytes")

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.pricing.workload import DERIVED, FIELDS, GROUPS, REQUIRED, FieldSpec
+from advisor.pricing.workload import (
+    DERIVED,
+    FIELD_BY_NAME,
+    FIELDS,
+    GROUPS,
+    RANGED_FIELDS,
+    REQUIRED,
+    FieldSpec,
+)
 from reports.models import NOTES_MAX, TITLE_MAX
 
 JSON = "application/json"
@@ -53,6 +61,7 @@ def workload_properties() -> dict[str, Any]:
     for group in GROUPS:
         inner = {spec.key: field_schema(spec) for spec in FIELDS if spec.group == group}
         props[group] = {"type": "object", "additionalProperties": False, "properties": inner}
+    props["ranges"] = ranges_schema()
     return props
 
 
@@ -84,6 +93,78 @@ def cross_field_rules() -> dict[str, Any]:
              "then": {"properties": {"provisioned_hours_per_month": {
                  "maximum": next(spec.default for spec in FIELDS if spec.name == "hours_per_month")}}}},
         ],
+    }
+
+
+def ranges_schema() -> dict[str, Any]:
+    """``ranges``: input name -> [low, expected, high], each within the input's own limits."""
+    props = {}
+    for name in RANGED_FIELDS:
+        one = field_schema(FIELD_BY_NAME[name])
+        one = {k: v for k, v in one.items() if k not in ("default", "description")}
+        props[name] = {"type": "array", "minItems": 3, "maxItems": 3, "items": one,
+                       "description": f"[low, expected, high] of {name}; low <= expected <= "
+                                      f"high, and expected equals {name} (or gives it)."}
+    return {"type": "object", "additionalProperties": False, "properties": props,
+            "description": "Inputs given as a range; the result's `uncertainty` prices the "
+                           "combinations (without any range: default spreads)."}
+
+
+SPAN = {"type": "object", "required": ["low", "expected", "high"],
+        "properties": {k: {"type": "number"} for k in ("low", "expected", "high")}}
+SHARES = {"type": "object", "required": ["lambda", "ec2", "tie"],
+          "properties": {k: {"type": "number", "minimum": 0, "maximum": 1}
+                         for k in ("lambda", "ec2", "tie")}}
+SIDE = {"type": "string", "enum": ["lambda", "ec2", "tie"]}
+
+
+def honest_result_properties() -> dict[str, Any]:
+    """The result's headline, flips as bands and ranges (docs/compare-json.md)."""
+    return {
+        "break_even_bands": {
+            "type": "array",
+            "description": "Crossings less than × 1.5 apart grouped into bands; `above` is the "
+                           "side cheaper just past the band.",
+            "items": {"type": "object", "required": ["from", "to", "crossings", "above"],
+                      "properties": {"from": {"type": "number"}, "to": {"type": "number"},
+                                     "crossings": {"type": "integer", "minimum": 1},
+                                     "above": {"type": "string", "enum": ["lambda", "ec2"]}}},
+        },
+        "verdict": {
+            "type": "object",
+            "description": "The headline: the cheaper side on the AWS bill and with operations "
+                           "time, and whether operations time changes the answer.",
+            "properties": {
+                "bill": {"type": "object", "properties": {
+                    "cheaper": SIDE, "difference_usd": {"type": "number"}}},
+                "with_operations": {"type": "object", "properties": {
+                    "cheaper": SIDE, "difference_usd": {"type": "number"},
+                    "lambda_ops_usd": {"type": "number"}, "ec2_ops_usd": {"type": "number"}}},
+                "operations_change_answer": {"type": "boolean"},
+                "code": {"type": "string"}, "params": {"type": "object"},
+                "operations": {"type": ["object", "null"]}, "text": {"type": "string"},
+            },
+        },
+        "uncertainty": {
+            "type": ["object", "null"],
+            "description": "Low, expected and high totals over the ranges (or default spreads), "
+                           "the share of the range in which each side is cheaper (with "
+                           "operations time; `share_cheaper_bill` without) and the sensitivity "
+                           "of the difference EC2 minus Lambda to each input, largest first.",
+            "properties": {
+                "basis": {"type": "string", "enum": ["ranges", "default_spreads"]},
+                "ranges": {"type": "object"},
+                "lambda": SPAN, "ec2": SPAN,
+                "with_operations": {"type": "object", "properties": {"lambda": SPAN,
+                                                                     "ec2": SPAN}},
+                "share_cheaper": SHARES, "share_cheaper_bill": SHARES,
+                "sensitivity": {"type": "array", "items": {
+                    "type": "object", "required": ["field", "low", "high"],
+                    "properties": {"field": {"type": "string"}, "low": {"type": "number"},
+                                   "high": {"type": "number"},
+                                   "values": {"type": "array", "items": {"type": "number"}}}}},
+            },
+        },
     }
 
 
@@ -380,6 +461,7 @@ def document() -> dict[str, Any]:
                         "assumptions": {"type": "array", "items": {"type": "string"}},
                         "recommendation": {"type": "object"},
                         **option_properties(),
+                        **honest_result_properties(),
                     },
                 },
                 "Created": {

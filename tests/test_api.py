@@ -305,7 +305,7 @@ def test_openapi_workload_schema_follows_the_field_table() -> None:
         if spec.maximum is not None:
             assert prop["maximum"] == spec.maximum
         assert ("null" in prop["type"]) == spec.nullable
-    top = {s.name for s in FIELDS if not s.group} | set(GROUPS)
+    top = {s.name for s in FIELDS if not s.group} | set(GROUPS) | {"ranges"}
     assert set(workload["properties"]) == top
     assert set(workload["required"]) == {s.name for s in FIELDS if s.required}
     request = document()["components"]["schemas"]["ReportRequest"]

@@ -30,6 +30,7 @@ from advisor.pricing.catalogue import SPECS
 from advisor.pricing.compare import ASSUMPTIONS
 from advisor.pricing.recommend import MESSAGES
 from advisor.pricing.rules import RULES, SECTION_TITLES
+from advisor.pricing.verdict import HEADLINES, OPERATIONS
 from advisor.questionnaire import texts
 
 ROOT = Path(settings.BASE_DIR)
@@ -176,7 +177,8 @@ def sample(spec: str) -> Any:
     return 1234.5 if spec else "x"
 
 
-@pytest.mark.parametrize("templates", [MESSAGES, ASSUMPTIONS], ids=["reasons", "assumptions"])
+@pytest.mark.parametrize("templates", [MESSAGES, ASSUMPTIONS, HEADLINES, OPERATIONS],
+                         ids=["reasons", "assumptions", "headlines", "operations"])
 def test_engine_templates_translate_with_the_same_placeholders(templates: dict[str, str]) -> None:
     with translation.override("ko"):
         for code, english in templates.items():
@@ -304,7 +306,8 @@ def test_korean_results_have_the_same_numbers(client: Client, price_book: Any) -
     cost = json.loads(re.search(r'<script id="chart-cost-data"[^>]*>(.*?)</script>', ko,
                                 re.S).group(1))
     assert cost["layout"]["xaxis"]["title"]["text"] == "월 요청 수 (로그 스케일)"
-    assert "월 요청" in cost["data"][0]["hovertemplate"]
+    line = next(t for t in cost["data"] if "hovertemplate" in t)  # after the range bands
+    assert "월 요청" in line["hovertemplate"]
     assert "트래픽에 따른 월 비용" in ko and "한 달은 730시간입니다." in ko
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
+from advisor.pricing import uncertainty as unc
 from advisor.pricing.breakeven import workload_break_even
 from advisor.pricing.catalogue import RESERVED_OPTIONS, SPEC_BY_KEY, architecture_of
 from advisor.pricing.choose import OptionsComparison, compare_options
@@ -20,11 +21,13 @@ from advisor.pricing.ec2 import (
     ec2_items,
     size_fleet,
 )
-from advisor.pricing.lambda_ import LAMBDA_ITEMS, billed_ms, lambda_items
+from advisor.pricing.flips import bands
+from advisor.pricing.lambda_ import LAMBDA_ITEMS, billed_ms, lambda_items, lambda_total_fn
 from advisor.pricing.network import load_balancer_addresses
 from advisor.pricing.profiles import max_peak
 from advisor.pricing.recommend import Recommendation, gettext_noop, recommend
 from advisor.pricing.sheet import BookInfo, MissingPrice, PriceSheet
+from advisor.pricing.verdict import headline
 from advisor.pricing.workload import DEFAULT_OPTIONS, Workload, WorkloadError
 
 # The contract calls totals within one cent a tie (money is otherwise unrounded).
@@ -70,6 +73,11 @@ class Comparison:
     recommendation: Recommendation | None = None
     # Options beyond the default pair (choose.py); None with the default options.
     options: OptionsComparison | None = None
+    # Crossings grouped into bands (flips.py), the headline (verdict.py) and the ranges'
+    # figures (uncertainty.py); compare() fills them in.
+    break_even_bands: tuple[Mapping[str, Any], ...] = ()
+    verdict: Mapping[str, Any] | None = None
+    uncertainty: Mapping[str, Any] | None = None
 
     def to_contract(self) -> dict[str, Any]:
         """The contract's result JSON (plain Python types, money unrounded)."""
@@ -106,7 +114,10 @@ class Comparison:
                 "types_considered": ec2.types_considered,
             },
             "break_even": [{"requests_per_month": x} for x in self.break_even],
+            "break_even_bands": [dict(b) for b in self.break_even_bands],
             "cheaper": self.cheaper,
+            "verdict": None if self.verdict is None else dict(self.verdict),
+            "uncertainty": None if self.uncertainty is None else dict(self.uncertainty),
             "assumptions": list(self.assumptions),
             "recommendation": None if self.recommendation is None
             else self.recommendation.to_dict(),
@@ -218,8 +229,12 @@ def check_prices(w: Workload, sheet: PriceSheet) -> None:
         raise missing_price_error(w, sheet, missing)
 
 
-def compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool = True) -> Comparison:
+def compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool = True,
+            with_uncertainty: bool = True) -> Comparison:
     """Price ``workload`` on Lambda and on EC2 with ``sheet``.
+
+    ``with_uncertainty`` prices the ranges (or the default spreads) too; the recommendation's
+    confidence then comes from those figures.
 
     Raises :class:`WorkloadError` (field ``ec2.instance_type``, ``region`` or the input that
     needs a price the book lacks) when the sheet cannot serve the workload.
@@ -227,12 +242,14 @@ def compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool = Tr
     check_region(workload, sheet)
     check_prices(workload, sheet)
     try:
-        return _compare(workload, sheet, with_break_even=with_break_even)
+        return _compare(workload, sheet, with_break_even=with_break_even,
+                        with_uncertainty=with_uncertainty)
     except MissingPrice as exc:
         raise missing_price_error(workload, sheet, [exc.key]) from None
 
 
-def _compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool) -> Comparison:
+def _compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool,
+             with_uncertainty: bool) -> Comparison:
     w = workload
     r = float(w.requests_per_month)
     model = build_ec2_model(w, sheet)
@@ -271,8 +288,17 @@ def _compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool) ->
     points = tuple(workload_break_even(sheet, w, model)) if with_break_even else ()
     diff = lam.monthly_usd - ec2.monthly_usd
     cheaper = "tie" if abs(diff) <= TIE_USD else ("lambda" if diff < 0 else "ec2")
-    result = Comparison(workload=w, book=sheet.book, lambda_=lam, ec2=ec2, break_even=points,
-                        cheaper=cheaper, assumptions=tuple(assumptions(w, model, ec2)))
+    lam_total = lambda_total_fn(sheet, w)
+    n = w.needs
+    result = Comparison(
+        workload=w, book=sheet.book, lambda_=lam, ec2=ec2, break_even=points, cheaper=cheaper,
+        assumptions=tuple(assumptions(w, model, ec2)),
+        break_even_bands=tuple(bands(points, lambda x: lam_total(x) - model.total(x))),
+        verdict=headline(lam.monthly_usd, ec2.monthly_usd, n.lambda_ops_hours_per_month,
+                         n.ops_hours_per_month, n.ops_hourly_usd),
+        uncertainty=unc.uncertainty(sheet, w, lam.monthly_usd, ec2.monthly_usd)
+        if with_uncertainty else None,
+    )
     # The switch point needs break-even (with operations cost), so it follows that flag.
     advice = recommend(result, w, sheet, model=model, with_switch=with_break_even)
     result = replace(result, recommendation=advice)

@@ -9,8 +9,19 @@ How the verdict is reached:
 - Otherwise every *reason* favours ``lambda``, ``ec2`` or ``either`` with a weight 0..3
   (0 = worth knowing, 1 = a nudge, 2 = a clear factor, 3 = decisive). ``net`` = the Lambda
   weights minus the EC2 weights; ``net >= 2`` gives ``lambda``, ``net <= -2`` ``ec2``, else
-  ``either``. Confidence: ``|net| >= 5`` high, ``>= 3`` medium, else low (``either`` is
-  always low), one step lower when the cost reason favours the other side.
+  ``either``. Confidence comes from the figures when the comparison carries its
+  ``uncertainty`` (compare() always prices it): the share of the ranges (or of the default
+  spreads) in which the chosen side costs less with operations time included, and how far the
+  nearest switch point is (``uncertainty.confidence``: high from 90 % of the range and a flip
+  at least × 2 away, medium from 70 %, else low; ``either`` is always low). Without it, from
+  the weights: ``|net| >= 5`` high, ``>= 3`` medium, else low, one step lower when the cost
+  reason favours the other side.
+- The verdict never contradicts its own cost line silently: when the chosen side costs more
+  with operations time included, a first reason (``chosen_despite_cost``) says by how much and
+  that the other reasons outweigh it; when the choice is ``either`` although one side costs
+  clearly less, ``either_despite_cost`` says which.
+- Cost ratios ("3.2× cheaper") are stated only when both totals are at least
+  ``MIN_RATIO_USD`` a month: $0.40 against $17 is "$16.60 less", not "42.5× cheaper".
 - ``tco`` adds operations time (``needs.ops_hours_per_month`` × ``needs.ops_hourly_usd``
   for EC2, ``needs.lambda_ops_hours_per_month`` × the same rate for Lambda) to the totals;
   ``switch_at`` is the request volume nearest the workload's where those two totals cross
@@ -35,6 +46,8 @@ import numpy as np
 from advisor.pricing.breakeven import workload_break_even
 from advisor.pricing.ec2 import Ec2Model, build_ec2_model
 from advisor.pricing.lambda_ import LambdaFunction, lambda_function_cost, lambda_total_fn
+from advisor.pricing.uncertainty import confidence as uncertainty_confidence
+from advisor.pricing.uncertainty import flip_ratio
 from advisor.pricing.workload import Workload
 
 if TYPE_CHECKING:
@@ -72,6 +85,7 @@ CPU_HEAVY_VCPUS = 4.0
 NAT_SHARE = 0.25
 OPS_SHARE = 0.25
 COST_SAME = 0.05  # totals within 5 % (or a cent) cost "about the same"
+MIN_RATIO_USD = 20.0  # a ratio of two totals is stated only when both are at least this
 P99_RATE = 0.01  # cold starts on at least 1 % of calls reach the p99
 
 # Reason and blocker texts: code -> English template over the reason's params.
@@ -116,6 +130,13 @@ MESSAGES: dict[str, str] = {
         "Operations time is {ops_share_pct:.0f}% of EC2's cost of ownership: {ops_hours:g} "
         "hours a month at ${ops_hourly_usd:,.2f} = ${ops_usd:,.2f} for patching, scaling and "
         "monitoring the fleet."),
+    # The verdict against the cost line
+    "chosen_despite_cost": gettext_noop(
+        "{side} is recommended although {other} costs ${usd:,.2f} a month less with operations "
+        "time included: the reasons below outweigh the cost."),
+    "either_despite_cost": gettext_noop(
+        "Either side fits your situation; on cost, {other} is ${usd:,.2f} a month cheaper with "
+        "operations time included."),
     # Cost
     "cost_lambda": gettext_noop(
         "With operations time included, Lambda costs ${lambda_usd:,.2f} a month and EC2 "
@@ -409,6 +430,8 @@ def reason_cost(f: Facts) -> Reason:
         return Reason("cost", side, 3, f"cost_{side}_free", _p(**params))
     ratio = high / low
     weight = 3 if ratio >= 3 else (2 if ratio >= 1.5 else 1)
+    if low < MIN_RATIO_USD:  # small totals: the ratio weighs, the text gives dollars only
+        return Reason("cost", side, weight, f"cost_{side}_free", _p(**params))
     return Reason("cost", side, weight, f"cost_{side}", _p(**params, ratio=ratio))
 
 
@@ -655,8 +678,37 @@ def recommend(comparison: Comparison, workload: Workload, sheet: PriceSheet, *,
     choice, confidence = verdict(reasons, blockers)
     # A blocker holds whatever the price: no volume changes the answer.
     at, to = (None, None) if blockers else _nearest_switch(f)
+    figures = c.uncertainty
+    if figures is not None and not blockers:
+        share = figures["share_cheaper"]
+        agree = share.get(choice, 0.0) + share.get("tie", 0.0) / 2 if choice in SIDES else 0.0
+        confidence = "low" if choice not in SIDES else uncertainty_confidence(
+            agree, flip_ratio(r, at))
+    note = None if blockers else cost_note(choice, f)
+    if note is not None:
+        reasons = (note, *reasons)
     return Recommendation(choice, confidence, reasons, blockers, at, to, f.switch_points,
                           MappingProxyType(tco))
+
+
+SIDES = ("lambda", "ec2")
+
+
+def cost_note(choice: str, f: Facts) -> Reason | None:
+    """The reason a choice stands beside a cost line that favours the other side (see the
+    module docstring), or None when the two agree."""
+    lam, ec2 = f.tco_lambda, f.tco_ec2
+    cheaper = "tie" if abs(lam - ec2) <= 0.01 else ("lambda" if lam < ec2 else "ec2")
+    usd = abs(lam - ec2)
+    # Product names (not translated), so the sentence reads the same in every language.
+    names = {"lambda": "Lambda", "ec2": "EC2"}
+    if choice in SIDES and cheaper in SIDES and cheaper != choice:
+        return Reason("verdict", cheaper, 0, "chosen_despite_cost",
+                      _p(side=names[choice], other=names[cheaper], usd=usd))
+    if choice == "either" and cheaper in SIDES and usd > max(0.01, COST_SAME * max(lam, ec2)):
+        return Reason("verdict", cheaper, 0, "either_despite_cost",
+                      _p(other=names[cheaper], usd=usd))
+    return None
 
 
 def verdict(reasons: tuple[Reason, ...], blockers: tuple[Blocker, ...]) -> tuple[str, str]:

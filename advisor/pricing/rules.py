@@ -204,6 +204,30 @@ RULES: tuple[Rule, ...] = (
         "internet only through NAT gateways, whose hours and processed GB are priced; when "
         "they are a quarter of Lambda's total or more and EC2 needs none, that leans towards "
         "EC2. WebSockets and long-lived TCP connections lean towards EC2."), LAMBDA_VPC),
+    # The honest answer (verdict.py, uncertainty.py, flips.py)
+    Rule("ranges", "method", gettext_noop("Ranges and sensitivity"), gettext_noop(
+        "Requests, duration, memory, peak to average, CPU share and operations hours may be "
+        "given as a low, expected and high value. Each range is weighted as a triangle peaking "
+        "at the expected value (on a log scale for requests, duration and peak to average), "
+        "the inputs independent; the share of the range in which each side costs less, each "
+        "side's lowest and highest total, and the swing of the difference with each input at "
+        "its ends are priced on a grid that holds every low, expected and high value. Without "
+        "ranges: requests × 0.5 to × 2, duration × 0.75 to × 1.5, peak to average ÷ 1.5 to "
+        "× 1.5, CPU share × 0.5 to × 1.5, operations hours × 0.5 to × 2."), CONTRACT),
+    Rule("flip_bands", "method", gettext_noop("Flips as bands"), gettext_noop(
+        "Break-even volumes less than × 1.5 apart are reported as one band in which the "
+        "cheaper side alternates as EC2 adds instances; sentences give volumes to three "
+        "significant figures."), CONTRACT),
+    Rule("rec_confidence", "recommend", gettext_noop("Confidence"), gettext_noop(
+        "High when the recommended side costs less, operations time included, in at least "
+        "90 % of the range and the nearest switch point is at least twice or half the "
+        "traffic away; medium from 70 %; low otherwise, and always for \"either\". A "
+        "recommendation against the cheaper side says so first, with the difference."),
+        CONTRACT),
+    Rule("rec_lambda_ops", "recommend", gettext_noop("Lambda's operations time"), gettext_noop(
+        "Lambda's operations hours default to 0: they count only work Lambda needs beyond "
+        "what both sides share (deploys, monitoring and on-call for the code are the same), "
+        "and no published figure supports another number. Set your own."), CONTRACT),
 )
 
 SECTION_TITLES: dict[str, str] = {

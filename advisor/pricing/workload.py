@@ -12,8 +12,10 @@ The ``needs`` group ("your situation") feeds the use-case recommendation
 (``recommend.py``), not the prices. Its operations-cost defaults (8 hours a month at $75 an
 hour) are this project's assumptions, not AWS figures: roughly two hours a week to patch,
 scale and watch a small fleet, at a loaded engineer's hourly cost. People should set their
-own; the results say which figures they used. Only ``needs.latency_budget_ms`` may be null
-(no budget).
+own; the results say which figures they used. Lambda's operations time defaults to 0 on
+purpose: the field counts only work Lambda needs beyond what both sides share, and no
+published figure supports another number (docs/compare-json.md). Only
+``needs.latency_budget_ms`` may be null (no budget).
 """
 
 from __future__ import annotations
@@ -268,6 +270,15 @@ FIELDS: tuple[FieldSpec, ...] = (
 
 FIELD_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in FIELDS}
 
+# Inputs that may be given as a range, ``"ranges": {name: [low, expected, high]}`` (the
+# uncertainty module prices the combinations). They are the guesses that move the answer most:
+# traffic, run time, memory, traffic shape, CPU share and operations time.
+RANGED_FIELDS: tuple[str, ...] = (
+    "requests_per_month", "duration_ms", "memory_mb", "traffic.peak_to_average",
+    "ec2.cpu_share", "needs.ops_hours_per_month", "needs.lambda_ops_hours_per_month",
+)
+Range = tuple[float, float, float]
+
 
 @dataclass(frozen=True)
 class Traffic:
@@ -376,6 +387,9 @@ class Workload:
     connections: Connections = field(default_factory=Connections)
     ec2: Ec2Options = field(default_factory=Ec2Options)
     needs: Needs = field(default_factory=Needs)
+    # (name, (low, expected, high)) per ranged input, in RANGED_FIELDS order; the expected
+    # value is the field's own value.
+    ranges: tuple[tuple[str, Range], ...] = ()
     options: tuple[str, ...] = DEFAULT_OPTIONS
     managed_instances: ManagedInstances = field(default_factory=ManagedInstances)
     fargate: FargateOptions = field(default_factory=FargateOptions)
@@ -404,6 +418,7 @@ class Workload:
         """The inputs with every default filled in, in the contract's (nested) shape."""
         top = {f.name for f in FIELDS if f.group is None} | set(GROUPS)
         out = {k: v for k, v in asdict(self).items() if k in top}
+        out["ranges"] = {name: list(r) for name, r in self.ranges}
         # With the default options the inputs read exactly as before the options existed.
         if tuple(self.options) == DEFAULT_OPTIONS:
             for name in ("options", *OPTION_GROUPS):
@@ -411,6 +426,14 @@ class Workload:
         else:
             out["options"] = list(self.options)
         return out
+
+    def value(self, name: str) -> Any:
+        """The value of a (dotted) contract field."""
+        group, _, key = name.rpartition(".")
+        return getattr(getattr(self, group), key) if group else getattr(self, key)
+
+    def range_of(self, name: str) -> Range | None:
+        return dict(self.ranges).get(name)
 
 
 GROUPS: dict[str, type] = {"traffic": Traffic, "connections": Connections, "ec2": Ec2Options,
@@ -535,7 +558,7 @@ def parse_workload(data: object) -> Workload:
 
     # Unknown fields are errors, not ignored: a typo must not silently fall back to a default.
     top_names = [f.name for f in FIELDS if f.group is None]
-    allowed_top = top_names + list(GROUPS)
+    allowed_top = top_names + list(GROUPS) + ["ranges"]
     for key in data:
         if key not in allowed_top:
             add(str(key), "unknown field; allowed fields: " + ", ".join(allowed_top))
@@ -552,9 +575,14 @@ def parse_workload(data: object) -> Workload:
                 add(f"{group}.{key}", f"unknown field; allowed fields in {group}: " + ", ".join(names))
         sources[group] = raw
 
+    ranges = _parse_ranges(data.get("ranges", {}), add)
     values: dict[str, Any] = {}
     for spec in FIELDS:
         src = sources[spec.group]
+        if spec.key not in src and spec.name in ranges:
+            # A ranged input may be given by its range alone: the expected value is its value.
+            values[spec.name] = ranges[spec.name][1]
+            continue
         if spec.key not in src:
             if spec.required:
                 add(spec.name, f"required: {spec.describe()}")
@@ -567,6 +595,10 @@ def parse_workload(data: object) -> Workload:
         else:
             values[spec.name] = value
 
+    for name, (_low, expected, _high) in ranges.items():
+        if name not in errors and values[name] != expected:
+            add(f"ranges.{name}", f"the middle (expected) value must equal {name} "
+                f"({_show(values[name])}), or leave {name} out (got {_show(expected)})")
     # Cross-field rules only make sense once every field on its own is valid.
     if not errors:
         _resolve_derived(values)
@@ -579,7 +611,43 @@ def parse_workload(data: object) -> Workload:
     top = {name: values[name] for name in top_names}
     for group, cls in GROUPS.items():
         top[group] = cls(**{f.key: values[f.name] for f in FIELDS if f.group == group})
+    top["ranges"] = tuple((name, ranges[name]) for name in RANGED_FIELDS if name in ranges)
     return Workload(**top)
+
+
+def _parse_ranges(raw: object, add: Callable[[str, str], None]) -> dict[str, Range]:
+    """``ranges``: an object of ranged input -> [low, expected, high], each value within the
+    input's own limits and low <= expected <= high."""
+    if not isinstance(raw, Mapping):
+        add("ranges", "must be an object of input name -> [low, expected, high], e.g. "
+            '{"requests_per_month": [2000000, 5000000, 20000000]} (got ' + _show(raw) + ")")
+        return {}
+    out: dict[str, Range] = {}
+    for name, triple in raw.items():
+        path = f"ranges.{name}"
+        if name not in RANGED_FIELDS:
+            add(path, "unknown field; inputs that may be given as a range: "
+                + ", ".join(RANGED_FIELDS))
+            continue
+        spec = FIELD_BY_NAME[name]
+        if not isinstance(triple, list | tuple) or len(triple) != 3:
+            add(path, f"must be a list [low, expected, high] of three values, each "
+                f"{spec.describe()} (got {_show(triple)})")
+            continue
+        checked = []
+        for part, value in zip(("low", "expected", "high"), triple, strict=True):
+            converted, message = _check(spec, value)
+            if message:
+                add(path, f"{part}: {message}")
+            checked.append(converted)
+        if any(c is None for c in checked):
+            continue
+        low, expected, high = checked
+        if not low <= expected <= high:
+            add(path, f"must be in order low <= expected <= high (got {_show(list(triple))})")
+            continue
+        out[name] = (low, expected, high)
+    return out
 
 
 def field_table() -> list[dict[str, Any]]:

@@ -22,7 +22,14 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from advisor.pricing.workload import DERIVED, FIELDS, REQUIRED, FieldSpec
+from advisor.pricing.workload import (
+    DERIVED,
+    FIELD_BY_NAME,
+    FIELDS,
+    RANGED_FIELDS,
+    REQUIRED,
+    FieldSpec,
+)
 from advisor.questionnaire import texts
 from advisor.questionnaire.labels import (
     CHOICE_LABELS,
@@ -34,16 +41,15 @@ from advisor.questionnaire.labels import (
     Text,
     form_name,
 )
+from advisor.questionnaire.presets import PRESET_BY_KEY, START_PRESET
 
 # Contract defaults, in the form's names (DERIVED fields start empty).
 DEFAULTS: dict[str, Any] = {
     form_name(f.name): f.default for f in FIELDS if f.default is not REQUIRED and f.default is not DERIVED
 }
-# What `/` shows before anyone has typed: a small API, so the first screen has an answer.
-STARTING_VALUES: dict[str, Any] = {
-    "requests_per_month": 10_000_000, "duration_ms": 120, "memory_mb": 512,
-    "front_door": "http_api", "traffic_peak_to_average": 3,
-}
+# What `/` shows before anyone has typed: the starting preset (a small API), whose inputs the
+# page puts in the address, so the first screen has an answer and says where it comes from.
+STARTING_VALUES: dict[str, Any] = dict(PRESET_BY_KEY[START_PRESET].values)
 
 
 def number_text(value: float) -> str:
@@ -209,7 +215,37 @@ class QuestionnaireForm(forms.Form):
             self.add_error("requests_per_month",
                            gettext("Enter the requests a month: %(range)s.")
                            % {"range": range_text(self.specs["requests_per_month"])})
+        self._clean_ranges(data)
         return data
+
+    def _clean_ranges(self, data: dict[str, Any]) -> None:
+        """The optional low/high boxes beside a ranged input: each end must lie on its side of
+        the input's own value (an empty end is the value itself)."""
+        for name in RANGED_NAMES:
+            value = data.get(name)
+            low, high = data.get(f"{name}_low"), data.get(f"{name}_high")
+            if value is None or (low is None and high is None):
+                continue
+            if low is not None and low > value:
+                self.add_error(f"{name}_low", gettext("The low end must be at most the value "
+                                                      "itself."))
+            if high is not None and high < value:
+                self.add_error(f"{name}_high", gettext("The high end must be at least the "
+                                                       "value itself."))
+
+    def ranges(self) -> dict[str, list[float]]:
+        """The contract's ``ranges`` from the low/high boxes (valid form only)."""
+        data = self.cleaned_data
+        out: dict[str, list[float]] = {}
+        for spec_name in RANGED_FIELDS:
+            name = form_name(spec_name)
+            value = data.get(name)
+            low, high = data.get(f"{name}_low"), data.get(f"{name}_high")
+            if value is None or (low is None and high is None):
+                continue
+            out[spec_name] = [value if low is None else low, value,
+                              value if high is None else high]
+        return out
 
     def to_workload_data(self) -> dict[str, Any]:
         """The contract's JSON-shaped, nested workload (valid form only); empty optional
@@ -224,6 +260,9 @@ class QuestionnaireForm(forms.Form):
                 out.setdefault(spec.group, {})[spec.key] = value
             else:
                 out[spec.name] = value
+        ranges = self.ranges()
+        if ranges:
+            out["ranges"] = ranges
         return out
 
     def add_engine_errors(self, errors: Mapping[str, list[str]]) -> None:
@@ -245,10 +284,21 @@ class QuestionnaireForm(forms.Form):
         out = []
         for key, title, names, open_ in sections:
             fields = [self[n] for n in names if n in self.fields]
+            for f in fields:  # the optional range boxes travel with their field
+                if f.name in RANGED_NAMES:
+                    f.range_low = self[f"{f.name}_low"]  # type: ignore[attr-defined]
+                    f.range_high = self[f"{f.name}_high"]  # type: ignore[attr-defined]
             has_error = any(f.errors for f in fields)
             out.append({"key": key, "title": title, "fields": fields,
                         "open": open_ or has_error})
         return out
+
+
+RANGED_NAMES: tuple[str, ...] = tuple(form_name(n) for n in RANGED_FIELDS)
+
+
+def _contract_name(name: str) -> str:
+    return next(n for n in RANGED_FIELDS if form_name(n) == name)
 
 
 _range_text = lazy(range_text, str)
@@ -276,6 +326,13 @@ def _build_fields() -> None:
                                        choices=[("us-east-1", "us-east-1")])
     base["ec2_instance_type"].widget.attrs["list"] = "instance-types"
     base["ec2_families"].widget.attrs["list"] = "instance-families"
+    # Two optional boxes beside each input that may be a range: its low and its high end.
+    for name in RANGED_NAMES:
+        spec = FIELD_BY_NAME[_contract_name(name)]
+        for end, label in (("low", _("Low end")), ("high", _("High end"))):
+            field = ContractNumberField(spec, name, required=False, label=label)
+            field.widget.attrs.update({"class": "range-input", "placeholder": ""})
+            base[f"{name}_{end}"] = field
     for name, field in base.items():
         spec = QuestionnaireForm.specs.get(name)
         unit = spec.unit if spec else ""

@@ -17,7 +17,7 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from advisor.questionnaire import charts, korean, texts
+from advisor.questionnaire import charts, honest, korean, texts
 
 SIDES = ("lambda", "ec2")
 CENTS_CONTEXT = Context(prec=400)
@@ -208,7 +208,8 @@ def switch_sentence(rec: Mapping[str, Any] | None, requests: float, hours: float
         return str(_("No traffic volume between 1 and 1 trillion requests a month changes which "
                      "side costs less with operations time included."))
     per_second = rate(float(at) / (hours * 3600))
-    params = {"side": labels[to], "n": count(at), "rps": per_second}
+    # Three significant figures: the switch point is no surer than the inputs it comes from.
+    params = {"side": labels[to], "n": honest.volume(at), "rps": per_second}
     if float(at) > requests:
         return korean.format(_("Above about %(n)s requests a month (%(rps)s a second), %(side)s "
                                "costs less with operations time included."), params)
@@ -218,6 +219,16 @@ def switch_sentence(rec: Mapping[str, Any] | None, requests: float, hours: float
 
 def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     """Everything the results partials need, from the snapshot alone."""
+    context = _results_context(snapshot)
+    # The honest answer: headline, deciding assumptions, ranges, tornado, flips as bands.
+    context.update(honest.context(snapshot, context["labels"]))
+    context["charts"]["cost"] = honest.add_band(context["charts"]["cost"], snapshot,
+                                                context["labels"])
+    context["charts"]["tornado"] = context["tornado"]
+    return context
+
+
+def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     result = snapshot["result"]
     inputs = result["inputs"]
     labels = side_labels(inputs)

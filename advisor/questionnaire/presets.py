@@ -72,6 +72,17 @@ PRESETS: tuple[Preset, ...] = (
          "needs_use_case": "batch", "architecture": "arm64", "front_door": "none", "ec2_cpu_share": 1,
          "ec2_load_balancer": "none"},
     ),
+    # What `/` opens on. The contract's defaults stay the defaults everywhere; this richer start
+    # is a named preset, and the page puts its inputs in the address.
+    Preset(
+        "small_api",
+        _("Small API (the starting example)"),
+        _("10M requests a month, 120 ms with 512 MB, behind an HTTP API, busiest hour 3× the "
+          "average."),
+        {"requests_per_month": 10_000_000, "duration_ms": 120, "memory_mb": 512,
+         "front_door": "http_api", "traffic_peak_to_average": 3},
+    ),
 )
 
 PRESET_BY_KEY: dict[str, Preset] = {p.key: p for p in PRESETS}
+START_PRESET = "small_api"

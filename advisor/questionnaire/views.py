@@ -29,11 +29,12 @@ from advisor.questionnaire.forms import (
     bind_data,
     form_data,
     form_name,
+    is_submitted,
     range_text,
     unit_text,
 )
 from advisor.questionnaire.presenters import results_context
-from advisor.questionnaire.presets import PRESETS
+from advisor.questionnaire.presets import PRESET_BY_KEY, PRESETS, START_PRESET
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,12 @@ def index(request: HttpRequest) -> HttpResponse:
     region = (form.cleaned_data.get("region") if form.is_bound and hasattr(form, "cleaned_data")
               else None) or "us-east-1"
     context["catalogue"] = services.catalogue(region)
+    if not is_submitted(request.GET):
+        # The start is a named preset: app.js writes its inputs into the address.
+        start = PRESET_BY_KEY[START_PRESET]
+        query = QueryDict(mutable=True)
+        query.update(start.values)
+        context["start_preset"] = {"title": start.title, "query": query.urlencode()}
     if target == "workspace":
         return render(request, "advisor/index.html#workspace", context)
     return render(request, "advisor/index.html", context)

@@ -98,6 +98,28 @@
     }
   }
 
+  // The assumptions strip above the results edits the form's own fields: a value typed there
+  // is copied into the field it mirrors, which sends the form as if typed in the form.
+  function mirrorAssumption(event) {
+    var source = event.target;
+    var name = source && source.dataset && source.dataset.mirror;
+    if (!name) return;
+    var form = document.getElementById("questionnaire");
+    var field = form && form.elements[name];
+    if (!field) return;
+    if (field.type === "checkbox") field.checked = source.checked;
+    else field.value = source.value;
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  // The start page is a named preset: show its inputs in the address.
+  function showStartQuery() {
+    var note = document.getElementById("start-note");
+    if (note && note.dataset.startQuery && !window.location.search) {
+      window.history.replaceState(window.history.state, "", "?" + note.dataset.startQuery);
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     drawCharts(document);
     watchSummary();
@@ -112,6 +134,8 @@
     document.addEventListener("input", function (event) {
       if (event.target.closest && event.target.closest("#questionnaire")) markPreset(null);
     });
+    showStartQuery();
+    document.addEventListener("change", mirrorAssumption, true);
     document.addEventListener("input", followRateBasis, true);
     document.body.addEventListener("htmx:beforeSwap", function (event) {
       purgeCharts(event.detail.target);

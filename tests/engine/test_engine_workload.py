@@ -37,9 +37,11 @@ def test_defaults_filled_in() -> None:
     assert d["connections"] == {"requests_per_connection": 10, "connection_seconds": 60,
                                 "rules_per_request": 1}
     assert d["ec2"]["instance_type"] == "auto" and d["ec2"]["min_instances"] == 2
-    # With the default options the inputs read as they did before there were other options.
-    assert set(d) == ({f.name for f in FIELDS if f.group is None} | set(GROUPS)) - {
+    # With the default options the inputs read as they did before there were other options;
+    # `ranges` is always echoed ({} when none was given).
+    assert set(d) == ({f.name for f in FIELDS if f.group is None} | set(GROUPS) | {"ranges"}) - {
         "options", *OPTION_GROUPS}
+    assert d["ranges"] == {}
     json.dumps(d, allow_nan=False)
 
 

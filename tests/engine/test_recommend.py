@@ -429,6 +429,10 @@ SCENARIOS: list[tuple[dict[str, Any], bool]] = [
     ({"requests_per_month": 5e8, "lambda_in_vpc_with_internet": True,
       "needs": {"private_network": True}}, True),
     ({"needs": {"private_network": True, "persistent_connections": True}}, True),
+    # The use case and the team outweigh a cost line that favours EC2.
+    ({"requests_per_month": 2e8, "duration_ms": 1000, "traffic": {"peak_to_average": 1.5},
+      "ec2": {"cpu_share": 0.2},
+      "needs": {"no_server_team": True, "use_case": "pilot", "ops_hours_per_month": 0}}, True),
 ]
 
 

@@ -1,0 +1,407 @@
+"""Ranges and sensitivity: how sure the answer is, from the inputs people can only guess.
+
+Any input of ``RANGED_FIELDS`` (workload.py) may be given as ``[low, expected, high]``. The
+engine prices the combinations at once and reports, for each side, the lowest, expected and
+highest monthly total; the share of the range in which each side costs less; and which input
+moves the difference most (a tornado list).
+
+Weighting: each ranged input follows a triangular distribution from low to high with its mode
+at the expected value, on a log scale for requests, duration and peak-to-average (a guess of
+traffic is "within a factor of two", not "± 1 million"), on a linear scale for the others; the
+inputs are independent. The distribution is evaluated on a grid that holds each input's low,
+expected and high value: 9 points per input for requests, duration and the operations hours,
+5 for memory, peak-to-average and CPU share (they change the EC2 fleet's model, which is built
+once per distinct combination; when two or more of these are ranged, each keeps its 3 ends). ``share_cheaper`` is the weighted share of the grid in which
+each side's total *with operations time* is lower (within a cent: a tie); ``share_cheaper_bill``
+the same for the AWS bill alone. ``low``/``high`` are the lowest and highest totals anywhere
+on the grid, so they always hold the expected one.
+
+Sensitivity: the difference EC2 minus Lambda (operations time included) with one input at its
+low and then at its high end and every other at its expected value, largest swing first.
+
+Without any range, the same runs on ``DEFAULT_SPREADS`` (the result says so, ``basis``
+"default_spreads"): traffic × 0.5 .. × 2, duration × 0.75 .. × 1.5, peak-to-average ÷ 1.5 ..
+× 1.5, CPU share × 0.5 .. × 1.5 and operations hours × 0.5 .. × 2, each clipped to the input's
+allowed range. Memory gets no default spread: it is a setting, not a guess.
+
+Sides are priced through ``PRICERS`` (side -> function pricing many workloads at once), so
+another option can join by adding its pricer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from advisor.pricing.ec2 import build_ec2_model
+from advisor.pricing.lambda_ import lambda_total
+from advisor.pricing.sheet import PriceSheet
+from advisor.pricing.workload import (
+    FIELD_BY_NAME,
+    RANGED_FIELDS,
+    Range,
+    Workload,
+    WorkloadError,
+)
+
+TIE_USD = 0.01  # as compare.TIE_USD: totals within a cent are a tie
+LOG_FIELDS = frozenset({"requests_per_month", "duration_ms", "traffic.peak_to_average"})
+# Inputs that change the EC2 model (eligible types, coefficients, load levels): priced once per
+# distinct combination. Requests and duration are vectorised inside each model.
+MODEL_FIELDS = ("memory_mb", "traffic.peak_to_average", "ec2.cpu_share")
+OPS_FIELDS = ("needs.ops_hours_per_month", "needs.lambda_ops_hours_per_month")
+# Grid steps on each side of the expected value.
+STEPS = {"requests_per_month": 4, "duration_ms": 4, "needs.ops_hours_per_month": 4,
+         "needs.lambda_ops_hours_per_month": 4, "memory_mb": 2, "traffic.peak_to_average": 2,
+         "ec2.cpu_share": 2}
+DEFAULT_SPREADS: dict[str, tuple[float, float]] = {
+    "requests_per_month": (0.5, 2.0),
+    "duration_ms": (0.75, 1.5),
+    "traffic.peak_to_average": (1 / 1.5, 1.5),
+    "ec2.cpu_share": (0.5, 1.5),
+    "needs.ops_hours_per_month": (0.5, 2.0),
+    "needs.lambda_ops_hours_per_month": (0.5, 2.0),
+}
+
+# inputs: field -> 1-D array of values (all the same length); returns USD a month per entry.
+Pricer = Callable[[PriceSheet, Workload, Mapping[str, np.ndarray]], np.ndarray]
+
+
+def with_values(w: Workload, values: Mapping[str, Any]) -> Workload:
+    """``w`` with some (dotted) fields replaced."""
+    top: dict[str, Any] = {}
+    groups: dict[str, dict[str, Any]] = {}
+    for name, value in values.items():
+        group, _, key = name.rpartition(".")
+        if group:
+            groups.setdefault(group, {})[key] = value
+        else:
+            top[name] = value
+    for group, changes in groups.items():
+        top[group] = replace(getattr(w, group), **changes)
+    return replace(w, **top)
+
+
+def _by_model(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray],
+              evaluate: Callable[[Workload, np.ndarray, np.ndarray], np.ndarray],
+              model_fields: Sequence[str] = MODEL_FIELDS) -> np.ndarray:
+    """Run ``evaluate(workload, requests, duration)`` once per distinct combination of the
+    model fields (those of ``model_fields`` that the side's price depends on), vectorised over
+    requests and duration within it."""
+    n = len(next(iter(inputs.values()))) if inputs else 1
+    r = np.broadcast_to(np.asarray(inputs.get("requests_per_month", w.requests_per_month),
+                                   dtype=float), (n,))
+    d = np.broadcast_to(np.asarray(inputs.get("duration_ms", w.duration_ms), dtype=float), (n,))
+    varied = [f for f in model_fields if f in inputs]
+    out = np.empty(n)
+    if not varied:
+        out[:] = evaluate(w, r, d)
+        return out
+    # One integer key per distinct combination (each column factorised on its own: far
+    # cheaper than a unique over rows), then one stable sort to group the samples.
+    codes, values_of = [], []
+    for f in varied:
+        uniques, inverse = np.unique(np.asarray(inputs[f], dtype=float), return_inverse=True)
+        codes.append(inverse.ravel())
+        values_of.append(uniques)
+    key = np.ravel_multi_index(codes, tuple(u.size for u in values_of))
+    order = np.argsort(key, kind="stable")
+    starts = np.flatnonzero(np.diff(key[order])) + 1
+    for group in np.split(order, starts):  # one per distinct model, never one per sample
+        first = group[0]
+        values: dict[str, Any] = {f: float(values_of[i][codes[i][first]])
+                                  for i, f in enumerate(varied)}
+        if "memory_mb" in values:
+            values["memory_mb"] = int(values["memory_mb"])
+        out[group] = evaluate(with_values(w, values), r[group], d[group])
+    return out
+
+
+def price_lambda(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Lambda's monthly total (AWS bill) for many variants of ``w`` at once. CPU share does
+    not change it, nor does the traffic shape unless an ALB (capacity units per hour) is the
+    front door."""
+    fields = ("memory_mb", "traffic.peak_to_average") if w.front_door == "alb" else ("memory_mb",)
+    return _by_model(sheet, w, inputs, lambda v, r, d: lambda_total(sheet, v, r, d), fields)
+
+
+def price_ec2(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The EC2 fleet's monthly total (AWS bill) for many variants of ``w`` at once."""
+    def evaluate(v: Workload, r: np.ndarray, d: np.ndarray) -> np.ndarray:
+        try:
+            model = build_ec2_model(v, sheet)
+        except WorkloadError as exc:
+            # Only memory changes which types fit: name the range that asked for it.
+            raise WorkloadError({"ranges.memory_mb": [
+                f"at {v.memory_mb} MB: " + m for ms in exc.errors.values() for m in ms]}) from None
+        return model.total(r, d)
+    return _by_model(sheet, w, inputs, evaluate)
+
+
+PRICERS: dict[str, Pricer] = {"lambda": price_lambda, "ec2": price_ec2}
+
+
+# --- Ranges and grids -------------------------------------------------------------------------
+
+def effective_ranges(w: Workload) -> tuple[dict[str, Range], str]:
+    """The ranges priced and their basis: the workload's own ("ranges"), or, when it gives
+    none, ``DEFAULT_SPREADS`` around its values ("default_spreads")."""
+    if w.ranges:
+        return dict(w.ranges), "ranges"
+    out: dict[str, Range] = {}
+    for name, (down, up) in DEFAULT_SPREADS.items():
+        spec = FIELD_BY_NAME[name]
+        x = float(w.value(name))
+        low, high = x * down, x * up
+        if spec.minimum is not None:
+            low = max(low, spec.minimum)
+        if spec.maximum is not None:
+            high = min(high, spec.maximum)
+        out[name] = (min(low, x), x, max(high, x))
+    return out, "default_spreads"
+
+
+@dataclass(frozen=True)
+class Axis:
+    name: str
+    nodes: np.ndarray  # ascending, holding low, expected and high
+    weights: np.ndarray  # sum 1
+    expected: int  # index of the expected value
+
+    @property
+    def low(self) -> float:
+        return float(self.nodes[0])
+
+    @property
+    def high(self) -> float:
+        return float(self.nodes[-1])
+
+
+def axis(name: str, r: Range, steps: int | None = None) -> Axis:
+    """Grid points and triangular weights of one ranged input (see the module docstring);
+    ``steps`` on each side of the expected value (default ``STEPS[name]``)."""
+    low, mid, high = (float(v) for v in r)
+    if high <= low:
+        return Axis(name, np.array([mid]), np.array([1.0]), 0)
+    log = name in LOG_FIELDS and low > 0
+    f = np.log if log else (lambda v: np.asarray(v, dtype=float))
+    a, m, b = (float(f(v)) for v in (low, mid, high))
+    if not (b > a and math.isfinite(2 / (b - a))):  # narrower than float resolution
+        return Axis(name, np.array([mid]), np.array([1.0]), 0)
+    k = STEPS[name] if steps is None else steps
+    left = np.linspace(a, m, k + 1) if m > a else np.array([a])
+    right = np.linspace(m, b, k + 1) if b > m else np.array([b])
+    t = np.concatenate([left, right[1:]])
+    # Triangular density on the (log) scale; trapezoid weights integrate it exactly (it is
+    # linear between the grid points, and the mode is a grid point).
+    rising = (t - a) / (m - a) if m > a else np.ones_like(t)
+    falling = (b - t) / (b - m) if b > m else np.ones_like(t)
+    pdf = 2 / (b - a) * np.where(t <= m, rising, falling)
+    gaps = np.diff(t)
+    weights = pdf * (np.concatenate([[0.0], gaps]) + np.concatenate([gaps, [0.0]])) / 2
+    weights = weights / weights.sum()
+    nodes = np.exp(t) if log else t
+    nodes[0], nodes[-1] = low, high
+    nodes[left.size - 1] = mid
+    if name == "memory_mb":  # an integer input: whole MB, the same points merged
+        nodes = np.round(nodes)
+        nodes, inverse = np.unique(nodes, return_inverse=True)
+        weights = np.bincount(inverse.ravel(), weights=weights)
+        return Axis(name, nodes, weights, int(np.searchsorted(nodes, round(mid))))
+    return Axis(name, nodes, weights, left.size - 1)
+
+
+def _shares(diff: np.ndarray, weights: np.ndarray, shift: np.ndarray,
+            shift_weights: np.ndarray) -> dict[str, float]:
+    """Weighted share where ``diff + shift`` (Lambda minus EC2, every pair of a grid point
+    and an operations-cost shift) is below -1 cent (Lambda cheaper), above +1 cent (EC2), or
+    in between (tie); vectorised with one sorted search."""
+    order = np.argsort(shift)
+    s, cw = shift[order], np.concatenate([[0.0], np.cumsum(shift_weights[order])])
+    below = cw[np.searchsorted(s, -TIE_USD - diff, side="left")]
+    above = cw[-1] - cw[np.searchsorted(s, TIE_USD - diff, side="right")]
+    lam = float(np.dot(weights, below))
+    ec2 = float(np.dot(weights, above))
+    lam, ec2 = min(max(lam, 0.0), 1.0), min(max(ec2, 0.0), 1.0)
+    return {"lambda": lam, "ec2": ec2, "tie": max(0.0, 1.0 - lam - ec2)}
+
+
+def _span(values: np.ndarray, expected: float) -> dict[str, float]:
+    """{low, expected, high}; grid values within float noise of the expected one are it."""
+    low, high = float(values.min()), float(values.max())
+    noise = 1e-9 * max(1.0, abs(expected))
+    low = expected if low >= expected - noise else low
+    high = expected if high <= expected + noise else high
+    return {"low": low, "expected": expected, "high": high}
+
+
+def uncertainty(sheet: PriceSheet, w: Workload, lambda_usd: float, ec2_usd: float,
+                pricers: Mapping[str, Pricer] = PRICERS) -> dict[str, Any]:
+    """The contract's ``uncertainty`` object for ``w`` (whose plain totals are given)."""
+    ranges, basis = effective_ranges(w)
+    # Every model field multiplies the EC2 models to build: with two or more of them ranged,
+    # each keeps only its low, expected and high value (3 × 3 × 3 models at most, not 125).
+    model_ranged = sum(1 for f in MODEL_FIELDS if f in ranges and ranges[f][0] < ranges[f][2])
+    axes = [axis(name, ranges[name], 1 if name in MODEL_FIELDS and model_ranged > 1 else None)
+            for name in RANGED_FIELDS if name in ranges]
+    priced = [a for a in axes if a.name not in OPS_FIELDS and a.nodes.size > 1]
+    shape = tuple(a.nodes.size for a in priced)
+    inputs: dict[str, np.ndarray] = {}
+    for i, a in enumerate(priced):
+        view = [1] * len(priced)
+        view[i] = a.nodes.size
+        inputs[a.name] = np.broadcast_to(a.nodes.reshape(view), shape).ravel()
+    if priced:
+        lam = pricers["lambda"](sheet, w, inputs).reshape(shape)
+        ec2 = pricers["ec2"](sheet, w, inputs).reshape(shape)
+    else:
+        lam, ec2 = np.array(lambda_usd), np.array(ec2_usd)
+    weights = np.ones(())
+    for a in priced:
+        weights = np.multiply.outer(weights, a.weights)
+
+    n = w.needs
+    rate = float(n.ops_hourly_usd)
+    by_name = {a.name: a for a in axes}
+    ops_e = by_name.get("needs.ops_hours_per_month") or Axis(
+        "needs.ops_hours_per_month", np.array([float(n.ops_hours_per_month)]), np.ones(1), 0)
+    ops_l = by_name.get("needs.lambda_ops_hours_per_month") or Axis(
+        "needs.lambda_ops_hours_per_month", np.array([float(n.lambda_ops_hours_per_month)]),
+        np.ones(1), 0)
+    # Lambda minus EC2 operations cost, for every pair of operations-hours grid points.
+    shift = (rate * (ops_l.nodes[:, None] - ops_e.nodes[None, :])).ravel()
+    shift_w = np.multiply.outer(ops_l.weights, ops_e.weights).ravel()
+    bill_diff = (lam - ec2).ravel()
+    flat_w = np.broadcast_to(weights, lam.shape).ravel()
+
+    lam_ops = rate * float(n.lambda_ops_hours_per_month)
+    ec2_ops = rate * float(n.ops_hours_per_month)
+    lam_span, ec2_span = _span(lam, lambda_usd), _span(ec2, ec2_usd)
+    with_ops = {
+        "lambda": _span(np.array([lam_span["low"] + rate * ops_l.low,
+                                  lam_span["high"] + rate * ops_l.high]), lambda_usd + lam_ops),
+        "ec2": _span(np.array([ec2_span["low"] + rate * ops_e.low,
+                               ec2_span["high"] + rate * ops_e.high]), ec2_usd + ec2_ops),
+    }
+    expected_diff = (ec2_usd + ec2_ops) - (lambda_usd + lam_ops)  # EC2 minus Lambda
+    sensitivity = []
+    for a in axes:
+        if a.nodes.size <= 1:
+            continue
+        if a.name in OPS_FIELDS:
+            sign = 1.0 if a.name == "needs.ops_hours_per_month" else -1.0
+            ends = [expected_diff + sign * rate * (v - float(a.nodes[a.expected]))
+                    for v in (a.low, a.high)]
+        else:
+            i = priced.index(a)
+            ends = []
+            for end in (0, a.nodes.size - 1):
+                idx = tuple(end if j == i else b.expected for j, b in enumerate(priced))
+                bill = float(ec2[idx] - lam[idx])
+                ends.append(bill + ec2_ops - lam_ops)
+        sensitivity.append({"field": a.name, "low": ends[0], "high": ends[1],
+                            "values": [a.low, a.high]})
+    sensitivity.sort(key=lambda s: -abs(s["high"] - s["low"]))
+    return {
+        "basis": basis,
+        "ranges": {a.name: [a.low, float(a.nodes[a.expected]), a.high] for a in axes},
+        "lambda": lam_span,
+        "ec2": ec2_span,
+        "with_operations": with_ops,
+        "share_cheaper": _shares(bill_diff, flat_w, shift, shift_w),
+        "share_cheaper_bill": _shares(bill_diff, flat_w, np.zeros(1), np.ones(1)),
+        "sensitivity": sensitivity,
+    }
+
+
+def cost_band(sheet: PriceSheet, w: Workload, volumes: Sequence[float],
+              pricers: Mapping[str, Pricer] = PRICERS) -> dict[str, list[float]]:
+    """Each side's lowest and highest AWS bill at each request volume as the other ranged
+    inputs (not requests, not operations time) move over their low, expected and high ends:
+    the band drawn around each line of the cost chart."""
+    ranges, _basis = effective_ranges(w)
+    x = np.asarray(volumes, dtype=float)
+    names = [n for n in RANGED_FIELDS if n in ranges and n not in OPS_FIELDS
+             and n != "requests_per_month" and ranges[n][0] < ranges[n][2]]
+    if not names or not x.size:
+        return {}
+    ends = [np.unique(np.array(ranges[n], dtype=float)) for n in names]
+    mesh = np.meshgrid(*ends, x, indexing="ij")
+    inputs = {n: m.ravel() for n, m in zip(names, mesh[:-1], strict=True)}
+    inputs["requests_per_month"] = mesh[-1].ravel()
+    shape = mesh[-1].shape
+    out: dict[str, list[float]] = {}
+    for side, pricer in pricers.items():
+        totals = pricer(sheet, w, inputs).reshape(shape).reshape(-1, x.size)
+        out[f"{side}_low"] = totals.min(axis=0).tolist()
+        out[f"{side}_high"] = totals.max(axis=0).tolist()
+    return out
+
+
+def confidence(share_of_choice: float, flip_ratio: float) -> str:
+    """The confidence of a choice from the figures: the share of the range in which the chosen
+    side costs less (operations included; a tie counts half) and how far the nearest flip is
+    (the larger of switch volume / volume and its inverse; infinity when there is none).
+
+    high: at least 90 % of the range agrees and the nearest flip is at least × 2 away;
+    medium: at least 70 % agrees; low otherwise.
+    """
+    if share_of_choice >= 0.9 and flip_ratio >= 2:
+        return "high"
+    if share_of_choice >= 0.7:
+        return "medium"
+    return "low"
+
+
+def flip_ratio(requests: float, switch_at: float | None) -> float:
+    if not switch_at or requests <= 0:
+        return math.inf
+    return max(switch_at / requests, requests / switch_at)
+
+
+
+# --- The assumptions that decide ---------------------------------------------------------------
+
+def what_if(sheet: PriceSheet, w: Workload, lambda_usd: float | None = None,
+            ec2_usd: float | None = None,
+            pricers: Mapping[str, Pricer] = PRICERS) -> list[dict[str, Any]]:
+    """Both AWS bills and operations costs with one deciding assumption undone or changed:
+    no operations time; the free tier toggled; no front door (or an HTTP API where there is
+    none); peak-to-average 1 (or 3 for flat traffic); CPU share 1 (or 0.25 where it is 1).
+    Each entry: ``{assumption, field, value, lambda_usd, ec2_usd, lambda_ops_usd,
+    ec2_ops_usd}``; the page shows the answer each would give beside the assumption.
+
+    Given the plain totals, a side the assumption cannot change is not priced again: the
+    free tier and the front door touch only Lambda, CPU share only EC2, the traffic shape
+    Lambda only behind an ALB, operations time neither bill."""
+    n = w.needs
+    rate = float(n.ops_hourly_usd)
+    peak = w.traffic.peak_to_average
+    plain = {"lambda": lambda_usd, "ec2": ec2_usd}
+    cases: list[tuple[str, str, Any, tuple[str, ...]]] = [
+        ("operations", "needs.ops_hours_per_month", 0, ()),
+        ("free_tier", "free_tier", not w.free_tier, ("lambda",)),
+        ("front_door", "front_door", "none" if w.front_door != "none" else "http_api",
+         ("lambda",)),
+        ("peak_to_average", "traffic.peak_to_average", 1.0 if peak > 1 else 3.0,
+         ("lambda", "ec2") if w.front_door == "alb" else ("ec2",)),
+        ("cpu_share", "ec2.cpu_share", 1.0 if w.ec2.cpu_share < 1 else 0.25, ("ec2",)),
+    ]
+    out = []
+    for key, name, value, moves in cases:
+        changes: dict[str, Any] = {name: value}
+        if key == "operations":
+            changes["needs.lambda_ops_hours_per_month"] = 0
+        v = with_values(w, changes)
+        totals = {side: float(pricer(sheet, v, {})[0])
+                  if side in moves or plain.get(side) is None else float(plain[side])
+                  for side, pricer in pricers.items()}
+        out.append({"assumption": key, "field": name, "value": value,
+                    "lambda_usd": totals["lambda"], "ec2_usd": totals["ec2"],
+                    "lambda_ops_usd": rate * float(v.needs.lambda_ops_hours_per_month),
+                    "ec2_ops_usd": rate * float(v.needs.ops_hours_per_month)})
+    return out
