@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import pgettext
 
-from advisor.questionnaire import presenters, texts
+from advisor.questionnaire import numbers, texts
 from reports.models import Report
 
 LAMBDA_ITEMS = ("requests", "compute", "ephemeral_storage", "provisioned_concurrency",
@@ -28,8 +28,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cents(value: Any) -> str:
-    """Money as the CSV writes it: rounded as on the page (presenters.cents), no grouping."""
-    return str(presenters.cents(value))
+    """Money as the CSV writes it: rounded as on the page (numbers.cents), no grouping."""
+    return str(numbers.cents(value))
 
 
 def number(value: Any) -> str:

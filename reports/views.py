@@ -33,7 +33,8 @@ from advisor.plumbing.middleware import too_many_requests
 from advisor.pricing.workload import DERIVED, FIELDS, _resolve_derived
 from advisor.questionnaire import korean, texts
 from advisor.questionnaire.forms import LABELS, form_data, form_name
-from advisor.questionnaire.presenters import results_context, side_labels, usd
+from advisor.questionnaire.numbers import usd
+from advisor.questionnaire.presenters import results_context, side_labels
 from reports import export, saving
 from reports.errors import method_not_allowed
 from reports.forms import ReportMetaForm

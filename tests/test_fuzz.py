@@ -531,7 +531,7 @@ def test_huge_amounts_never_fail_the_results(client: Client, price_book: Any) ->
 
 
 def test_usd_rounds_any_float() -> None:
-    from advisor.questionnaire.presenters import usd
+    from advisor.questionnaire.numbers import usd
 
     assert usd(1e27) == "$1,000,000,000,000,000,000,000,000,000.00"
     assert usd(1e300).startswith("$1.00")

@@ -18,7 +18,7 @@ from test_cli import run_cli
 from advisor import services
 from advisor.pricing.workload import FIELD_BY_NAME
 from advisor.questionnaire.forms import QuestionnaireForm, form_data
-from advisor.questionnaire.presenters import usd
+from advisor.questionnaire.numbers import usd
 from advisor.questionnaire.presets import PRESETS, START_PRESET
 
 KO = {"HTTP_ACCEPT_LANGUAGE": "ko"}

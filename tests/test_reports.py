@@ -21,7 +21,7 @@ from django.utils import timezone
 from advisor import services
 from advisor.pricebook import publishing
 from advisor.pricebook.models import InstanceType, Rate
-from advisor.questionnaire import presenters
+from advisor.questionnaire import numbers
 from reports import saving
 from reports import views as report_views
 from reports.export import cents
@@ -324,12 +324,12 @@ def test_cents_rounds_half_up_from_the_decimal_value() -> None:
 
 def test_page_and_export_round_money_with_the_one_routine() -> None:
     for value in (2.005, 0.015, 1234.5, 10.004999, 99999.995, 1e30, -0.015):
-        assert presenters.cents(value) == Decimal(cents(value))
-        assert presenters.usd(value).replace(",", "").replace("−", "-").replace("$", "") \
+        assert numbers.cents(value) == Decimal(cents(value))
+        assert numbers.usd(value).replace(",", "").replace("−", "-").replace("$", "") \
             == cents(value)
-    assert presenters.cents(2.005) == Decimal("2.01")
+    assert numbers.cents(2.005) == Decimal("2.01")
     with pytest.raises(ValueError):
-        presenters.cents(float("nan"))
+        numbers.cents(float("nan"))
 
 
 def test_json_export(client: Client, price_book: Any) -> None:

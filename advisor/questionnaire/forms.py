@@ -384,7 +384,11 @@ def bind_data(query: Mapping[str, Any]) -> dict[str, Any]:
     it gets the contract's defaults for whatever it leaves out, checkboxes included.
     """
     if not is_submitted(query):
-        return form_data(STARTING_VALUES)
+        data = form_data(STARTING_VALUES)
+        # form_data leaves out a multiple choice at its default; the form shows it ticked.
+        for name in LIST_FIELDS:
+            data.setdefault(name, list(DEFAULTS[name]))
+        return data
     data: dict[str, Any] = {k: query.get(k) for k in query}
     # A multiple choice (the options) arrives as repeated keys.
     for name in LIST_FIELDS:

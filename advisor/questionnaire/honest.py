@@ -20,6 +20,7 @@ from advisor.pricing import verdict
 from advisor.pricing.uncertainty import DEFAULT_SPREADS
 from advisor.questionnaire import charts
 from advisor.questionnaire.labels import CHOICE_LABELS, LABELS, form_name
+from advisor.questionnaire.numbers import rate, usd
 from advisor.questionnaire.texts import LocaleFormatter
 
 SIDES = ("lambda", "ec2")
@@ -27,15 +28,7 @@ TIE_USD = 0.01
 _FORMAT = LocaleFormatter()
 
 
-def _usd(value: float) -> str:
-    # Imported here: presenters imports this module.
-    from advisor.questionnaire.presenters import usd
-    return usd(value)
-
-
-def rate(value: float) -> str:
-    from advisor.questionnaire.presenters import rate as per_second
-    return per_second(value)
+_usd = usd
 
 
 def _swap_marks(text: str) -> str:

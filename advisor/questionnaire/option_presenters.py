@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from advisor.pricing import choose
 from advisor.pricing.options import registry
 from advisor.pricing.recommend import MESSAGES as RECOMMEND_MESSAGES
-from advisor.questionnaire import option_charts, texts
+from advisor.questionnaire import honest, option_charts, texts
 from advisor.questionnaire.labels import OPTION_LABELS
-from advisor.questionnaire.presenters import count, rate, usd
+from advisor.questionnaire.numbers import count, rate, usd
 
 TEMPLATES = {**RECOMMEND_MESSAGES, **choose.MESSAGES}
 
@@ -160,7 +160,8 @@ def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
             continue
         points = [p["requests_per_month"] for p in pair["points"]]
         pairs.append({"a": label[a], "b": label[b], "count": len(points),
-                      "first": count(points[0]) if points else ""})
+                      # Three significant figures, like every volume in a sentence.
+                      "first": honest.volume(points[0]) if points else ""})
     omap = snapshot["options"]["map"]
     rec_choice = (result.get("recommendation") or {}).get("choice")
     return {

@@ -8,61 +8,17 @@ Money stays unrounded in the snapshot and is rounded here, for display only.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from advisor.questionnaire import charts, honest, korean, texts
+from advisor.questionnaire import charts, honest, korean, option_presenters, texts
+from advisor.questionnaire.numbers import count, rate, usd
 
 SIDES = ("lambda", "ec2")
-CENTS_CONTEXT = Context(prec=400)
-
-
-def cents(value: Any) -> Decimal:
-    """Money rounded half up to the cent (as AWS bills do), from the float's shortest decimal
-    form (2.005 gives 2.01), for every place that shows or exports an amount.
-
-    The context's precision holds any float (up to 309 digits): the default 28 raised on 1e30.
-    A non-finite value raises ValueError.
-    """
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"not an amount of money: {value!r}")
-    return Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP, CENTS_CONTEXT)
-
-
-def usd(value: float) -> str:
-    """Dollars to the cent; amounts below half a cent show as '< $0.01', not '$0.00'."""
-    value = float(value)
-    if 0 < abs(value) < 0.005:
-        return "< $0.01"
-    if not math.isfinite(value):
-        return "—"
-    sign = "−" if value < 0 else ""
-    # number_format truncates floats: round first.
-    amount = abs(cents(value))
-    return f"{sign}${formats.number_format(amount, decimal_pos=2, force_grouping=True)}"
-
-
-def count(value: float) -> str:
-    """A request count with grouped digits (no decimals)."""
-    return formats.number_format(round(float(value)), force_grouping=True)
-
-
-def rate(value: float) -> str:
-    """A rate to about three significant figures (0.0123, 1.23, 123, 12,345)."""
-    value = float(value)
-    if value == 0:
-        return "0"
-    if abs(value) >= 100:
-        return count(value)
-    digits = max(0, 2 - int(f"{abs(value):e}".split("e")[1]))
-    return formats.number_format(round(value, digits), decimal_pos=digits, force_grouping=True)
 
 
 def _date_html(value: Any) -> str:
@@ -259,8 +215,7 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     }
     # More options than Lambda and EC2: lines, bars, bills and the choice for each (their
     # own module; adds to the charts above).
-    from advisor.questionnaire.option_presenters import options_context
-    more = options_context(snapshot, labels, items, charts_)
+    more = option_presenters.options_context(snapshot, labels, items, charts_)
     return {
         **more,
         "snapshot": snapshot,
