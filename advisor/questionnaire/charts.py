@@ -119,6 +119,22 @@ def _linear_money_ticks(top: float) -> dict[str, Any]:
             "ticktext": [short_usd(t) for t in ticks]}
 
 
+def you_marker(inputs: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The white circle that marks the workload on a map (none for a volume of 0)."""
+    r, d = float(inputs["requests_per_month"]), float(inputs["duration_ms"])
+    if r <= 0:
+        return []
+    return [{
+        "type": "scatter", "mode": "markers+text", "x": [r], "y": [d],
+        "text": [_("you")], "textposition": "top center", "cliponaxis": False,
+        "name": _("your workload"), "showlegend": False,
+        "marker": {"color": "#ffffff", "size": 12, "symbol": "circle",
+                   "line": {"color": MARK_COLOUR, "width": 2}},
+        "textfont": {"color": "#ffffff", "size": 13},
+        "hovertemplate": _("Your workload") + "<extra></extra>",
+    }]
+
+
 def _sig(values: Sequence[float], digits: int = 6) -> list[float]:
     """Round to significant digits: the JSON stays small and the lines look the same."""
     out = []
@@ -270,17 +286,7 @@ def cheaper_map(snapshot: Mapping[str, Any], labels: Mapping[str, str]) -> dict[
                             {"side": labels[side], "saving": "$%{z:,.2f}"})
             + "<extra></extra>",
         })
-    r, d = float(inputs["requests_per_month"]), float(inputs["duration_ms"])
-    if r > 0:
-        data.append({
-            "type": "scatter", "mode": "markers+text", "x": [r], "y": [d],
-            "text": [_("you")], "textposition": "top center", "cliponaxis": False,
-            "name": _("your workload"), "showlegend": False,
-            "marker": {"color": "#ffffff", "size": 12, "symbol": "circle",
-                       "line": {"color": MARK_COLOUR, "width": 2}},
-            "textfont": {"color": "#ffffff", "size": 13},
-            "hovertemplate": _("Your workload") + "<extra></extra>",
-        })
+    data.extend(you_marker(inputs))
     # The duration axis ends at Lambda's limit (the top row's cell would reach past it).
     low = min(ys) if ys else 1.0
     yticks = [t for t in _decades(low, MAX_DURATION_MS) if t < MAX_DURATION_MS / 2]

@@ -22,6 +22,7 @@ from advisor.questionnaire.charts import (
     _floor,
     _layout,
     _sig,
+    you_marker,
 )
 
 OPTION_COLOURS = {"lambda": LAMBDA_COLOUR, "ec2": EC2_COLOUR,
@@ -85,18 +86,7 @@ def cheapest_map(snapshot: Mapping[str, Any], labels: Mapping[str, str]) -> dict
         "hovertemplate": _("%{x:,.0f} requests a month, %{y:,.0f} ms<br>cheapest: %{text}, "
                            "$%{customdata:,.2f} a month") + "<extra></extra>",
     }]
-    inputs = snapshot["result"]["inputs"]
-    r, d = float(inputs["requests_per_month"]), float(inputs["duration_ms"])
-    if r > 0:
-        data.append({
-            "type": "scatter", "mode": "markers+text", "x": [r], "y": [d],
-            "text": [_("you")], "textposition": "top center", "cliponaxis": False,
-            "name": _("your workload"), "showlegend": False,
-            "marker": {"color": "#ffffff", "size": 12, "symbol": "circle",
-                       "line": {"color": MARK_COLOUR, "width": 2}},
-            "textfont": {"color": "#ffffff", "size": 13},
-            "hovertemplate": _("Your workload") + "<extra></extra>",
-        })
+    data.extend(you_marker(snapshot["result"]["inputs"]))
     return {"data": data, "layout": _layout(
         xaxis=_axis(_("Requests a month (log scale)")),
         yaxis=_axis(_("Duration, ms (log scale)")), showlegend=False,
