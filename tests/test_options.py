@@ -130,3 +130,23 @@ def test_page_text_alternatives_have_a_column_per_option(client: Client, price_b
         assert f'<th scope="col">{label}</th>' in table
     assert "Which option is cheapest, by traffic and duration" in html
     assert 'class="cell-' in html
+
+
+def test_answer_names_a_further_option_that_costs_least(client: Client, price_book: Any) -> None:
+    """The headline weighs Lambda against EC2; when Fargate costs less than both, the answer
+    card and the phone's pinned summary say so beside it, in both languages."""
+    query = ("requests_per_month=300000000&duration_ms=200&memory_mb=512"
+             "&ec2_instance_type=m7i.2xlarge&options=lambda&options=ec2&options=fargate")
+    result = post(client, "/api/v1/compare", {
+        "requests_per_month": 3e8, "duration_ms": 200, "memory_mb": 512,
+        "ec2": {"instance_type": "m7i.2xlarge"}, "options": ["lambda", "ec2", "fargate"]}).json()
+    assert result["cheapest"] == "fargate"
+    assert result["fargate"]["monthly_usd"] < min(result["lambda"]["monthly_usd"],
+                                                  result["ec2"]["monthly_usd"])
+    html = client.get("/?" + query).content.decode()
+    assert html.count("Of the 3 options compared, ECS on Fargate + ALB costs least") == 2
+    korean = client.get("/?" + query, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert korean.count("비교한 옵션 3개 중에서는 ECS on Fargate + ALB 쪽이") == 2
+    plain = client.get("/?requests_per_month=300000000&duration_ms=200&memory_mb=512"
+                       "&ec2_instance_type=m7i.2xlarge").content.decode()
+    assert "costs least" not in plain

@@ -164,7 +164,16 @@ def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
                       "first": honest.volume(points[0]) if points else ""})
     omap = snapshot["options"]["map"]
     rec_choice = (result.get("recommendation") or {}).get("choice")
+    # The headline weighs Lambda against EC2; when a further option costs less than both, the
+    # answer says so beside it rather than only in the options card further down.
+    elsewhere = ""
+    if cheapest not in ("lambda", "ec2", "tie"):
+        elsewhere = _("Of the %(n)s options compared, %(option)s costs least: %(total)s a "
+                      "month on the AWS bill.") % {
+            "n": len(names), "option": label[cheapest],
+            "total": usd(result[cheapest]["monthly_usd"])}
     return {
+        "cheapest_elsewhere_text": elsewhere,
         # The two-option recommendation above may name another side: say why beside it.
         "option_choice_differs": bool(pick and rec_choice and rec_choice != pick),
         "options_compared": True,
