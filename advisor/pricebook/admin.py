@@ -207,6 +207,12 @@ class PublishForm(forms.Form):
     previewed = forms.DateField(required=False, widget=forms.HiddenInput)
 
 
+def _book_rows_link(model: str, book: PriceBook, text: str) -> str:
+    """A link to the admin list of ``model`` rows filtered to ``book``."""
+    url = reverse(f"admin:advisor_{model}_changelist") + f"?book__id__exact={book.pk}"
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
 @admin.register(PriceBook)
 class PriceBookAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_display = ("name", "region", "effective_from", "state", "rate_count", "type_count")
@@ -270,23 +276,17 @@ class PriceBookAdmin(DraftOnlyMixin, admin.ModelAdmin):
     def instance_types_link(self, obj: PriceBook) -> str:
         if obj.pk is None:
             return "-"
-        url = reverse("admin:advisor_instancetype_changelist") + f"?book__id__exact={obj.pk}"
         count = obj.instance_types.count()
-        return format_html(
-            '<a href="{}">{}</a>', url,
-            ngettext("%(n)d instance type", "%(n)d instance types", count) % {"n": count},
-        )
+        return _book_rows_link("instancetype", obj, ngettext(
+            "%(n)d instance type", "%(n)d instance types", count) % {"n": count})
 
     @admin.display(description=_("changes to this book"))
     def history(self, obj: PriceBook) -> str:
         if obj.pk is None:
             return "-"
-        url = reverse("admin:advisor_pricechange_changelist") + f"?book__id__exact={obj.pk}"
         count = obj.changes.count()
-        return format_html(
-            '<a href="{}">{}</a>', url,
-            ngettext("%(n)d recorded change", "%(n)d recorded changes", count) % {"n": count},
-        )
+        return _book_rows_link("pricechange", obj, ngettext(
+            "%(n)d recorded change", "%(n)d recorded changes", count) % {"n": count})
 
     def save_model(self, request: HttpRequest, obj: PriceBook, form: Any, change: bool) -> None:
         before = audit.stored_snapshot(obj) if change else None

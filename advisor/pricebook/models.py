@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,9 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from advisor.pricing.catalogue import ARCHITECTURES, OPTION_SPECS, SPEC_BY_KEY, SPECS
-
-OPTION_KEYS = frozenset(s.key for s in OPTION_SPECS)
+from advisor.pricing.catalogue import ALL_SPECS, ARCHITECTURES, SPEC_BY_KEY
 
 REGION_CODE = RegexValidator(
     r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$",
@@ -158,7 +155,7 @@ class Rate(SourcedRow):
         PriceBook, on_delete=models.CASCADE, related_name="rates", verbose_name=_("price book")
     )
     key = models.CharField(
-        _("key"), max_length=64, choices=[(s.key, s.key) for s in SPECS],
+        _("key"), max_length=64, choices=[(s.key, s.key) for s in ALL_SPECS],
         help_text=_("Which price this is; the unit follows from it."),
     )
     tier_upto = models.DecimalField(
@@ -193,13 +190,6 @@ class Rate(SourcedRow):
     def unit(self) -> str:
         spec = SPEC_BY_KEY.get(self.key)
         return spec.unit if spec else ""
-
-    def clean_fields(self, exclude: Any = None) -> None:
-        # The rates of the optional compute options (catalogue OPTION_SPECS) are not among
-        # the key's stored choices; clean() checks every key against the catalogue instead.
-        if self.key in OPTION_KEYS:
-            exclude = {*(exclude or ()), "key"}
-        super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
         self._refuse_published_book()

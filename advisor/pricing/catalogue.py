@@ -218,7 +218,7 @@ def burstable_baseline(name: str) -> float | None:
 # Rates of the compute options beyond Lambda and EC2 (Lambda Managed Instances, ECS on
 # Fargate). They are optional: a book without them still prices Lambda and EC2, and asking
 # for an option whose rates the book lacks is refused naming the option. They are kept out of
-# SPECS so that a book's required keys, and the rate key's choices, stay as they are.
+# SPECS so that a book's required keys stay as they are (a rate's key may be any of ALL_SPECS).
 def _fargate_specs(arch: str) -> list[RateSpec]:
     return [
         _arch_spec(f"fargate.{arch}.vcpu_hour", "USD per vCPU-hour",
