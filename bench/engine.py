@@ -130,6 +130,7 @@ def ranged(sheet: PriceSheet) -> None:
     uncertainty) measured in the same run: the ratio survives a noisy, shared machine."""
     print("\nranged comparisons (compare() incl. break-even, recommendation and uncertainty)")
     for label, w in RANGED.items():
+        w = replace(w, region=sheet.book.region)
         base, _ = timed(lambda w=w: compare(w, sheet, with_uncertainty=False), COMPARE_RUNS)
         med, worst = timed(lambda w=w: compare(w, sheet), COMPARE_RUNS)
         alone, _ = timed(lambda w=w: uncertainty(sheet, w, 1.0, 1.0), COMPARE_RUNS)
@@ -137,7 +138,7 @@ def ranged(sheet: PriceSheet) -> None:
         print(f"  {label}: median {med:.2f} ms, max {worst:.2f} ms over {COMPARE_RUNS} runs"
               f"{goal}; uncertainty alone {alone:.2f} ms; plain compare() {base:.2f} ms "
               f"(ranged / plain = {med / base:.1f}x)")
-    w = next(iter(WORKLOADS.values()))
+    w = replace(next(iter(WORKLOADS.values())), region=sheet.book.region)
     volumes = cost_curve(w, sheet)["requests_per_month"]
     band, _ = timed(lambda: cost_band(sheet, w, volumes), GRID_RUNS)
     cases, _ = timed(lambda: what_if(sheet, w), GRID_RUNS)

@@ -150,3 +150,39 @@ def test_answer_names_a_further_option_that_costs_least(client: Client, price_bo
     plain = client.get("/?requests_per_month=300000000&duration_ms=200&memory_mb=512"
                        "&ec2_instance_type=m7i.2xlarge").content.decode()
     assert "costs least" not in plain
+
+
+def test_managed_instances_type_and_ratio_through_every_way_in(client: Client,
+                                                                price_book: Any) -> None:
+    """The named type and the memory-to-vCPU ratio reach the engine from the API, the CLI and
+    the page; a type Managed Instances cannot use is named on its field, in both languages."""
+    named = {**WORKLOAD, "options": ALL,
+             "managed_instances": {"instance_type": "m7i.xlarge", "memory_gib_per_vcpu": 4}}
+    body = post(client, "/api/v1/compare", named).json()
+    sizing = body["lambda_managed_instances"]["sizing"]
+    assert sizing["instance_type"] == "m7i.xlarge"
+    assert (sizing["environment_vcpus"], sizing["environment_memory_gib"]) == (1, 4.0)
+    assert body["inputs"]["managed_instances"]["memory_gib_per_vcpu"] == 4
+    code, out, _ = run_cli(json.dumps(named))
+    assert code == 0
+    assert json.loads(out)["lambda_managed_instances"]["sizing"]["instance_type"] == "m7i.xlarge"
+    wrong = post(client, "/api/v1/compare",
+                 {**named, "managed_instances": {"instance_type": "t3.large"}})
+    assert wrong.status_code == 400
+    assert "c, m and r" in json.dumps(wrong.json())
+    query = ("requests_per_month=30000000&duration_ms=120&memory_mb=1536&options=lambda"
+             "&options=ec2&options=lambda_managed_instances"
+             "&managed_instances_instance_type=t3.large")
+    html = client.get("/?" + query).content.decode()
+    assert "Lambda Managed Instances run on c, m and r instance types, not on t3.large." in html
+    korean = client.get("/?" + query, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "c·m·r 계열 인스턴스 유형에서만 실행되며 t3.large에서는 실행되지 않습니다" in korean
+
+
+def test_every_line_of_every_option_bill_has_a_label(client: Client, price_book: Any) -> None:
+    query = ("requests_per_month=30000000&duration_ms=120&memory_mb=1536"
+             + "".join(f"&options={o}" for o in ALL))
+    for lang in ("en", "ko"):
+        html = client.get("/?" + query, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+        for key in ("public_ipv4", "logs", "management_fee", "nat_gateway", "data_transfer"):
+            assert f">{key}<" not in html, (lang, key)

@@ -141,9 +141,14 @@ def cheapest_of(totals: Mapping[str, float]) -> str:
 
 
 def compare_options(c: Comparison, w: Workload, sheet: PriceSheet, *,
-                    with_break_even: bool = True) -> OptionsComparison:
+                    with_break_even: bool = True,
+                    ready: Mapping[str, OptionModel] | None = None) -> OptionsComparison:
+    """The further options beside compare()'s two; ``ready`` holds option models compare()
+    has already built for this workload (the EC2 fleet), which are not built again."""
     r = float(w.requests_per_month)
-    models = {name: prepare(w, sheet, name) for name in registry() if name in w.options}
+    ready = ready or {}
+    models = {name: ready[name] if name in ready else prepare(w, sheet, name)
+              for name in registry() if name in w.options}
     extra: dict[str, OptionResult] = {}
     for name in w.extra_options:
         m = models[name]

@@ -24,6 +24,7 @@ from advisor.pricing.ec2 import (
 from advisor.pricing.flips import bands
 from advisor.pricing.lambda_ import LAMBDA_ITEMS, billed_ms, lambda_items, lambda_total_fn
 from advisor.pricing.network import load_balancer_addresses
+from advisor.pricing.options import ec2 as ec2_option
 from advisor.pricing.profiles import max_peak
 from advisor.pricing.recommend import Recommendation, gettext_noop, recommend
 from advisor.pricing.sheet import BookInfo, MissingPrice, PriceSheet
@@ -303,8 +304,9 @@ def _compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool,
     advice = recommend(result, w, sheet, model=model, with_switch=with_break_even)
     result = replace(result, recommendation=advice)
     if tuple(w.options) != DEFAULT_OPTIONS:
-        result = replace(result, options=compare_options(result, w, sheet,
-                                                         with_break_even=with_break_even))
+        result = replace(result, options=compare_options(
+            result, w, sheet, with_break_even=with_break_even,
+            ready={"ec2": ec2_option.from_model(model)}))
     return result
 
 

@@ -36,7 +36,7 @@ from advisor.pricing.network import (
     transfer_monthly,
 )
 from advisor.pricing.profiles import sizing_levels, weekly_weights
-from advisor.pricing.sheet import InstanceType, PriceSheet, noise_ceil
+from advisor.pricing.sheet import NOISE_REL, InstanceType, PriceSheet, noise_ceil
 from advisor.pricing.workload import Workload, WorkloadError
 
 OS_RESERVED_GIB = 0.5
@@ -61,6 +61,14 @@ class InstanceTypeError(WorkloadError):
 def fleet_ceil(x: np.ndarray) -> np.ndarray:
     # ceil() of a value that float noise pushed just above an integer must not add an instance.
     return noise_ceil(x)
+
+
+def _fleet_ceil_inplace(x: np.ndarray) -> np.ndarray:
+    """:func:`fleet_ceil` of a float array the caller owns, overwriting it (no copies)."""
+    n = np.floor(x)
+    x *= 1 - NOISE_REL
+    n += x > n
+    return n
 
 
 def _refuse(message: str) -> InstanceTypeError:
@@ -165,9 +173,13 @@ class Ec2Model:
         """(instance-hours a month, peak instances), shape ``broadcast(avg_rps, d) + (k,)``."""
         coef = self.coef if idx is None else self.coef[idx]
         load = (np.asarray(avg_rps, dtype=float) * np.asarray(duration_ms, dtype=float))[..., None, None]
-        x = load * coef[:, None] * self.levels
-        n = np.maximum(self.workload.ec2.min_instances, fleet_ceil(x))
-        return (n @ self.level_share) * self.hours, n[..., -1]
+        # The hot path of every break-even search: one (volumes × types × levels) array,
+        # rounded up in place (as fleet_ceil does) and summed over the levels by one dot.
+        n = _fleet_ceil_inplace(load * (coef[:, None] * self.levels))
+        np.maximum(n, self.workload.ec2.min_instances, out=n)
+        shape = n.shape
+        hours = n.reshape(-1, shape[-1]).dot(self.level_share).reshape(shape[:-1])
+        return hours * self.hours, n[..., -1]
 
     def total(self, requests: np.ndarray | float, duration_ms: np.ndarray | float | None = None) -> np.ndarray:
         """EC2 monthly total; with "auto" the cheapest type at each volume and duration."""
@@ -191,7 +203,7 @@ class Ec2Model:
         return np.unique(1.0 / per_request)
 
 
-def _frontier(price: np.ndarray, coef: np.ndarray) -> np.ndarray:
+def fleet_frontier(price: np.ndarray, coef: np.ndarray) -> np.ndarray:
     """Indices of the types no other type dominates (cheaper or equal per hour and no more
     instances per unit of load), cheapest per hour first: the only ones that can win."""
     order = np.lexsort((coef, price))
@@ -228,7 +240,7 @@ def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
     ipv4_hourly = sheet.rate("vpc.public_ipv4_hourly") if e.public_instances else 0.0
     per_hour = instance_price + ebs_hourly + ipv4_hourly
 
-    keep = _frontier(per_hour, coef)
+    keep = fleet_frontier(per_hour, coef)
     families = tuple(sorted(set(table.family[idx].tolist())))
     if e.purchase in RESERVED_OPTIONS:
         hourly = table.hourly[idx][keep[0]]

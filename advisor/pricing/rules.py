@@ -255,11 +255,12 @@ OPTION_RULES: tuple[Rule, ...] = (
         "allowance is not applied."), LAMBDA_PRICING),
     Rule("mi_sizing", "options", gettext_noop("Lambda Managed Instances: sizing"), gettext_noop(
         "One execution environment serves many requests at once: 16 per vCPU for Python, 64 "
-        "for Node.js, 32 for Java and .NET. An environment has memory_mb / 1,769 vCPUs rounded "
-        "up (at least 1) and at least 2 GB per vCPU. Environments at the busiest hour = the "
-        "larger of requests in flight (Little's law) over their concurrency and the EC2 CPU "
-        "rule's vCPUs over their vCPUs; they are packed on the c, m or r type with the lowest "
-        "total."), MI_DOCS),
+        "for Node.js, 32 for Java and .NET. An environment has max(memory_mb, 2 GB) of memory "
+        "rounded up to whole vCPUs at the capacity provider's memory-to-vCPU ratio (2 to 8 GiB "
+        "per vCPU, 2 by default). Environments at the busiest hour = the larger of requests in "
+        "flight (Little's law) over their concurrency and the EC2 CPU rule's vCPUs over their "
+        "vCPUs; they are packed on the named instance type, or on the c, m or r type with the "
+        "lowest total."), MI_DOCS),
     Rule("mi_fleet", "options", gettext_noop("Lambda Managed Instances: fleet"), gettext_noop(
         "AWS starts three instances for availability-zone resiliency and never runs fewer; "
         "the fleet then scales on CPU use and concurrency, so it follows the traffic profile "

@@ -8,10 +8,10 @@ works on the resulting :class:`PriceSheet`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal, TypeVar, cast
 
 import numpy as np
 
@@ -24,6 +24,8 @@ from advisor.pricing.catalogue import (
     SPECS,
     family_of,
 )
+
+T = TypeVar("T")
 
 Architecture = Literal["x86_64", "arm64"]
 
@@ -123,6 +125,8 @@ class PriceSheet:
     _by_name: Mapping[str, InstanceType] = field(
         default_factory=dict, init=False, repr=False, compare=False)
     _table: InstanceTable | None = field(default=None, init=False, repr=False, compare=False)
+    _derived: dict[Hashable, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Tier tables as arrays once per sheet: every tiered charge is then one broadcast.
@@ -162,6 +166,13 @@ class PriceSheet:
         assert self._table is not None
         return self._table
 
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` once per sheet and key: something made only from this sheet's prices
+        (a sheet of Fargate task sizes), shared by every comparison priced with it."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        return cast(T, self._derived[key])
+
     @property
     def families(self) -> tuple[str, ...]:
         return self.table.family_names
@@ -188,6 +199,7 @@ class InstanceTable:
     reserved_1y: np.ndarray
     reserved_3y: np.ndarray
     arm64: np.ndarray            # bool
+    burstable: np.ndarray        # bool (t types)
     family: np.ndarray           # str (object)
     family_names: tuple[str, ...]
 
@@ -206,6 +218,7 @@ class InstanceTable:
             reserved_1y=col([t.reserved_1y for t in types]),
             reserved_3y=col([t.reserved_3y for t in types]),
             arm64=np.array([t.architecture == "arm64" for t in types], dtype=bool),
+            burstable=np.array([t.burstable_baseline is not None for t in types], dtype=bool),
             family=family,
             family_names=tuple(sorted(set(family.tolist()))),
         )
@@ -217,7 +230,10 @@ class InstanceTable:
         return self.hourly
 
 
-def noise_ceil(x: np.ndarray | float, rel: float = 1e-12) -> np.ndarray:
+NOISE_REL = 1e-12
+
+
+def noise_ceil(x: np.ndarray | float, rel: float = NOISE_REL) -> np.ndarray:
     """ceil(x) for x >= 0, except that a value float noise pushed just above an integer
     (a fractional part within ``rel`` of the value) counts as that integer.
 
@@ -227,7 +243,8 @@ def noise_ceil(x: np.ndarray | float, rel: float = 1e-12) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     n = np.floor(x)
-    return n + ((x - n) > x * rel)
+    # x - n > x·rel, written as x·(1 - rel) > n: one temporary fewer on large arrays.
+    return n + (x * (1 - rel) > n)
 
 
 def tiered_cost(quantity: np.ndarray | float, tiers: TierArrays, per: float = 1.0) -> np.ndarray:

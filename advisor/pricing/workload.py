@@ -233,6 +233,16 @@ FIELDS: tuple[FieldSpec, ...] = (
     _choice("managed_instances.runtime", "python", MANAGED_RUNTIMES,
             "Lambda Managed Instances: the function's runtime; one execution environment takes "
             "16 (Python), 64 (Node.js) or 32 (Java, .NET) concurrent requests per vCPU."),
+    FieldSpec("managed_instances.instance_type", "string", "auto", "",
+              '"auto" packs the execution environments on the c, m or r type of the '
+              "function's architecture that costs least for the load, or name one such type "
+              "of the price book.",
+              pattern=r"^(auto|[a-z][a-z0-9-]*\.[a-z0-9]+)$",
+              pattern_hint='"auto" or an instance type name such as c7g.xlarge'),
+    _number("managed_instances.memory_gib_per_vcpu", 2, 2, 8, "GiB per vCPU",
+            "Lambda Managed Instances: memory per vCPU of an execution environment (the "
+            "capacity provider's ExecutionEnvironmentMemoryGiBPerVCpu, 2 to 8); an environment "
+            "has max(memory_mb, 2 GB) rounded up to whole vCPUs at this ratio."),
     _bool("fargate.spot", False,
           "ECS on Fargate: run the tasks on Fargate Spot (interruptible, lower price)."),
     # "Your situation": inputs of the recommendation only; none of them changes a price.
@@ -322,6 +332,8 @@ class Ec2Options:
 @dataclass(frozen=True)
 class ManagedInstances:
     runtime: str = "python"
+    instance_type: str = "auto"
+    memory_gib_per_vcpu: float = 2.0
 
 
 @dataclass(frozen=True)

@@ -193,6 +193,9 @@ class QuestionnaireForm(forms.Form):
     def clean_ec2_instance_type(self) -> str:
         return self.cleaned_data.get("ec2_instance_type") or "auto"
 
+    def clean_managed_instances_instance_type(self) -> str:
+        return self.cleaned_data.get("managed_instances_instance_type") or "auto"
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         basis = data.get("rate_basis") or "month"
@@ -325,6 +328,7 @@ def _build_fields() -> None:
     base["region"] = forms.ChoiceField(label=LABELS["region"], help_text=HELP["region"],
                                        choices=[("us-east-1", "us-east-1")])
     base["ec2_instance_type"].widget.attrs["list"] = "instance-types"
+    base["managed_instances_instance_type"].widget.attrs["list"] = "instance-types"
     base["ec2_families"].widget.attrs["list"] = "instance-families"
     # Two optional boxes beside each input that may be a range: its low and its high end.
     for name in RANGED_NAMES:

@@ -177,6 +177,7 @@ UNITS: dict[str, Text] = {
     "vCPUs": _("vCPUs"),
     "USD an hour": _("USD an hour"),
     "bytes": _("bytes"),
+    "GiB per vCPU": _("GiB per vCPU"),
 }
 
 CHOICE_LABELS: dict[str, dict[Any, Text]] = {
@@ -258,6 +259,8 @@ OPTION_LABELS: dict[str, Text] = {
 LABELS.update({
     "options": _("Options to compare"),
     "managed_instances_runtime": _("Runtime (Lambda Managed Instances)"),
+    "managed_instances_instance_type": _("Instance type (Lambda Managed Instances)"),
+    "managed_instances_memory_gib_per_vcpu": _("Memory per vCPU (Lambda Managed Instances)"),
     "fargate_spot": _("Run the Fargate tasks on Fargate Spot"),
 })
 HELP.update({
@@ -266,6 +269,12 @@ HELP.update({
                  "without servers."),
     "managed_instances_runtime": _("One execution environment takes 16 (Python), 64 (Node.js) "
                                    "or 32 (Java, .NET) requests at once per vCPU."),
+    "managed_instances_instance_type": _("\"auto\" packs the execution environments on the "
+                                         "cheapest c, m or r type for the load; or name one, "
+                                         "such as c7g.xlarge."),
+    "managed_instances_memory_gib_per_vcpu": _("The capacity provider's memory-to-vCPU ratio, "
+                                               "2 to 8 GiB per vCPU: an execution environment "
+                                               "gets at least 2 GB and whole vCPUs."),
     "fargate_spot": _("Interruptible capacity at a lower, varying price."),
 })
 CHOICE_LABELS.update({
@@ -274,4 +283,5 @@ CHOICE_LABELS.update({
                                   "java": _("Java"), "dotnet": _(".NET")},
 })
 SECTIONS = (("options", _("Options to compare"),
-             ("options", "managed_instances_runtime", "fargate_spot"), True), *SECTIONS)
+             ("options", "managed_instances_runtime", "managed_instances_instance_type",
+              "managed_instances_memory_gib_per_vcpu", "fargate_spot"), True), *SECTIONS)

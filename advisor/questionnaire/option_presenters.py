@@ -53,6 +53,7 @@ def _item_labels(name: str, side: Mapping[str, Any]) -> dict[str, str]:
             "requests": _("Requests"), "front_door": _("Front door"),
             "nat_gateway": _("NAT gateways"),
             "data_transfer": _("Data transfer out (internet egress)"),
+            "public_ipv4": _("Public IPv4 addresses"), "logs": _("CloudWatch Logs ingestion"),
         }
     if name == "fargate":
         return {
@@ -61,6 +62,7 @@ def _item_labels(name: str, side: Mapping[str, Any]) -> dict[str, str]:
                "n": s.get("peak_tasks", "?")},
             "load_balancer": _("Load balancer"), "nat_gateway": _("NAT gateways"),
             "data_transfer": _("Data transfer out (internet egress)"),
+            "public_ipv4": _("Public IPv4 addresses"), "logs": _("CloudWatch Logs ingestion"),
         }
     return {}
 
@@ -68,11 +70,15 @@ def _item_labels(name: str, side: Mapping[str, Any]) -> dict[str, str]:
 def _sizing_note(name: str, side: Mapping[str, Any]) -> str:
     s = side.get("sizing", {})
     if name == "lambda_managed_instances":
-        return _("%(n)s execution environments of %(v)s vCPU at the peak (%(c)s requests at "
-                 "once per vCPU), on at least 3 × %(type)s.") % {
+        return _("%(n)s execution environments of %(v)s vCPU and %(m)s GiB at the peak "
+                 "(%(c)s requests at once per vCPU), %(per)s per %(type)s, on at least 3 "
+                 "instances.") % {
             "n": count(max(s.get("environments_for_concurrency", 0),
                            s.get("environments_for_cpu", 0))),
-            "v": s.get("environment_vcpus", "?"), "c": s.get("concurrency_per_vcpu", "?"),
+            "v": s.get("environment_vcpus", "?"),
+            "m": f"{s.get('environment_memory_gib', 0):g}",
+            "c": s.get("concurrency_per_vcpu", "?"),
+            "per": s.get("environments_per_instance", "?"),
             "type": s.get("instance_type", "?")}
     if name == "fargate":
         return _("Tasks of %(vcpu)s vCPU and %(gb)s GB: up to %(n)s, %(h)s task-hours a "

@@ -182,6 +182,32 @@ ERROR_PATTERNS: tuple[tuple[str | None, re.Pattern[str], Callable[[re.Match[str]
      lambda m: gettext("No %(arch)s instance type in the price book has %(need)s GiB (the Lambda "
                        "memory plus 0.5 GiB for the operating system).")
      % {"arch": m["arch"], "need": _number(m["need"])}),
+    # Lambda Managed Instances' named type (options/lambda_managed_instances.py).
+    ("managed_instances.instance_type",
+     re.compile(r'^"(?P<name>.*)" is not in the (?P<region>\S+) price book$'),
+     lambda m: gettext("“%(name)s” is not in the %(region)s price book; enter “auto” or a type "
+                       "the methodology page lists.") % {"name": m["name"],
+                                                          "region": m["region"]}),
+    ("managed_instances.instance_type",
+     re.compile(r"^Lambda Managed Instances run on c, m and r types, not (?P<name>\S+)$"),
+     lambda m: gettext("Lambda Managed Instances run on c, m and r instance types, not on "
+                       "%(name)s.") % {"name": m["name"]}),
+    ("managed_instances.instance_type",
+     re.compile(r"^(?P<name>\S+) is (?P<arch>\S+); the function is (?P<want>\S+)$"),
+     lambda m: gettext("%(name)s is %(arch)s, but the function's architecture is %(want)s.")
+     % {"name": m["name"], "arch": m["arch"], "want": m["want"]}),
+    ("managed_instances.instance_type",
+     re.compile(r"^(?P<name>\S+) \((?P<vcpu>\S+) vCPU, (?P<gib>\S+) GiB, (?P<os>\S+) GiB of it "
+                r"for the OS\) cannot host one execution environment of (?P<ev>\S+) vCPU and "
+                r"(?P<eg>\S+) GiB$"),
+     lambda m: gettext("%(name)s (%(vcpu)s vCPU, %(gib)s GiB, %(os)s GiB of it for the operating "
+                       "system) cannot hold one execution environment of %(ev)s vCPU and "
+                       "%(eg)s GiB; choose a larger type or “auto”.")
+     % {k: m[k] for k in ("name", "vcpu", "gib", "os", "ev", "eg")}),
+    ("managed_instances.instance_type",
+     re.compile(r"^the price book has no (?P<purchase>\S+) rate for (?P<name>\S+)$"),
+     lambda m: gettext("The price book has no reserved rate of this term for %(name)s; choose "
+                       "another purchase option or type.") % {"name": m["name"]}),
     ("region", re.compile(r"^no published price book for (?P<region>\S+) in force on "
                           r"(?P<date>\S+)$"),
      lambda m: gettext("No published price book for %(region)s is in force on %(date)s.")

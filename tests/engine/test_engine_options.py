@@ -12,12 +12,14 @@ import numpy as np
 import pytest
 from engine_testlib import cents, make_sheet
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_engine_properties import workloads
 
 from advisor.pricing.choose import pair_break_even
 from advisor.pricing.compare import compare
 from advisor.pricing.options import prepare, registry
 from advisor.pricing.options.fargate import task_charge, task_sizes
+from advisor.pricing.options.lambda_managed_instances import bill as lmi_bill
 from advisor.pricing.options.lambda_managed_instances import environment
 from advisor.pricing.workload import OPTION_NAMES, Workload, WorkloadError, parse_workload
 
@@ -72,28 +74,106 @@ def test_fargate_bills_by_the_second_with_a_one_minute_minimum() -> None:
         0.04048 * 61 / 3600)
 
 
-def test_managed_instances_bill_follows_the_pricing_page_rule() -> None:
-    """Lambda pricing page, "Lambda Managed Instances" (https://aws.amazon.com/lambda/pricing/):
-    the EC2 instance price + a management fee of 15 % of the EC2 on-demand price + $0.20 per
-    million requests, no duration charge. A 2,048 MB arm64 function at 10M requests a month
-    runs on the minimum fleet AWS starts, three instances; the cheapest arm64 type that holds
-    one 2 vCPU / 4 GiB environment is m7g.large ($0.0816 an hour): instances 3 × 730 ×
-    $0.0816 = $178.70, fee 15 % of that = $26.81, requests 10 × $0.20 = $2.00; $207.51.
-    Log bytes are 0 here (the rule has no logs); with Lambda's default 300 bytes a request the
-    functions add 10M × 300 B = 3 GB of CloudWatch Logs at $0.50 = $1.50."""
+# AWS's Lambda Managed Instances pricing calculator (aws-samples, linked from AWS's own
+# agent toolkit as "the LMI Pricing Calculator"): github.com/aws-samples/
+# sample-aws-lambda-managed-instances @ 6934a8046053ce5e22959d3ee55f8ce0de430f67,
+# tools/pricing-calculator/docs/CALCULATOR_METHODOLOGY.md ("Example Calculation": 14
+# c7g.xlarge) and tools/pricing-calculator/tests/test-cases.json ("Basic Calculation"):
+# 14 × $0.145 × 730 h = $1,481.90 of EC2, a management fee of 15 % of that on-demand cost =
+# $222.285, 1M requests × $0.20 per million = $0.20; $1,704.385 in all.
+AWS_LMI_EXAMPLE = {"instances": 1481.9, "management_fee": 222.285, "requests": 0.2}
+
+
+def test_managed_instances_bill_reproduces_aws_calculator_example() -> None:
+    """The pricing page's rule as AWS's calculator applies it, unrounded and to the cent."""
+    c7g = next(t for t in SHEET.instance_types if t.name == "c7g.xlarge")
+    items = lmi_bill(np.float64(14 * 730), c7g.hourly, c7g.hourly,
+                 SHEET.rate("lambda_mi.management_fee"), np.float64(1e6),
+                 SHEET.rate("lambda_mi.requests") / 1e6)
+    got = {k: float(v) for k, v in items.items()}
+    assert got == pytest.approx(AWS_LMI_EXAMPLE, rel=1e-12)
+    assert sum(got.values()) == pytest.approx(1704.385, rel=1e-12)
+    assert cents(sum(got.values())) == Decimal("1704.39")
+    # With a Savings Plan the instances cost less; the fee stays on the on-demand price (the
+    # calculator's "Compute SP 1yr" case: $1,007.692 of EC2 beside the same $222.285 fee).
+    sp = lmi_bill(np.float64(14 * 730), c7g.hourly, c7g.hourly * 0.68, 0.15, np.float64(1e7), 2e-7)
+    assert float(sp["instances"]) == pytest.approx(1007.692, rel=1e-12)
+    assert float(sp["management_fee"]) == pytest.approx(222.285, rel=1e-12)
+    assert float(sp["requests"]) == pytest.approx(2.0, rel=1e-12)
+
+
+def test_managed_instances_fleet_of_the_aws_example_through_compare() -> None:
+    """The same 14 × c7g.xlarge all month, reached by the engine's own sizing: a flat 650
+    requests/s of 1 s each is 650 in flight (Little's law); a 512 MB Python function gets
+    1 vCPU / 2 GiB environments of 16 requests; a c7g.xlarge (4 vCPU, 8 GiB, 0.5 GiB for the
+    OS) holds 3 of them, 48 requests, so ceil(650 / 48) = 14. Instances and fee are AWS's
+    figures to the cent; the requests are this workload's (1,708.2M × $0.20 per million)."""
+    w = parse_workload({"requests_per_month": 650 * 3600 * 730, "duration_ms": 1000,
+                        "memory_mb": 512, "architecture": "arm64", "options": ALL,
+                        "ec2": {"cpu_share": 0.01},
+                        "managed_instances": {"instance_type": "c7g.xlarge"},
+                        "lambda_log_bytes_per_request": 0})
+    r = compare(w, SHEET).to_contract()["lambda_managed_instances"]
+    assert r["sizing"]["instance_type"] == "c7g.xlarge"
+    assert r["sizing"]["environments_per_instance"] == 3
+    assert r["sizing"]["peak_instances"] == 14
+    assert r["items"]["instances"] == pytest.approx(AWS_LMI_EXAMPLE["instances"], rel=1e-12)
+    assert r["items"]["management_fee"] == pytest.approx(AWS_LMI_EXAMPLE["management_fee"],
+                                                         rel=1e-12)
+    assert cents(r["items"]["requests"]) == Decimal("341.64")
+
+
+def test_managed_instances_minimum_fleet_on_the_cheapest_type() -> None:
+    """A 2,048 MB arm64 function at 10M requests a month: at the default 2 GiB per vCPU an
+    environment is 1 vCPU / 2 GiB, so the three instances AWS starts are the cheapest arm64
+    c, m or r type that holds one: c7g.large ($0.0725 an hour; 4 GiB less 0.5 for the OS).
+    Instances 3 × 730 × $0.0725 = $158.775, fee 15 % = $23.81625, requests $2.00; $184.59.
+    With Lambda's default 300 log bytes a
+    request the functions add 10M × 300 B = 3 GB of CloudWatch Logs at $0.50 = $1.50."""
     w = parse_workload({"requests_per_month": 10e6, "duration_ms": 100, "memory_mb": 2048,
                         "architecture": "arm64", "options": ALL,
                         "lambda_log_bytes_per_request": 0})
     r = compare(w, SHEET).to_contract()["lambda_managed_instances"]
-    assert bill(r["items"]) == {"instances": Decimal("178.70"),
-                                "management_fee": Decimal("26.81"),
-                                "requests": Decimal("2.00"), "front_door": Decimal("0.00"),
-                                "nat_gateway": Decimal("0.00"), "data_transfer": Decimal("0.00"),
-                                "public_ipv4": Decimal("0.00"), "logs": Decimal("0.00"),
-                                "total": Decimal("207.51")}
-    assert r["sizing"]["instance_type"] == "m7g.large" and r["sizing"]["peak_instances"] == 3
+    assert r["sizing"]["instance_type"] == "c7g.large" and r["sizing"]["peak_instances"] == 3
+    assert r["items"] == pytest.approx({
+        "instances": 158.775, "management_fee": 23.81625, "requests": 2.0, "front_door": 0.0,
+        "nat_gateway": 0.0, "data_transfer": 0.0, "public_ipv4": 0.0, "logs": 0.0},
+        rel=1e-12)
+    assert r["monthly_usd"] == pytest.approx(184.59125, rel=1e-12)
     logged = compare(replace(w, lambda_log_bytes_per_request=300), SHEET).to_contract()
     assert bill(logged["lambda_managed_instances"]["items"])["logs"] == Decimal("1.50")
+
+
+def test_managed_instances_memory_per_vcpu_sets_the_environment() -> None:
+    """AWS's ExecutionEnvironmentMemoryGiBPerVCpu (2 to 8): 4,096 MB is 2 vCPUs at 2 GiB per
+    vCPU, 1 vCPU at 4; 2,048 MB at 8 GiB per vCPU still needs 1 vCPU, so 8 GiB."""
+    def env(mb: int, ratio: float) -> tuple[int, float]:
+        return environment(parse_workload({"requests_per_month": 1, "duration_ms": 1,
+                                           "memory_mb": mb,
+                                           "managed_instances": {"memory_gib_per_vcpu": ratio}}))
+    assert env(4096, 2) == (2, 4.0)
+    assert env(4096, 4) == (1, 4.0)
+    assert env(2048, 8) == (1, 8.0)
+    assert env(3072, 2) == (2, 4.0)
+    with pytest.raises(WorkloadError) as e:
+        env(1024, 1)
+    assert "managed_instances.memory_gib_per_vcpu" in e.value.errors
+
+
+def test_managed_instances_named_type_is_checked_by_name() -> None:
+    base = {"requests_per_month": 10e6, "duration_ms": 100, "memory_mb": 2048,
+            "architecture": "arm64", "options": ALL}
+    for name, words in (("x9.huge", "not in the"), ("t4g.large", "c, m and r"),
+                        ("m6i.large", "is x86_64; the function is arm64")):
+        with pytest.raises(WorkloadError) as e:
+            compare(parse_workload({**base, "managed_instances": {"instance_type": name}}),
+                    SHEET)
+        assert words in e.value.errors["managed_instances.instance_type"][0]
+    with pytest.raises(WorkloadError) as e:
+        compare(parse_workload({**base, "memory_mb": 10240,
+                                "managed_instances": {"instance_type": "c7g.large"}}), SHEET)
+    assert "cannot host one execution environment of 5 vCPU and 10 GiB" in \
+        e.value.errors["managed_instances.instance_type"][0]
 
 
 def test_managed_instances_savings_plan_lowers_the_instances_not_the_fee() -> None:
@@ -124,7 +204,7 @@ def test_managed_instances_environment_is_at_least_one_vcpu_and_two_gb() -> None
     w = parse_workload({"requests_per_month": 1, "duration_ms": 1, "memory_mb": 512})
     assert environment(w) == (1, 2.0)
     w = parse_workload({"requests_per_month": 1, "duration_ms": 1, "memory_mb": 10240})
-    assert environment(w) == (6, 12.0)
+    assert environment(w) == (5, 10.0)
 
 
 def test_fargate_task_sizes_are_the_valid_combinations() -> None:
@@ -226,15 +306,25 @@ def models(w: Workload) -> dict[str, object]:
     return out
 
 
-def _with_options(w: Workload) -> Workload:
-    return replace(w, options=tuple(ALL))
+# Managed Instances' capacity-provider settings drawn beside each workload: AWS's three
+# memory-to-vCPU ratios and "auto" or a named type (one of either architecture; a type the
+# workload cannot use is refused and that option left out).
+MI_SETTINGS = st.tuples(st.sampled_from((2.0, 4.0, 8.0)),
+                        st.sampled_from(("auto", "c7g.xlarge", "m6i.large")))
+
+
+def _with_options(w: Workload, mi: tuple[float, str] = (2.0, "auto")) -> Workload:
+    ratio, name = mi
+    return replace(w, options=tuple(ALL), managed_instances=replace(
+        w.managed_instances, memory_gib_per_vcpu=ratio, instance_type=name))
 
 
 @FAST
-@given(workloads())
-def test_each_option_total_is_non_negative_and_non_decreasing(w: Workload) -> None:
+@given(workloads(), MI_SETTINGS)
+def test_each_option_total_is_non_negative_and_non_decreasing(w: Workload,
+                                                              mi: tuple[float, str]) -> None:
     x = np.geomspace(1, 1e12, 200)
-    for name, m in models(_with_options(w)).items():
+    for name, m in models(_with_options(w, mi)).items():
         t = m.total(x)  # type: ignore[attr-defined]
         assert (t >= 0).all(), name
         assert (np.diff(t) >= -1e-9 * np.abs(t[1:])).all(), name
@@ -243,11 +333,11 @@ def test_each_option_total_is_non_negative_and_non_decreasing(w: Workload) -> No
 
 
 @FAST
-@given(workloads())
-def test_at_each_pairwise_break_even_the_totals_agree(w: Workload) -> None:
+@given(workloads(), MI_SETTINGS)
+def test_at_each_pairwise_break_even_the_totals_agree(w: Workload, mi: tuple[float, str]) -> None:
     """Within 0.1 %, except where a fleet grows by one instance or task right there: then the
     order of the two totals flips across the point (a crossing at the jump)."""
-    ms = models(_with_options(w))
+    ms = models(_with_options(w, mi))
     for a, b in itertools.combinations(ms, 2):
         ma, mb = ms[a], ms[b]
         for x in pair_break_even(ma, mb)[:20]:  # type: ignore[arg-type]

@@ -7,14 +7,19 @@ from typing import Any
 
 import numpy as np
 
-from advisor.pricing.ec2 import EC2_ITEMS, build_ec2_model, ec2_item_arrays, size_fleet
+from advisor.pricing.ec2 import EC2_ITEMS, Ec2Model, build_ec2_model, ec2_item_arrays, size_fleet
 from advisor.pricing.options.base import OptionModel, OptionSpec
 from advisor.pricing.sheet import PriceSheet
 from advisor.pricing.workload import Workload
 
 
 def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
-    model = build_ec2_model(w, sheet)
+    return from_model(build_ec2_model(w, sheet))
+
+
+def from_model(model: Ec2Model) -> OptionModel:
+    """The option over a fleet model compare() has already built for the same workload."""
+    w = model.workload
 
     def arrays(r: np.ndarray) -> dict[str, np.ndarray]:
         items, _ = ec2_item_arrays(model, r)

@@ -82,15 +82,20 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
     arch = w.architecture
     per_vcpu, per_gb = sheet.rate(f"fargate.{arch}.vcpu_hour"), sheet.rate(f"fargate.{arch}.gb_hour")
     factor = sheet.rate("fargate.spot") if spot else 1.0
-    types = tuple(InstanceType(name=_name(v, g), vcpu=v, memory_gib=g,  # type: ignore[arg-type]
-                               architecture=arch,  # type: ignore[arg-type]
-                               hourly=(v * per_vcpu + g * per_gb) * factor)
-                  for v, g in TASK_SIZES)
+
+    def task_sheet() -> PriceSheet:
+        types = tuple(InstanceType(name=_name(v, g), vcpu=v, memory_gib=g,  # type: ignore[arg-type]
+                                   architecture=arch,  # type: ignore[arg-type]
+                                   hourly=(v * per_vcpu + g * per_gb) * factor)
+                      for v, g in TASK_SIZES)
+        return replace(sheet, instance_types=types)
+
     # Tasks are sized like the EC2 fleet, with its public-address switch (a task in a public
     # subnet holds a public IPv4 address) and its log volume; instance families do not apply.
     fw = replace(w, ec2=replace(w.ec2, instance_type="auto", purchase="on_demand",
                                 ebs_gb_per_instance=0, load_balancer="alb", families=""))
-    model = build_ec2_model(fw, replace(sheet, instance_types=types))
+    # The task sizes as a sheet of their own, built once per price sheet.
+    model = build_ec2_model(fw, sheet.derived(("fargate_tasks", arch, spot), task_sheet))
 
     def arrays(r: np.ndarray) -> dict[str, np.ndarray]:
         items, _ = ec2_item_arrays(model, r)

@@ -12,9 +12,10 @@ Sizing (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-sc
 
 - one execution environment serves many requests at once: by default 16 concurrent
   requests per vCPU for Python, 64 for Node.js, 32 for Java and .NET;
-- a function has at least 1 vCPU and 2 GB (2:1, the lowest memory-to-vCPU ratio);
-  we give it ``ceil(memory_mb / 1769)`` vCPUs (at least 1, what Lambda gives that memory) and
-  ``max(memory_mb, 2 GB × vCPUs)``;
+- an environment's vCPUs follow its memory at the capacity provider's memory-to-vCPU ratio
+  (``ExecutionEnvironmentMemoryGiBPerVCpu``, 2 to 8 GiB per vCPU, 2 by default; AWS Lambda
+  API reference, LambdaManagedInstancesCapacityProviderConfig) and a function has at least
+  2 GB: ``max(memory_mb, 2 GB)`` rounded up to whole vCPUs at that ratio;
 - environments at the busiest hour = max(requests in flight (Little's law: peak requests/s
   × duration) / concurrency per environment, vCPUs the CPU work needs at the target
   utilisation / vCPUs per environment), packed on the instance type where the most fit;
@@ -35,20 +36,20 @@ from typing import Any
 import numpy as np
 
 from advisor.pricing.catalogue import RESERVED_OPTIONS
-from advisor.pricing.ec2 import OS_RESERVED_GIB, Ec2Model, fleet_ceil
+from advisor.pricing.ec2 import OS_RESERVED_GIB, Ec2Model, fleet_ceil, fleet_frontier
 from advisor.pricing.lambda_ import front_door_monthly, http_api_units, lambda_fixed_items
 from advisor.pricing.network import logs_monthly
 from advisor.pricing.options.base import OptionModel, OptionSpec
 from advisor.pricing.profiles import sizing_levels
-from advisor.pricing.sheet import InstanceType, PriceSheet
-from advisor.pricing.workload import Workload, WorkloadError, lambda_vcpus
+from advisor.pricing.sheet import PriceSheet
+from advisor.pricing.workload import Workload, WorkloadError
 
 NAME = "lambda_managed_instances"
 ITEMS = ("instances", "management_fee", "requests", "front_door", "nat_gateway",
          "data_transfer", "public_ipv4", "logs")
 PER_VCPU_CONCURRENCY = {"python": 16, "nodejs": 64, "java": 32, "dotnet": 32}
 MIN_INSTANCES = 3
-MIN_MEMORY_GIB_PER_VCPU = 2.0
+MIN_MEMORY_GIB = 2.0
 # Managed Instances run on current-generation compute (c), general purpose (m) and memory (r)
 # families, not on burstable (t) types.
 FAMILIES = ("c", "m", "r")
@@ -57,31 +58,69 @@ SOURCE = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances.
 
 def environment(w: Workload) -> tuple[int, float]:
     """(vCPUs, GiB) of one execution environment."""
-    vcpus = max(1, math.ceil(lambda_vcpus(w.memory_mb) - 1e-9))
-    return vcpus, max(w.memory_mb / 1024, MIN_MEMORY_GIB_PER_VCPU * vcpus)
+    ratio = float(w.managed_instances.memory_gib_per_vcpu)
+    gib = max(w.memory_mb / 1024, MIN_MEMORY_GIB)
+    vcpus = max(1, math.ceil(gib / ratio - 1e-9))
+    return vcpus, vcpus * ratio
 
 
-def eligible(w: Workload, sheet: PriceSheet) -> list[tuple[InstanceType, int]]:
-    """(type, environments per instance) of every type that can host one environment."""
+def _refuse(w: Workload, message: str) -> WorkloadError:
+    field = ("managed_instances.instance_type" if w.managed_instances.instance_type != "auto"
+             else "options")
+    return WorkloadError({field: [message]})
+
+
+def eligible(w: Workload, sheet: PriceSheet) -> tuple[np.ndarray, np.ndarray]:
+    """(indices into ``sheet.table``, environments per instance) of the types the capacity
+    provider may use, cheapest per hour first: the named type, or for "auto" every c, m or r
+    type of the function's architecture that can host one environment."""
+    table = sheet.table
     env_vcpus, env_gib = environment(w)
-    out = []
-    for t in sheet.instance_types:
-        if t.architecture != w.architecture or t.burstable_baseline is not None:
-            continue
-        # A reserved purchase needs the type's own reserved rate (the feed has none for some).
+    per = np.minimum(np.floor(table.vcpu / env_vcpus),
+                     np.floor((table.memory_gib - OS_RESERVED_GIB) / env_gib))
+    family_ok = np.array([f[:1] in FAMILIES for f in table.family], dtype=bool)
+    named = w.managed_instances.instance_type
+    env = f"one execution environment of {env_vcpus} vCPU and {env_gib:g} GiB"
+    if named != "auto":
+        names = [t.name for t in table.types]
+        if named not in names:
+            raise _refuse(w, f'"{named}" is not in the {sheet.book.region} price book')
+        i = names.index(named)
+        t = table.types[i]
+        if not family_ok[i] or t.burstable_baseline is not None:
+            raise _refuse(w, f"Lambda Managed Instances run on c, m and r types, not {named}")
+        if t.architecture != w.architecture:
+            raise _refuse(w, f"{named} is {t.architecture}; the function is {w.architecture}")
+        if per[i] < 1:
+            raise _refuse(w, f"{named} ({t.vcpu} vCPU, {t.memory_gib:g} GiB, "
+                          f"{OS_RESERVED_GIB:g} GiB of it for the OS) cannot host {env}")
         if w.ec2.purchase in RESERVED_OPTIONS and t.price_for(w.ec2.purchase) is None:
-            continue
-        if not t.name.startswith(FAMILIES):
-            continue
-        per = min(int(t.vcpu // env_vcpus), int((t.memory_gib - OS_RESERVED_GIB) // env_gib))
-        if per >= 1:
-            out.append((t, per))
-    if not out:
-        raise WorkloadError({"options": [
-            f'"{NAME}": no {w.architecture} c, m or r type in the price book can host one '
-            f"execution environment of {env_vcpus} vCPU and {env_gib:g} GiB; leave it out or "
-            "lower memory_mb"]})
-    return sorted(out, key=lambda p: (p[0].hourly, p[0].name))
+            raise _refuse(w, f"the price book has no {w.ec2.purchase} rate for {named}")
+        return np.array([i]), per[[i]]
+    ok = (table.arm64 == (w.architecture == "arm64")) & family_ok & ~table.burstable & (per >= 1)
+    # A reserved purchase needs the type's own reserved rate (the feed has none for some).
+    if w.ec2.purchase in RESERVED_OPTIONS:
+        ok &= np.isfinite(table.price(w.ec2.purchase))
+    idx = np.nonzero(ok)[0]
+    if not idx.size:
+        raise _refuse(w, f'"{NAME}": no {w.architecture} c, m or r type in the price book can '
+                      f"host {env}; leave it out or lower memory_mb")
+    names = np.array([table.types[i].name for i in idx])
+    order = np.lexsort((names, table.hourly[idx]))
+    return idx[order], per[idx[order]]
+
+
+def bill(instance_hours: np.ndarray, on_demand_hourly: np.ndarray, instance_hourly: np.ndarray,
+         fee_share: float, requests: np.ndarray, request_price: float,
+         shape: tuple[int, ...] = ()) -> dict[str, np.ndarray]:
+    """The three charges of the Lambda pricing page's rule: the instances at their price
+    after any Savings Plan or reservation, the management fee on the *on-demand* price of the
+    same instance-hours, and the requests (``request_price`` per request)."""
+    return {
+        "instances": instance_hours * instance_hourly,
+        "management_fee": instance_hours * on_demand_hourly * fee_share,
+        "requests": requests * request_price + np.zeros(shape),
+    }
 
 
 def front_door_kinks(sheet: PriceSheet, w: Workload) -> list[float]:
@@ -96,9 +135,8 @@ def front_door_kinks(sheet: PriceSheet, w: Workload) -> list[float]:
 def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
     per_vcpu = PER_VCPU_CONCURRENCY[w.managed_instances.runtime]
     env_vcpus, env_gib = environment(w)
-    pairs = eligible(w, sheet)
-    types = tuple(t for t, _ in pairs)
-    per_instance = np.array([n for _, n in pairs], dtype=float)
+    idx, per_instance = eligible(w, sheet)
+    types = tuple(sheet.table.types[i] for i in idx)
     e = w.ec2
     hours = float(w.hours_per_month)
     # Instances per (requests/s × ms): concurrency (Little's law) and CPU at the target.
@@ -107,21 +145,16 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
     cpu_coef = vcpu_per_req_ms / e.target_utilization / (per_instance * env_vcpus)
     coef = np.maximum(conc_coef, cpu_coef)
     fee = sheet.rate("lambda_mi.management_fee")
-    hourly = np.array([t.hourly for t in types])
+    hourly = sheet.table.hourly[idx]
     if e.purchase in RESERVED_OPTIONS:
         # Reserved Instances apply to the instances at each type's own rate.
-        instance_price = np.array([t.price_for(e.purchase) for t in types], dtype=float)
+        instance_price = sheet.table.price(e.purchase)[idx]
         factor = float(np.median(instance_price / hourly))
     else:
         factor = sheet.purchase_factor(e.purchase)
         instance_price = hourly * factor
     per_hour = instance_price + hourly * fee
-    order = np.lexsort((coef, per_hour))
-    frontier, best = [], np.inf
-    for i in order:
-        if coef[i] < best:
-            frontier.append(int(i))
-            best = coef[i]
+    frontier = fleet_frontier(per_hour, coef)
     levels, share = sizing_levels(w.traffic.profile, w.traffic.peak_to_average, "autoscale")
     fixed = lambda_fixed_items(sheet, w)
     fleet_w = replace(w, ec2=replace(e, min_instances=MIN_INSTANCES, scaling="autoscale",
@@ -133,7 +166,7 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
     model = Ec2Model(
         workload=fleet_w, types=types, cpu_coef=cpu_coef, mem_coef=conc_coef, coef=coef,
         instance_price=instance_price,
-        per_instance_hour=per_hour, frontier=np.array(frontier, dtype=int), levels=levels,
+        per_instance_hour=per_hour, frontier=frontier, levels=levels,
         level_share=share, purchase_factor=factor, ebs_gb_month=0.0,
         fixed_monthly=fixed["nat_gateway"] + fixed["data_transfer"] + fixed["public_ipv4"],
         lb_fixed=0.0, lb_per_avg_rps=0.0, nat=fixed["nat_gateway"],
@@ -150,9 +183,7 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
         od = hourly[pick[..., 0]]
         shape = np.shape(h)
         return {
-            "instances": h * instance_price[pick[..., 0]],
-            "management_fee": h * od * fee,
-            "requests": r * request_price + np.zeros(shape),
+            **bill(h, od, instance_price[pick[..., 0]], fee, r, request_price, shape),
             "front_door": np.broadcast_to(front_door_monthly(sheet, w, r), shape),
             "nat_gateway": np.full(shape, fixed["nat_gateway"]),
             "data_transfer": np.full(shape, fixed["data_transfer"]),
@@ -175,6 +206,7 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
             "concurrency_per_vcpu": per_vcpu,
             "environment_vcpus": env_vcpus,
             "environment_memory_gib": env_gib,
+            "memory_gib_per_vcpu": float(w.managed_instances.memory_gib_per_vcpu),
             "peak_rps": peak_rps,
             "peak_concurrency": concurrency,
             "environments_for_concurrency": int(fleet_ceil(np.asarray(
