@@ -43,26 +43,41 @@ def bill(items: dict[str, float]) -> dict[str, Decimal]:
 
 # ---------- AWS's worked examples ----------
 
-def test_fargate_example_linux_x86_short_tasks() -> None:
-    """AWS Fargate pricing page (https://aws.amazon.com/fargate/pricing/), example 1: an
-    ECS task runs 5 times a day for 10 minutes, 1 vCPU and 2 GB, Linux/x86, US East, for a
-    31-day month: vCPU 5 × 1 × $0.000011244/s × 600 s × 31 = $1.05; memory 5 × 2 ×
-    $0.000001235/s × 600 s × 31 = $0.23; the 20 GB of ephemeral storage are free; $1.28."""
-    day = task_charge(SHEET, "x86_64", 1, 2, 600, tasks=5)
-    month = bill({k: v * 31 for k, v in day.items()})
-    assert month == {"vcpu": Decimal("1.05"), "memory": Decimal("0.23"),
-                     "ephemeral_storage": Decimal("0.00"), "total": Decimal("1.28")}
+# AWS Fargate pricing page, "Pricing Examples" (https://aws.amazon.com/fargate/pricing/, all
+# in US East (N. Virginia), a 30-day month). The page quotes per-second rates rounded from the
+# hourly ones the book holds (x86 $0.04048 / 3600 = $0.0000112444 a vCPU-second, which it
+# prints as $0.000011244); every line and total comes out the same to the cent.
+
+def test_fargate_aws_example_1_linux_x86_with_extra_storage() -> None:
+    """Example 1: 5 ECS tasks run 10 minutes (600 s) a day for 30 days, each 1 vCPU, 2 GB and
+    30 GB of ephemeral storage, Linux/X86: vCPU 5 × 1 × $0.000011244 × 600 × 30 = $1.01;
+    memory 5 × 2 × $0.000001235 × 600 × 30 = $0.22; storage 5 × (30 - 20) × $0.0000000308 ×
+    600 × 30 = $0.03; "Monthly Fargate compute charges = $1.01 + $0.22 + $0.03 = $1.26"."""
+    day = task_charge(SHEET, "x86_64", 1, 2, 600, tasks=5, ephemeral_gb=30)
+    month = bill({k: v * 30 for k, v in day.items()})
+    assert month == {"vcpu": Decimal("1.01"), "memory": Decimal("0.22"),
+                     "ephemeral_storage": Decimal("0.03"), "total": Decimal("1.26")}
+    assert cents(sum(day.values()) * 30) == Decimal("1.26")
 
 
-def test_fargate_example_graviton_with_extra_storage() -> None:
-    """In the form of the pricing page's examples, on Graviton with extra ephemeral storage:
-    10 tasks a day for 1 hour, 1 vCPU, 2 GB and 30 GB of ephemeral storage, Linux/ARM, 31
-    days: vCPU 10 × $0.03238 × 31 = $10.04; memory 10 × 2 × $0.00356 × 31 = $2.21; storage
-    (30 - 20) GB × $0.000111 × 10 × 31 = $0.34; $12.59 (rates of the same page)."""
-    day = task_charge(SHEET, "arm64", 1, 2, 3600, tasks=10, ephemeral_gb=30)
-    month = bill({k: v * 31 for k, v in day.items()})
-    assert month == {"vcpu": Decimal("10.04"), "memory": Decimal("2.21"),
-                     "ephemeral_storage": Decimal("0.34"), "total": Decimal("12.59")}
+def test_fargate_aws_example_2_graviton() -> None:
+    """Example 2, the same on Linux/ARM (Graviton2): vCPU 5 × 1 × $0.0000089944 × 600 × 30 =
+    $0.81; memory 5 × 2 × $0.0000009889 × 600 × 30 = $0.18; storage $0.03; $1.02."""
+    day = task_charge(SHEET, "arm64", 1, 2, 600, tasks=5, ephemeral_gb=30)
+    month = bill({k: v * 30 for k, v in day.items()})
+    assert month == {"vcpu": Decimal("0.81"), "memory": Decimal("0.18"),
+                     "ephemeral_storage": Decimal("0.03"), "total": Decimal("1.02")}
+    assert cents(sum(day.values()) * 30) == Decimal("1.02")
+
+
+def test_fargate_aws_example_3_quarter_vcpu_for_an_hour() -> None:
+    """Example 3: 10 pods of 0.25 vCPU and 1 GB run 1 hour (3,600 s) a day for 30 days (EKS
+    on Fargate bills as ECS does): vCPU 10 × 0.25 × $0.000011244 × 3600 × 30 = $3.04;
+    memory 10 × 1 × $0.000001235 × 3600 × 30 = $1.33; $4.37."""
+    day = task_charge(SHEET, "x86_64", 0.25, 1, 3600, tasks=10)
+    month = bill({k: v * 30 for k, v in day.items()})
+    assert month == {"vcpu": Decimal("3.04"), "memory": Decimal("1.33"),
+                     "ephemeral_storage": Decimal("0.00"), "total": Decimal("4.37")}
 
 
 def test_fargate_bills_by_the_second_with_a_one_minute_minimum() -> None:
