@@ -89,6 +89,23 @@ def test_fargate_bills_by_the_second_with_a_one_minute_minimum() -> None:
         0.04048 * 61 / 3600)
 
 
+def test_managed_instances_aws_pricing_page_example() -> None:
+    """AWS Lambda pricing page (https://aws.amazon.com/lambda/pricing/), Lambda Managed
+    Instances, "Pricing Example: High-throughput API service": 100M requests a month on
+    m7g.xlarge ($0.1632 an hour on demand in US East (N. Virginia)) under a 3-year Compute
+    Savings Plan at $0.0457 an hour, ~2,000 instance-hours: requests 100 × $0.20 = $20;
+    instances 2,000 × $0.0457 = $91.40; management fee 15 % of the on-demand price,
+    2,000 × $0.02448 = $48.96; "Total charges = $20 + $91.40 + $48.96 = $160.36"."""
+    m7g = next(t for t in SHEET.instance_types if t.name == "m7g.xlarge")
+    assert m7g.hourly == 0.1632
+    items = lmi_bill(np.float64(2000), m7g.hourly, 0.0457,
+                     SHEET.rate("lambda_mi.management_fee"), np.float64(100e6),
+                     SHEET.rate("lambda_mi.requests") / 1e6)
+    assert bill({k: float(v) for k, v in items.items()}) == {
+        "instances": Decimal("91.40"), "management_fee": Decimal("48.96"),
+        "requests": Decimal("20.00"), "total": Decimal("160.36")}
+
+
 # AWS's Lambda Managed Instances pricing calculator (aws-samples, linked from AWS's own
 # agent toolkit as "the LMI Pricing Calculator"): github.com/aws-samples/
 # sample-aws-lambda-managed-instances @ 6934a8046053ce5e22959d3ee55f8ce0de430f67,
