@@ -31,7 +31,7 @@ from advisor.plumbing.cache import cache_get, cache_set, templates_version
 from advisor.plumbing.jsonio import strict_json_loads
 from advisor.plumbing.middleware import too_many_requests
 from advisor.pricing.workload import DERIVED, FIELDS, _resolve_derived
-from advisor.questionnaire import korean, texts
+from advisor.questionnaire import korean, option_presenters, texts
 from advisor.questionnaire.forms import LABELS, form_data, form_name
 from advisor.questionnaire.numbers import usd
 from advisor.questionnaire.presenters import results_context, side_labels
@@ -88,7 +88,10 @@ def verdict(result: dict[str, Any]) -> str:
     if choice:
         side = labels.get(choice, str(choice)) if choice != "either" else _("either side")
         text += " " + _("Recommended: %(side)s.") % {"side": side}
-    return text
+    # The heading weighs Lambda against EC2; a further option that costs less is named too.
+    elsewhere = option_presenters.cheapest_elsewhere(
+        result, option_presenters.option_labels(result.get("inputs", {}), labels))
+    return f"{text} {elsewhere}" if elsewhere else text
 
 
 def _flat_inputs(inputs: dict[str, Any]) -> dict[str, Any]:

@@ -186,3 +186,21 @@ def test_every_line_of_every_option_bill_has_a_label(client: Client, price_book:
         html = client.get("/?" + query, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
         for key in ("public_ipv4", "logs", "management_fee", "nat_gateway", "data_transfer"):
             assert f">{key}<" not in html, (lang, key)
+
+
+def test_saved_report_heading_names_a_further_option_that_costs_least(client: Client,
+                                                                      price_book: Any) -> None:
+    """The report's heading (and its link preview) weighs Lambda against EC2 like the page;
+    when Fargate costs less than both it says so in the same sentences, in both languages."""
+    body = {"requests_per_month": 3e8, "duration_ms": 200, "memory_mb": 512,
+            "ec2": {"instance_type": "m7i.2xlarge"}, "options": ["lambda", "ec2", "fargate"]}
+    code = save_via_api(client, body)
+    html = client.get(f"/r/{code}/").content.decode()
+    heading = html.split('id="report-verdict">', 1)[1].split("</p>", 1)[0]
+    assert "Of the 3 options compared, ECS on Fargate + ALB costs least" in heading
+    assert 'content="' in html and html.count("ECS on Fargate + ALB costs least") >= 3
+    korean = client.get(f"/r/{code}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "비교한 옵션 3개 중에서는 ECS on Fargate + ALB 쪽이" in korean.split(
+        'id="report-verdict">', 1)[1].split("</p>", 1)[0]
+    plain = save_via_api(client, {k: v for k, v in body.items() if k != "options"})
+    assert "costs least" not in client.get(f"/r/{plain}/").content.decode()

@@ -30,6 +30,18 @@ def option_labels(inputs: Mapping[str, Any], labels: Mapping[str, str]) -> dict[
             "fargate": _("ECS on Fargate + ALB")}
 
 
+def cheapest_elsewhere(result: Mapping[str, Any], label: Mapping[str, str]) -> str:
+    """When an option beyond Lambda and EC2 costs least, a sentence that says so beside the
+    Lambda-or-EC2 headline (page answer, pinned summary, saved report heading); else ""."""
+    cheapest = result.get("cheapest")
+    if cheapest in (None, "lambda", "ec2", "tie") or cheapest not in result:
+        return ""
+    n = len(result.get("inputs", {}).get("options", ()))
+    return _("Of the %(n)s options compared, %(option)s costs least: %(total)s a month on the "
+             "AWS bill.") % {"n": n, "option": label.get(cheapest, cheapest),
+                             "total": usd(result[cheapest]["monthly_usd"])}
+
+
 def message(code: str, params: Mapping[str, Any], names: Mapping[str, str],
             fallback: str = "") -> str:
     """A choice reason or an option's blocker in the visitor's language."""
@@ -172,12 +184,7 @@ def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
     rec_choice = (result.get("recommendation") or {}).get("choice")
     # The headline weighs Lambda against EC2; when a further option costs less than both, the
     # answer says so beside it rather than only in the options card further down.
-    elsewhere = ""
-    if cheapest not in ("lambda", "ec2", "tie"):
-        elsewhere = _("Of the %(n)s options compared, %(option)s costs least: %(total)s a "
-                      "month on the AWS bill.") % {
-            "n": len(names), "option": label[cheapest],
-            "total": usd(result[cheapest]["monthly_usd"])}
+    elsewhere = cheapest_elsewhere(result, label)
     return {
         "cheapest_elsewhere_text": elsewhere,
         # The two-option recommendation above may name another side: say why beside it.
