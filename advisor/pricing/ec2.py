@@ -36,7 +36,7 @@ from advisor.pricing.network import (
     transfer_monthly,
 )
 from advisor.pricing.profiles import sizing_levels, weekly_weights
-from advisor.pricing.sheet import NOISE_REL, InstanceType, PriceSheet, noise_ceil
+from advisor.pricing.sheet import InstanceType, PriceSheet, noise_ceil, noise_ceil_inplace
 from advisor.pricing.workload import Workload, WorkloadError
 
 OS_RESERVED_GIB = 0.5
@@ -61,14 +61,6 @@ class InstanceTypeError(WorkloadError):
 def fleet_ceil(x: np.ndarray) -> np.ndarray:
     # ceil() of a value that float noise pushed just above an integer must not add an instance.
     return noise_ceil(x)
-
-
-def _fleet_ceil_inplace(x: np.ndarray) -> np.ndarray:
-    """:func:`fleet_ceil` of a float array the caller owns, overwriting it (no copies)."""
-    n = np.floor(x)
-    x *= 1 - NOISE_REL
-    n += x > n
-    return n
 
 
 def _refuse(message: str) -> InstanceTypeError:
@@ -174,8 +166,8 @@ class Ec2Model:
         coef = self.coef if idx is None else self.coef[idx]
         load = (np.asarray(avg_rps, dtype=float) * np.asarray(duration_ms, dtype=float))[..., None, None]
         # The hot path of every break-even search: one (volumes × types × levels) array,
-        # rounded up in place (as fleet_ceil does) and summed over the levels by one dot.
-        n = _fleet_ceil_inplace(load * (coef[:, None] * self.levels))
+        # rounded up in place (fleet_ceil's rule) and summed over the levels by one dot.
+        n = noise_ceil_inplace(load * (coef[:, None] * self.levels))
         np.maximum(n, self.workload.ec2.min_instances, out=n)
         shape = n.shape
         hours = n.reshape(-1, shape[-1]).dot(self.level_share).reshape(shape[:-1])

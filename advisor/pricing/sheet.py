@@ -241,10 +241,17 @@ def noise_ceil(x: np.ndarray | float, rel: float = NOISE_REL) -> np.ndarray:
     and any positive value below 1 is 1; never -0.0. A fractional part within the allowance
     (at most 0.1 below 1e11) is still taken for noise.
     """
-    x = np.asarray(x, dtype=float)
+    return noise_ceil_inplace(np.array(x, dtype=float), rel)
+
+
+def noise_ceil_inplace(x: np.ndarray, rel: float = NOISE_REL) -> np.ndarray:
+    """:func:`noise_ceil` of a float array the caller owns, overwriting it: no temporaries
+    beyond the result (the fleet's sizing arrays of volumes × types × load levels)."""
     n = np.floor(x)
-    # x - n > x·rel, written as x·(1 - rel) > n: one temporary fewer on large arrays.
-    return n + (x * (1 - rel) > n)
+    # x - n > x·rel, written as x·(1 - rel) > n.
+    x *= 1 - rel
+    n += x > n
+    return n
 
 
 def tiered_cost(quantity: np.ndarray | float, tiers: TierArrays, per: float = 1.0) -> np.ndarray:

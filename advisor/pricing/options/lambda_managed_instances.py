@@ -82,11 +82,10 @@ def eligible(w: Workload, sheet: PriceSheet) -> tuple[np.ndarray, np.ndarray]:
     named = w.managed_instances.instance_type
     env = f"one execution environment of {env_vcpus} vCPU and {env_gib:g} GiB"
     if named != "auto":
-        names = [t.name for t in table.types]
-        if named not in names:
+        t = sheet.instance(named)
+        if t is None:
             raise _refuse(w, f'"{named}" is not in the {sheet.book.region} price book')
-        i = names.index(named)
-        t = table.types[i]
+        i = table.types.index(t)
         if not family_ok[i] or t.burstable_baseline is not None:
             raise _refuse(w, f"Lambda Managed Instances run on c, m and r types, not {named}")
         if t.architecture != w.architecture:
