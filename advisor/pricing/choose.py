@@ -8,10 +8,11 @@ and ``option_choice``. With the default options nothing here runs and the result
 the two-option one.
 
 Which option fits (:func:`choose_option`), in the spirit of ``recommend.py``: an option with
-a hard limit (a blocker) is out; operations time is added to each total (EC2:
-``needs.ops_hours_per_month``; the managed options: ``needs.lambda_ops_hours_per_month``, as
-nobody patches their servers), and with ``needs.no_server_team`` EC2 is out while a managed
-option remains. The cheapest remaining cost of ownership is the choice.
+a hard limit (a blocker) is out; on the "bill_and_operations" basis each option's operations
+time (its own hours, basis.OPS_HOURS_FIELD, × ``needs.ops_hourly_usd``) is added to its
+total, on the "bill" basis none; with ``needs.no_server_team`` EC2 is out while a managed
+option remains. The cheapest remaining total on the basis is the choice; ``cheapest`` and the
+pairwise break-even volumes stand on the same basis.
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from advisor.pricing import basis
 from advisor.pricing.breakeven import Shape, break_even
 from advisor.pricing.options import OptionModel, prepare, registry
 from advisor.pricing.recommend import MESSAGES as RECOMMEND_MESSAGES
-from advisor.pricing.recommend import gettext_noop
+from advisor.pricing.messages import gettext_noop
 from advisor.pricing.workload import Workload, WorkloadError
 
 if TYPE_CHECKING:
@@ -58,6 +60,12 @@ MESSAGES: dict[str, str] = {
     "choice_cheapest": gettext_noop(
         "{option} has the lowest cost of ownership: ${total:,.2f} a month with operations "
         "time, against ${runner_up_total:,.2f} for {runner_up}."),
+    "choice_cheapest_bill": gettext_noop(
+        "{option} costs least on the AWS bill: ${total:,.2f} a month, against "
+        "${runner_up_total:,.2f} for {runner_up}."),
+    "choice_not_cheapest": gettext_noop(
+        "{cheapest} costs less (${cheapest_total:,.2f} a month) but is out, so the choice is "
+        "the cheapest option left."),
     "choice_alone": gettext_noop("{option} is the only option left."),
     "choice_steady_managed": gettext_noop(
         "Traffic is steady (busiest hour {peak_to_average:g} × the average), so a fleet stays "
@@ -74,7 +82,7 @@ def render(code: str, params: Mapping[str, Any], names: Mapping[str, str] = OPTI
     """A reason or blocker in words: ``names`` name the options and ``translate`` the
     template (the Django layer passes the visitor's language)."""
     p = dict(params)
-    for key in ("option", "runner_up"):
+    for key in ("option", "runner_up", "cheapest"):
         if key in p:
             p[key] = names.get(p[key], p[key])
     if code == "choice_blocked":
@@ -165,16 +173,28 @@ def compare_options(c: Comparison, w: Workload, sheet: PriceSheet, *,
     pairs: list[tuple[str, str, tuple[float, ...]]] = []
     if with_break_even:
         for a, b in itertools.combinations(models, 2):
-            # The original pair keeps compare()'s own points (the same search).
+            # The original pair keeps compare()'s own points (the same search, same basis).
             pts = (c.break_even if (a, b) == ("lambda", "ec2")
-                   else tuple(pair_break_even(models[a], models[b])))
+                   else tuple(pair_break_even(_on_basis(w, a, models[a]),
+                                              _on_basis(w, b, models[b]))))
             pairs.append((a, b, pts))
     blockers = {n: x.blockers for n, x in extra.items()}
     if "lambda" in models and c.recommendation is not None:
         blockers["lambda"] = tuple((b.code, b.params) for b in c.recommendation.blockers)
     choice = choose_option(w, totals, blockers)
     return OptionsComparison(compared=tuple(models), extra=extra, totals=totals,
-                             cheapest=cheapest_of(totals), pairs=tuple(pairs), choice=choice)
+                             cheapest=cheapest_of(basis.on_basis(w, totals)), pairs=tuple(pairs),
+                             choice=choice)
+
+
+def _on_basis(w: Workload, name: str, m: OptionModel) -> OptionModel:
+    """The option's model with its operations cost added when the basis counts it (a constant:
+    the crossings move, their search does not)."""
+    extra = basis.extra_usd(w, name)
+    if not extra:
+        return m
+    total = m.total
+    return replace(m, total_fn=lambda r: total(r) + extra)
 
 
 def _reason(code: str, **params: Any) -> dict[str, Any]:
@@ -185,9 +205,7 @@ def choose_option(w: Workload, totals: Mapping[str, float],
                   blockers: Mapping[str, tuple[tuple[str, Mapping[str, Any]], ...]]) -> dict[str, Any]:
     """Which compared option fits the case, with the reasons in the workload's numbers."""
     n = w.needs
-    ops = {name: (n.ops_hours_per_month if name == "ec2" else n.lambda_ops_hours_per_month)
-           * n.ops_hourly_usd for name in totals}
-    tco = {name: totals[name] + ops[name] for name in totals}
+    tco = basis.on_basis(w, totals)
     reasons: list[dict[str, Any]] = []
     left = [name for name in totals if not blockers.get(name)]
     for name in totals:
@@ -205,11 +223,17 @@ def choose_option(w: Workload, totals: Mapping[str, float],
     ranked = sorted(left, key=lambda o: tco[o])
     pick = ranked[0]
     if len(ranked) > 1:
-        reasons.append(_reason("choice_cheapest", option=pick, total=tco[pick],
+        code = "choice_cheapest" if basis.counts_operations(w) else "choice_cheapest_bill"
+        reasons.append(_reason(code, option=pick, total=tco[pick],
                                runner_up=ranked[1], runner_up_total=tco[ranked[1]]))
     else:
         reasons.append(_reason("choice_alone", option=pick))
+    # The choice is not the cheapest compared option: say why (the cheaper one is out).
+    cheapest = min(tco, key=lambda o: tco[o])
+    if tco[pick] - tco[cheapest] > TIE_USD:
+        reasons.append(_reason("choice_not_cheapest", cheapest=cheapest,
+                               cheapest_total=tco[cheapest]))
     if pick == "lambda_managed_instances" and w.traffic.peak_to_average <= STEADY_PEAK:
         reasons.append(_reason("choice_steady_managed",
                                peak_to_average=w.traffic.peak_to_average))
-    return {"choice": pick, "reasons": reasons, "tco_usd": tco}
+    return {"choice": pick, "reasons": reasons, "tco_usd": tco, "basis": w.basis}

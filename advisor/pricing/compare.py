@@ -8,6 +8,9 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
+from advisor.pricing import basis
 from advisor.pricing import uncertainty as unc
 from advisor.pricing.breakeven import workload_break_even
 from advisor.pricing.catalogue import RESERVED_OPTIONS, SPEC_BY_KEY, architecture_of
@@ -26,7 +29,8 @@ from advisor.pricing.lambda_ import LAMBDA_ITEMS, billed_ms, lambda_items, lambd
 from advisor.pricing.network import load_balancer_addresses
 from advisor.pricing.options import ec2 as ec2_option
 from advisor.pricing.profiles import max_peak
-from advisor.pricing.recommend import Recommendation, gettext_noop, recommend
+from advisor.pricing.messages import gettext_noop
+from advisor.pricing.recommend import Recommendation, recommend
 from advisor.pricing.sheet import BookInfo, MissingPrice, PriceSheet
 from advisor.pricing.verdict import headline
 from advisor.pricing.workload import DEFAULT_OPTIONS, Workload, WorkloadError
@@ -116,6 +120,7 @@ class Comparison:
             },
             "break_even": [{"requests_per_month": x} for x in self.break_even],
             "break_even_bands": [dict(b) for b in self.break_even_bands],
+            "basis": self.workload.basis,
             "cheaper": self.cheaper,
             "verdict": None if self.verdict is None else dict(self.verdict),
             "uncertainty": None if self.uncertainty is None else dict(self.uncertainty),
@@ -286,28 +291,50 @@ def _compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool,
     check_finite(lam, ec2)
 
     # Break-even lets only the volume vary; the EC2 side re-picks the cheapest type at each.
-    points = tuple(workload_break_even(sheet, w, model)) if with_break_even else ()
-    diff = lam.monthly_usd - ec2.monthly_usd
-    cheaper = "tie" if abs(diff) <= TIE_USD else ("lambda" if diff < 0 else "ec2")
+    # Every comparative figure stands on the workload's basis (basis.py): on
+    # "bill_and_operations" each side carries its operations cost, a constant a month.
+    lam_extra, ec2_extra = basis.extra_usd(w, "lambda"), basis.extra_usd(w, "ec2")
+    points = tuple(workload_break_even(sheet, w, model, lambda_extra=lam_extra,
+                                       ec2_extra=ec2_extra)) if with_break_even else ()
+    cheaper = basis.pair_cheaper(lam.monthly_usd + lam_extra, ec2.monthly_usd + ec2_extra)
     lam_total = lambda_total_fn(sheet, w)
-    n = w.needs
+
+    def diff(x: Any) -> Any:  # Lambda minus EC2 on the basis
+        return lam_total(x) + lam_extra - model.total(x) - ec2_extra
+
+    figures = None
+    if with_uncertainty:
+        figures = unc.uncertainty(sheet, w, lam.monthly_usd, ec2.monthly_usd, flips=points)
+        figures["flips"] = flips_in_range(figures, points, diff)
     result = Comparison(
         workload=w, book=sheet.book, lambda_=lam, ec2=ec2, break_even=points, cheaper=cheaper,
         assumptions=tuple(assumptions(w, model, ec2)),
-        break_even_bands=tuple(bands(points, lambda x: lam_total(x) - model.total(x))),
-        verdict=headline(lam.monthly_usd, ec2.monthly_usd, n.lambda_ops_hours_per_month,
-                         n.ops_hours_per_month, n.ops_hourly_usd),
-        uncertainty=unc.uncertainty(sheet, w, lam.monthly_usd, ec2.monthly_usd)
-        if with_uncertainty else None,
+        break_even_bands=tuple(bands(points, diff)),
+        uncertainty=figures,
     )
-    # The switch point needs break-even (with operations cost), so it follows that flag.
     advice = recommend(result, w, sheet, model=model, with_switch=with_break_even)
     result = replace(result, recommendation=advice)
     if tuple(w.options) != DEFAULT_OPTIONS:
         result = replace(result, options=compare_options(
             result, w, sheet, with_break_even=with_break_even,
             ready={"ec2": ec2_option.from_model(model)}))
-    return result
+    # The headline names the cheapest of every compared option on the basis.
+    bills = dict(result.options.totals) if result.options is not None \
+        else {"lambda": lam.monthly_usd, "ec2": ec2.monthly_usd}
+    return replace(result, verdict=headline(w, bills))
+
+
+def flips_in_range(figures: Mapping[str, Any], points: tuple[float, ...],
+                   diff: Any) -> list[dict[str, Any]]:
+    """The break-even volumes inside the requests range, each with the side cheaper just
+    above it (on the basis): "above 305 M requests a month EC2 is cheaper"."""
+    low, _mid, high = figures["ranges"].get("requests_per_month", (0.0, 0.0, 0.0))
+    out = []
+    for x in points:
+        if low < x < high:
+            above = float(diff(np.array([x * (1 + 1e-7)]))[0])
+            out.append({"requests_per_month": x, "above": "lambda" if above < 0 else "ec2"})
+    return out
 
 
 # What the figures assume: code -> English template over the item's params. The Django layer

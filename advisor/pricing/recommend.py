@@ -43,8 +43,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from advisor.pricing.basis import counts_operations, extra_usd, ops_usd
 from advisor.pricing.breakeven import workload_break_even
 from advisor.pricing.ec2 import Ec2Model, build_ec2_model
+from advisor.pricing.messages import gettext_noop
 from advisor.pricing.lambda_ import LambdaFunction, lambda_function_cost, lambda_total_fn
 from advisor.pricing.uncertainty import confidence as uncertainty_confidence
 from advisor.pricing.uncertainty import flip_ratio
@@ -53,11 +55,6 @@ from advisor.pricing.workload import Workload
 if TYPE_CHECKING:
     from advisor.pricing.compare import Comparison
     from advisor.pricing.sheet import PriceSheet
-
-
-def gettext_noop(message: str) -> str:
-    """Mark a string for translation without translating it here (xgettext keyword)."""
-    return message
 
 
 SEED = "seed post (aws-lambda-notes.ko.md), section 'Use cases'"
@@ -137,6 +134,12 @@ MESSAGES: dict[str, str] = {
     "either_despite_cost": gettext_noop(
         "Either side fits your situation; on cost, {other} is ${usd:,.2f} a month cheaper with "
         "operations time included."),
+    "chosen_despite_cost_bill": gettext_noop(
+        "{side} is recommended although {other} costs ${usd:,.2f} a month less on the AWS "
+        "bill: the reasons below outweigh the cost."),
+    "either_despite_cost_bill": gettext_noop(
+        "Either side fits your situation; on the AWS bill, {other} is ${usd:,.2f} a month "
+        "cheaper."),
     # Cost
     "cost_lambda": gettext_noop(
         "With operations time included, Lambda costs ${lambda_usd:,.2f} a month and EC2 "
@@ -155,6 +158,20 @@ MESSAGES: dict[str, str] = {
     "cost_same": gettext_noop(
         "With operations time included both cost about the same: Lambda ${lambda_usd:,.2f} and "
         "EC2 ${ec2_usd:,.2f} a month."),
+    # The same on the AWS bill alone (the "bill" basis).
+    "cost_lambda_bill": gettext_noop(
+        "On the AWS bill, Lambda costs ${lambda_usd:,.2f} a month and EC2 ${ec2_usd:,.2f}; "
+        "Lambda is {ratio:,.1f}× cheaper."),
+    "cost_ec2_bill": gettext_noop(
+        "On the AWS bill, EC2 costs ${ec2_usd:,.2f} a month and Lambda ${lambda_usd:,.2f}; "
+        "EC2 is {ratio:,.1f}× cheaper."),
+    "cost_lambda_free_bill": gettext_noop(
+        "On the AWS bill, Lambda costs ${lambda_usd:,.2f} a month and EC2 ${ec2_usd:,.2f}."),
+    "cost_ec2_free_bill": gettext_noop(
+        "On the AWS bill, EC2 costs ${ec2_usd:,.2f} a month and Lambda ${lambda_usd:,.2f}."),
+    "cost_same_bill": gettext_noop(
+        "On the AWS bill both cost about the same: Lambda ${lambda_usd:,.2f} and EC2 "
+        "${ec2_usd:,.2f} a month."),
     # Traffic
     "idle_fleet_tiny": gettext_noop(
         "The smallest fleet allowed ({instances} × {instance_type}) would be less than 0.1% "
@@ -176,6 +193,14 @@ MESSAGES: dict[str, str] = {
         "Traffic is steady (the busiest hour is {peak_to_average:g}× the average) at "
         "{avg_rps:,.1f} requests a second, and EC2 is the cheaper side at this volume with "
         "operations included."),
+    "sustained_volume_above_bill": gettext_noop(
+        "Traffic is steady (the busiest hour is {peak_to_average:g}× the average) at "
+        "{avg_rps:,.1f} requests a second, above {switch_at:,.0f} requests a month where EC2 "
+        "becomes the cheaper side on the AWS bill."),
+    "sustained_volume_bill": gettext_noop(
+        "Traffic is steady (the busiest hour is {peak_to_average:g}× the average) at "
+        "{avg_rps:,.1f} requests a second, and EC2 is the cheaper side at this volume on the "
+        "AWS bill."),
     "cpu_heavy": gettext_noop(
         # xgettext:no-python-format
         "{cpu_share_pct:.0f}% of each {duration_ms:,g} ms call is CPU work, keeping "
@@ -312,17 +337,22 @@ class Facts:
     c: Comparison
     sheet: PriceSheet
     model: Ec2Model
-    lambda_ops_usd: float
+    lambda_ops_usd: float  # the operations cost, whatever the basis
     ec2_ops_usd: float
-    tco_lambda: float
+    tco_lambda: float  # the totals on the result's basis (basis.py)
     tco_ec2: float
     avg_rps: float
     steady: bool
     switch_points: tuple[float, ...]
+    with_ops: bool = False  # the basis counts operations time
 
     @property
     def requests(self) -> float:
         return float(self.w.requests_per_month)
+
+    def code(self, code: str) -> str:
+        """A cost-line code on the basis: the bill-only wording ends in "_bill"."""
+        return code if self.with_ops else f"{code}_bill"
 
 
 def _p(**params: Any) -> Mapping[str, Any]:
@@ -407,11 +437,12 @@ def reason_operations(f: Facts) -> Reason | None:
     """Operations time is a large part of EC2's cost of ownership (at least a quarter): the
     seed's list of what EC2 demands, priced with the user's hours and rate."""
     extra = f.ec2_ops_usd - f.lambda_ops_usd
-    if extra <= 0 or f.tco_ec2 <= 0 or f.ec2_ops_usd / f.tco_ec2 < OPS_SHARE:
+    owned = f.c.ec2.monthly_usd + f.ec2_ops_usd  # EC2's cost of ownership on any basis
+    if extra <= 0 or owned <= 0 or f.ec2_ops_usd / owned < OPS_SHARE:
         return None
     n = f.w.needs
     return Reason("operations", "lambda", 1, "operations", _p(
-        ops_share_pct=100 * f.ec2_ops_usd / f.tco_ec2, ops_hours=n.ops_hours_per_month,
+        ops_share_pct=100 * f.ec2_ops_usd / owned, ops_hours=n.ops_hours_per_month,
         ops_hourly_usd=n.ops_hourly_usd, ops_usd=f.ec2_ops_usd))
 
 
@@ -424,15 +455,15 @@ def reason_cost(f: Facts) -> Reason:
                   ec2_ops_usd=f.ec2_ops_usd)
     high, low = max(lam, ec2), min(lam, ec2)
     if high - low <= max(0.01, COST_SAME * high):
-        return Reason("cost", "either", 0, "cost_same", _p(**params))
+        return Reason("cost", "either", 0, f.code("cost_same"), _p(**params))
     side = "lambda" if lam < ec2 else "ec2"
     if low < 0.01:  # one side (nearly) free: a ratio would say nothing
-        return Reason("cost", side, 3, f"cost_{side}_free", _p(**params))
+        return Reason("cost", side, 3, f.code(f"cost_{side}_free"), _p(**params))
     ratio = high / low
     weight = 3 if ratio >= 3 else (2 if ratio >= 1.5 else 1)
     if low < MIN_RATIO_USD:  # small totals: the ratio weighs, the text gives dollars only
-        return Reason("cost", side, weight, f"cost_{side}_free", _p(**params))
-    return Reason("cost", side, weight, f"cost_{side}", _p(**params, ratio=ratio))
+        return Reason("cost", side, weight, f.code(f"cost_{side}_free"), _p(**params))
+    return Reason("cost", side, weight, f.code(f"cost_{side}"), _p(**params, ratio=ratio))
 
 
 def reason_idle_fleet(f: Facts) -> Reason | None:
@@ -478,9 +509,9 @@ def reason_sustained_volume(f: Facts) -> Reason | None:
     below = [p for p in f.switch_points if p < f.requests]
     params = dict(peak_to_average=f.w.traffic.peak_to_average, avg_rps=f.avg_rps)
     if below:
-        return Reason("traffic", "ec2", 2, "sustained_volume_above",
+        return Reason("traffic", "ec2", 2, f.code("sustained_volume_above"),
                       _p(**params, switch_at=max(below)))
-    return Reason("traffic", "ec2", 2, "sustained_volume", _p(**params))
+    return Reason("traffic", "ec2", 2, f.code("sustained_volume"), _p(**params))
 
 
 def reason_cpu_heavy(f: Facts) -> Reason | None:
@@ -626,8 +657,11 @@ REASONS: tuple[Callable[[Facts], Reason | None], ...] = (
 
 def switch_points(c: Comparison, sheet: PriceSheet, model: Ec2Model, lambda_ops: float,
                   ec2_ops: float) -> tuple[float, ...]:
-    """Break-even volumes with operations included (a constant on each side)."""
-    if lambda_ops == ec2_ops:
+    """Break-even volumes with these operations costs (a constant on each side; 0 on the
+    bill alone). compare()'s own points are on the workload's basis already."""
+    w = c.workload
+    if lambda_ops == ec2_ops or (lambda_ops == extra_usd(w, "lambda")
+                                 and ec2_ops == extra_usd(w, "ec2")):
         return c.break_even
     return tuple(workload_break_even(sheet, c.workload, model, lambda_extra=lambda_ops,
                                      ec2_extra=ec2_ops))
@@ -645,8 +679,8 @@ def _nearest_switch(f: Facts) -> tuple[float | None, str | None]:
     if f.tco_lambda != f.tco_ec2:
         return float(at), ("ec2" if f.tco_lambda < f.tco_ec2 else "lambda")
     beyond = np.array([at * (1 + 1e-7) if at > r else at / (1 + 1e-7)])
-    lam = lambda_total_fn(f.sheet, f.w)(beyond) + f.lambda_ops_usd
-    ec2 = f.model.total(beyond) + f.ec2_ops_usd
+    lam = lambda_total_fn(f.sheet, f.w)(beyond) + (f.lambda_ops_usd if f.with_ops else 0.0)
+    ec2 = f.model.total(beyond) + (f.ec2_ops_usd if f.with_ops else 0.0)
     return float(at), ("lambda" if float(lam[0]) < float(ec2[0]) else "ec2")
 
 
@@ -658,17 +692,19 @@ def recommend(comparison: Comparison, workload: Workload, sheet: PriceSheet, *,
     """The use-case recommendation for a priced comparison (see the module docstring)."""
     w, c = workload, comparison
     model = model or build_ec2_model(w, sheet)
-    n = w.needs
-    lambda_ops = n.lambda_ops_hours_per_month * n.ops_hourly_usd
-    ec2_ops = n.ops_hours_per_month * n.ops_hourly_usd
+    lambda_ops, ec2_ops = ops_usd(w, "lambda"), ops_usd(w, "ec2")
+    with_ops = counts_operations(w)
     r = float(w.requests_per_month)
-    points = switch_points(c, sheet, model, lambda_ops, ec2_ops) if with_switch else ()
+    # compare() prices break-even on the basis already; the switch point is its nearest.
+    points = switch_points(c, sheet, model, lambda_ops if with_ops else 0.0,
+                           ec2_ops if with_ops else 0.0) if with_switch else ()
     f = Facts(
         w=w, c=c, sheet=sheet, model=model, lambda_ops_usd=lambda_ops, ec2_ops_usd=ec2_ops,
-        tco_lambda=c.lambda_.monthly_usd + lambda_ops, tco_ec2=c.ec2.monthly_usd + ec2_ops,
+        tco_lambda=c.lambda_.monthly_usd + extra_usd(w, "lambda"),
+        tco_ec2=c.ec2.monthly_usd + extra_usd(w, "ec2"),
         avg_rps=r / (w.hours_per_month * 3600),
         steady=w.traffic.peak_to_average <= STEADY_PEAK and w.traffic.profile != "spiky",
-        switch_points=tuple(points),
+        switch_points=tuple(points), with_ops=with_ops,
     )
     blockers = tuple(b for b in (rule(f) for rule in BLOCKERS) if b is not None)
     found = [x for x in (rule(f) for rule in REASONS) if x is not None]
@@ -703,10 +739,10 @@ def cost_note(choice: str, f: Facts) -> Reason | None:
     # Product names (not translated), so the sentence reads the same in every language.
     names = {"lambda": "Lambda", "ec2": "EC2"}
     if choice in SIDES and cheaper in SIDES and cheaper != choice:
-        return Reason("verdict", cheaper, 0, "chosen_despite_cost",
+        return Reason("verdict", cheaper, 0, f.code("chosen_despite_cost"),
                       _p(side=names[choice], other=names[cheaper], usd=usd))
     if choice == "either" and cheaper in SIDES and usd > max(0.01, COST_SAME * max(lam, ec2)):
-        return Reason("verdict", cheaper, 0, "either_despite_cost",
+        return Reason("verdict", cheaper, 0, f.code("either_despite_cost"),
                       _p(other=names[cheaper], usd=usd))
     return None
 

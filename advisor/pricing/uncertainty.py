@@ -11,13 +11,19 @@ traffic is "within a factor of two", not "± 1 million"), on a linear scale for 
 inputs are independent. The distribution is evaluated on a grid that holds each input's low,
 expected and high value: 9 points per input for requests, duration and the operations hours,
 5 for memory, peak-to-average and CPU share (they change the EC2 fleet's model, which is built
-once per distinct combination; when two or more of these are ranged, each keeps its 3 ends). ``share_cheaper`` is the weighted share of the grid in which
-each side's total *with operations time* is lower (within a cent: a tie); ``share_cheaper_bill``
-the same for the AWS bill alone. ``low``/``high`` are the lowest and highest totals anywhere
-on the grid, so they always hold the expected one.
+once per distinct combination; when two or more of these are ranged, each keeps its 3 ends). Each grid point stands for its cell (halfway to
+its neighbours) and weighs the distribution's exact mass over it, so the ends of a range weigh
+too; the volumes where the cheaper side changes (break-even on the basis) inside the requests
+range are grid points as well, which makes the share exact along requests.
+``share_cheaper`` is the weighted share of the grid in which each side's total *on the
+result's basis* (``cost_basis``: the AWS bill, or the bill plus operations time; basis.py) is
+lower (within a cent: a tie); a side cheaper at any grid point keeps the other's share below 1.
+``method`` says how many grid points were weighed. ``low``/``high`` are the lowest and highest
+totals anywhere on the grid, so they always hold the expected one.
 
-Sensitivity: the difference EC2 minus Lambda (operations time included) with one input at its
-low and then at its high end and every other at its expected value, largest swing first.
+Sensitivity: the difference EC2 minus Lambda on the basis with one input at its low and then
+at its high end and every other at its expected value, largest swing first (the operations
+hours only when the basis counts them).
 
 Without any range, the same runs on ``DEFAULT_SPREADS`` (the result says so, ``basis``
 "default_spreads"): traffic × 0.5 .. × 2, duration × 0.75 .. × 1.5, peak-to-average ÷ 1.5 ..
@@ -181,9 +187,23 @@ class Axis:
         return float(self.nodes[-1])
 
 
-def axis(name: str, r: Range, steps: int | None = None) -> Axis:
+def _cdf(t: np.ndarray, a: float, m: float, b: float) -> np.ndarray:
+    """The triangular distribution's CDF on [a, b] with its mode at m."""
+    t = np.clip(t, a, b)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rising = (t - a) ** 2 / ((b - a) * (m - a)) if m > a else np.zeros_like(t)
+        falling = 1 - (b - t) ** 2 / ((b - a) * (b - m)) if b > m else np.ones_like(t)
+    # A mode within float noise of an end: that side's part has no mass.
+    rising = np.nan_to_num(rising, nan=0.0, posinf=0.0)
+    falling = np.nan_to_num(falling, nan=1.0, neginf=1.0)
+    return np.clip(np.where(t <= m, rising, falling), 0.0, 1.0)
+
+
+def axis(name: str, r: Range, steps: int | None = None,
+         extra: Sequence[float] = ()) -> Axis:
     """Grid points and triangular weights of one ranged input (see the module docstring);
-    ``steps`` on each side of the expected value (default ``STEPS[name]``)."""
+    ``steps`` on each side of the expected value (default ``STEPS[name]``); ``extra`` adds
+    points inside the range (the volumes where the cheaper side changes, for requests)."""
     low, mid, high = (float(v) for v in r)
     if high <= low:
         return Axis(name, np.array([mid]), np.array([1.0]), 0)
@@ -196,23 +216,29 @@ def axis(name: str, r: Range, steps: int | None = None) -> Axis:
     left = np.linspace(a, m, k + 1) if m > a else np.array([a])
     right = np.linspace(m, b, k + 1) if b > m else np.array([b])
     t = np.concatenate([left, right[1:]])
-    # Triangular density on the (log) scale; trapezoid weights integrate it exactly (it is
-    # linear between the grid points, and the mode is a grid point).
-    rising = (t - a) / (m - a) if m > a else np.ones_like(t)
-    falling = (b - t) / (b - m) if b > m else np.ones_like(t)
-    pdf = 2 / (b - a) * np.where(t <= m, rising, falling)
-    gaps = np.diff(t)
-    weights = pdf * (np.concatenate([[0.0], gaps]) + np.concatenate([gaps, [0.0]])) / 2
+    inside = [float(f(x)) for x in extra if low < x < high]
+    if inside:
+        # A point on each side of a crossing: their cells meet at the crossing itself, so the
+        # share along this input is exact when the cheaper side changes only there.
+        gap = 1e-9 * max(1.0, b - a)
+        t = np.unique(np.concatenate([t, [x - gap for x in inside], [x + gap for x in inside]]))
+        t = t[(t >= a) & (t <= b)]
+    # Each point stands for its cell (halfway to its neighbours); its weight is the
+    # distribution's exact mass over that cell, so the ends of the range weigh too.
+    edges = np.concatenate([[a], (t[:-1] + t[1:]) / 2, [b]])
+    weights = np.diff(_cdf(edges, a, m, b))
+    weights = np.clip(weights, 0.0, None)
     weights = weights / weights.sum()
-    nodes = np.exp(t) if log else t
+    expected = int(np.argmin(np.abs(t - m)))
+    nodes = np.exp(t) if log else t.copy()
     nodes[0], nodes[-1] = low, high
-    nodes[left.size - 1] = mid
+    nodes[expected] = mid
     if name == "memory_mb":  # an integer input: whole MB, the same points merged
         nodes = np.round(nodes)
         nodes, inverse = np.unique(nodes, return_inverse=True)
         weights = np.bincount(inverse.ravel(), weights=weights)
         return Axis(name, nodes, weights, int(np.searchsorted(nodes, round(mid))))
-    return Axis(name, nodes, weights, left.size - 1)
+    return Axis(name, nodes, weights, expected)
 
 
 def _shares(diff: np.ndarray, weights: np.ndarray, shift: np.ndarray,
@@ -227,7 +253,14 @@ def _shares(diff: np.ndarray, weights: np.ndarray, shift: np.ndarray,
     lam = float(np.dot(weights, below))
     ec2 = float(np.dot(weights, above))
     lam, ec2 = min(max(lam, 0.0), 1.0), min(max(ec2, 0.0), 1.0)
-    return {"lambda": lam, "ec2": ec2, "tie": max(0.0, 1.0 - lam - ec2)}
+    tie = max(0.0, 1.0 - lam - ec2)
+    # A side cheaper anywhere on the grid keeps the other's share below 1, however thin its
+    # part (a corner of many ranged inputs can weigh less than a float's last digit).
+    if lam >= 1.0 and (ec2 > 0 or bool(np.any(diff.max() + shift > TIE_USD))):
+        lam = math.nextafter(1.0, 0.0)
+    if ec2 >= 1.0 and (lam > 0 or bool(np.any(diff.min() + shift < -TIE_USD))):
+        ec2 = math.nextafter(1.0, 0.0)
+    return {"lambda": lam, "ec2": ec2, "tie": tie}
 
 
 def _span(values: np.ndarray, expected: float) -> dict[str, float]:
@@ -240,13 +273,18 @@ def _span(values: np.ndarray, expected: float) -> dict[str, float]:
 
 
 def uncertainty(sheet: PriceSheet, w: Workload, lambda_usd: float, ec2_usd: float,
-                pricers: Mapping[str, Pricer] = PRICERS) -> dict[str, Any]:
-    """The contract's ``uncertainty`` object for ``w`` (whose plain totals are given)."""
+                pricers: Mapping[str, Pricer] = PRICERS,
+                flips: Sequence[float] = ()) -> dict[str, Any]:
+    """The contract's ``uncertainty`` object for ``w`` (whose plain totals are given), on the
+    workload's basis (basis.py); ``flips`` are the volumes where the cheaper side changes on
+    that basis (break-even), made grid points of the requests range."""
     ranges, basis = effective_ranges(w)
+    with_ops = w.basis == "bill_and_operations"
     # Every model field multiplies the EC2 models to build: with two or more of them ranged,
     # each keeps only its low, expected and high value (3 × 3 × 3 models at most, not 125).
     model_ranged = sum(1 for f in MODEL_FIELDS if f in ranges and ranges[f][0] < ranges[f][2])
-    axes = [axis(name, ranges[name], 1 if name in MODEL_FIELDS and model_ranged > 1 else None)
+    axes = [axis(name, ranges[name], 1 if name in MODEL_FIELDS and model_ranged > 1 else None,
+                 flips if name == "requests_per_month" else ())
             for name in RANGED_FIELDS if name in ranges]
     priced = [a for a in axes if a.name not in OPS_FIELDS and a.nodes.size > 1]
     shape = tuple(a.nodes.size for a in priced)
@@ -272,25 +310,30 @@ def uncertainty(sheet: PriceSheet, w: Workload, lambda_usd: float, ec2_usd: floa
     ops_l = by_name.get("needs.lambda_ops_hours_per_month") or Axis(
         "needs.lambda_ops_hours_per_month", np.array([float(n.lambda_ops_hours_per_month)]),
         np.ones(1), 0)
-    # Lambda minus EC2 operations cost, for every pair of operations-hours grid points.
-    shift = (rate * (ops_l.nodes[:, None] - ops_e.nodes[None, :])).ravel()
-    shift_w = np.multiply.outer(ops_l.weights, ops_e.weights).ravel()
+    # Lambda minus EC2 operations cost, for every pair of operations-hours grid points (on the
+    # bill alone: none).
+    shift = (rate * (ops_l.nodes[:, None] - ops_e.nodes[None, :])).ravel() if with_ops \
+        else np.zeros(1)
+    shift_w = np.multiply.outer(ops_l.weights, ops_e.weights).ravel() if with_ops \
+        else np.ones(1)
     bill_diff = (lam - ec2).ravel()
     flat_w = np.broadcast_to(weights, lam.shape).ravel()
 
     lam_ops = rate * float(n.lambda_ops_hours_per_month)
     ec2_ops = rate * float(n.ops_hours_per_month)
     lam_span, ec2_span = _span(lam, lambda_usd), _span(ec2, ec2_usd)
-    with_ops = {
+    spans_with_ops = {
         "lambda": _span(np.array([lam_span["low"] + rate * ops_l.low,
                                   lam_span["high"] + rate * ops_l.high]), lambda_usd + lam_ops),
         "ec2": _span(np.array([ec2_span["low"] + rate * ops_e.low,
                                ec2_span["high"] + rate * ops_e.high]), ec2_usd + ec2_ops),
     }
-    expected_diff = (ec2_usd + ec2_ops) - (lambda_usd + lam_ops)  # EC2 minus Lambda
+    # EC2 minus Lambda on the basis.
+    expected_diff = (ec2_usd + ec2_ops) - (lambda_usd + lam_ops) if with_ops \
+        else ec2_usd - lambda_usd
     sensitivity = []
     for a in axes:
-        if a.nodes.size <= 1:
+        if a.nodes.size <= 1 or (a.name in OPS_FIELDS and not with_ops):
             continue
         if a.name in OPS_FIELDS:
             sign = 1.0 if a.name == "needs.ops_hours_per_month" else -1.0
@@ -302,7 +345,7 @@ def uncertainty(sheet: PriceSheet, w: Workload, lambda_usd: float, ec2_usd: floa
             for end in (0, a.nodes.size - 1):
                 idx = tuple(end if j == i else b.expected for j, b in enumerate(priced))
                 bill = float(ec2[idx] - lam[idx])
-                ends.append(bill + ec2_ops - lam_ops)
+                ends.append(bill + (ec2_ops - lam_ops if with_ops else 0.0))
         sensitivity.append({"field": a.name, "low": ends[0], "high": ends[1],
                             "values": [a.low, a.high]})
     sensitivity.sort(key=lambda s: -abs(s["high"] - s["low"]))
@@ -311,11 +354,19 @@ def uncertainty(sheet: PriceSheet, w: Workload, lambda_usd: float, ec2_usd: floa
         "ranges": {a.name: [a.low, float(a.nodes[a.expected]), a.high] for a in axes},
         "lambda": lam_span,
         "ec2": ec2_span,
-        "with_operations": with_ops,
+        "with_operations": spans_with_ops,
+        # On the result's basis ("cost_basis"): one share, one sensitivity.
+        "cost_basis": w.basis,
         "share_cheaper": _shares(bill_diff, flat_w, shift, shift_w),
-        "share_cheaper_bill": _shares(bill_diff, flat_w, np.zeros(1), np.ones(1)),
         "sensitivity": sensitivity,
+        "method": {"grid_points": int(flat_w.size * shift.size), "weights": "cell",
+                   "flips_as_points": len([x for x in flips if _inside(ranges, x)])},
     }
+
+
+def _inside(ranges: Mapping[str, Range], x: float) -> bool:
+    r = ranges.get("requests_per_month")
+    return r is not None and r[0] < x < r[2]
 
 
 def cost_band(sheet: PriceSheet, w: Workload, volumes: Sequence[float],

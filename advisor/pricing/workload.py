@@ -138,12 +138,19 @@ DEFAULT_OPTIONS = ("lambda", "ec2")
 # runtime (AWS Lambda Managed Instances docs, "multi-concurrency" defaults).
 MANAGED_RUNTIMES = ("python", "nodejs", "java", "dotnet")
 
+# What a result's comparative figures count (advisor/pricing/basis.py).
+BASES = ("bill", "bill_and_operations")
+
 USE_CASES = ("http_api", "scheduled_job", "event_processing", "pilot", "unpredictable_traffic",
              "batch")
 
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("region", "string", "us-east-1", "", "AWS region code; it must have a price book.",
               pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$", pattern_hint="an AWS region code such as us-east-1"),
+    _choice("basis", "bill", BASES,
+            'What every comparison (cheaper, shares, break-even, the choice) counts: "bill" '
+            '(the AWS bill) or "bill_and_operations" (the bill plus each option\'s operations '
+            "hours × needs.ops_hourly_usd)."),
     FieldSpec("options", "list", DEFAULT_OPTIONS, "",
               "The compute options to compare: Lambda, EC2, Lambda Managed Instances, ECS on "
               "Fargate.", choices=OPTION_NAMES),
@@ -245,6 +252,14 @@ FIELDS: tuple[FieldSpec, ...] = (
             "has max(memory_mb, 2 GB) rounded up to whole vCPUs at this ratio."),
     _bool("fargate.spot", False,
           "ECS on Fargate: run the tasks on Fargate Spot (interruptible, lower price)."),
+    # Operations time of the further options (Lambda's and EC2's are in ``needs``); the
+    # methodology page gives the reason for each default.
+    _number("managed_instances.ops_hours_per_month", 1, 0, 744, "hours",
+            "Engineer time Lambda Managed Instances take a month beyond Lambda's (the capacity "
+            "provider: instance types, VPC, scaling limits; AWS patches the instances)."),
+    _number("fargate.ops_hours_per_month", 2, 0, 744, "hours",
+            "Engineer time ECS on Fargate takes a month beyond Lambda's (container images kept "
+            "patched, task definitions, service scaling; AWS runs the servers)."),
     # "Your situation": inputs of the recommendation only; none of them changes a price.
     _choice("needs.use_case", "http_api", USE_CASES,
             "What the code does: an HTTP API, a scheduled job, event processing (S3 uploads, "
@@ -334,11 +349,13 @@ class ManagedInstances:
     runtime: str = "python"
     instance_type: str = "auto"
     memory_gib_per_vcpu: float = 2.0
+    ops_hours_per_month: float = 1
 
 
 @dataclass(frozen=True)
 class FargateOptions:
     spot: bool = False
+    ops_hours_per_month: float = 2
 
 
 @dataclass(frozen=True)
@@ -378,6 +395,7 @@ class Workload:
     duration_ms: float
     memory_mb: int
     region: str = "us-east-1"
+    basis: str = "bill"
     architecture: str = "x86_64"
     ephemeral_storage_mb: int = 512
     free_tier: bool = True
