@@ -393,7 +393,7 @@ def test_options_absent_or_default_leave_the_result_unchanged(w: Workload) -> No
     assert "options" not in plain["inputs"]
     assert set(plain) == {"inputs", "price_book", "lambda", "ec2", "break_even", "cheaper",
                           "assumptions", "recommendation", "break_even_bands", "verdict",
-                          "uncertainty"}
+                          "uncertainty", "basis"}
 
 
 def test_an_architecture_without_fargate_prices_is_refused_the_other_priced() -> None:

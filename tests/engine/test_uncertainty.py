@@ -77,8 +77,9 @@ def test_ranges_hold_the_expected_result_and_shares_sum_to_one(
         assert span["expected"] == plain[side]
         ops = u["with_operations"][side]
         assert ops["low"] <= ops["expected"] <= ops["high"]
-        assert ops["expected"] == pytest.approx(tco[side])
-    for key in ("share_cheaper", "share_cheaper_bill"):
+        assert ops["expected"] == pytest.approx(plain[side] + tco[f"{side}_ops"])
+    assert "share_cheaper_bill" not in u  # one share, on the result's basis
+    for key in ("share_cheaper",):
         shares = u[key]
         assert set(shares) == {"lambda", "ec2", "tie"}
         assert all(0.0 <= v <= 1.0 for v in shares.values())
@@ -103,9 +104,7 @@ def test_a_range_of_zero_width_gives_the_plain_result(sheet: PriceSheet,
         assert u["with_operations"][side]["low"] == u["with_operations"][side]["high"]
     diff = tco["lambda"] - tco["ec2"]
     side = "tie" if abs(diff) <= 0.01 else ("lambda" if diff < 0 else "ec2")
-    assert u["share_cheaper"][side] == 1.0
-    bill_side = c.cheaper
-    assert u["share_cheaper_bill"][bill_side] == 1.0
+    assert u["share_cheaper"][side] == 1.0 and side == c.cheaper
     assert u["sensitivity"] == []
 
 
@@ -119,6 +118,11 @@ def test_default_spreads_when_no_range_is_given(sheet: PriceSheet) -> None:
     assert u["ranges"]["ec2.cpu_share"] == [0.5, 1, 1]
     assert "memory_mb" not in u["ranges"]  # a setting, not a guess
     assert set(DEFAULT_SPREADS) <= set(u["ranges"])
+    # On the bill alone operations hours move nothing; counted, they do.
+    fields = {s["field"] for s in u["sensitivity"]}
+    assert fields >= {"requests_per_month", "duration_ms"}
+    assert "needs.ops_hours_per_month" not in fields
+    u = compare(parse_workload({**BASE, "basis": "bill_and_operations"}), sheet).uncertainty
     assert {s["field"] for s in u["sensitivity"]} >= {"requests_per_month", "duration_ms",
                                                         "needs.ops_hours_per_month"}
 
@@ -145,15 +149,16 @@ def test_vectorised_pricers_match_compare(sheet: PriceSheet, changes: dict[str, 
 def test_shares_follow_the_triangular_weighting(sheet: PriceSheet) -> None:
     """Only EC2's operations hours are ranged: Lambda is cheaper (with operations) when
     75 × hours exceeds the bill difference, a known triangular probability."""
-    w = parse_workload({**BASE, "requests_per_month": 5e7, "duration_ms": 300,
-                        "ec2": {"cpu_share": 0.1}, "needs": {"ops_hours_per_month": 8},
-                        "ranges": {"needs.ops_hours_per_month": [0, 8, 16]}})
-    c = compare(w, sheet, with_break_even=False)
+    data = {**BASE, "requests_per_month": 5e7, "duration_ms": 300, "basis": "bill_and_operations",
+            "ec2": {"cpu_share": 0.1}, "needs": {"ops_hours_per_month": 8},
+            "ranges": {"needs.ops_hours_per_month": [0, 8, 16]}}
+    c = compare(parse_workload(data), sheet, with_break_even=False)
     h = (c.lambda_.monthly_usd - c.ec2.monthly_usd) / 75  # hours where the two totals meet
     assert 0 < h < 8
     # Triangular(0, 8, 16): P(X > h) = 1 - h² / (16 · 8) for h below the mode.
     assert c.uncertainty["share_cheaper"]["lambda"] == pytest.approx(1 - h * h / 128, abs=0.04)
-    assert c.uncertainty["share_cheaper_bill"]["ec2"] == 1.0
+    bill = compare(parse_workload({**data, "basis": "bill"}), sheet, with_break_even=False)
+    assert bill.uncertainty["share_cheaper"]["ec2"] == 1.0
 
 
 def test_axis_weights_sum_to_one_and_hold_the_ends() -> None:
@@ -166,8 +171,9 @@ def test_axis_weights_sum_to_one_and_hold_the_ends() -> None:
 
 
 def test_sensitivity_puts_the_largest_swing_first_with_the_right_sign(sheet: PriceSheet) -> None:
-    w = parse_workload({**BASE, "ranges": {"requests_per_month": [1e6, 5e6, 5e8],
-                                           "needs.ops_hours_per_month": [7, 8, 9]}})
+    w = parse_workload({**BASE, "basis": "bill_and_operations",
+                        "ranges": {"requests_per_month": [1e6, 5e6, 5e8],
+                                   "needs.ops_hours_per_month": [7, 8, 9]}})
     u = compare(w, sheet, with_break_even=False).uncertainty
     first, second = u["sensitivity"]
     assert first["field"] == "requests_per_month" and second["field"] == "needs.ops_hours_per_month"
@@ -246,44 +252,59 @@ def test_bands_cover_every_crossing_and_name_the_side_above(sheet: PriceSheet) -
 
 # --- The headline -------------------------------------------------------------------------------
 
-def test_headline_says_when_operations_time_flips_the_answer() -> None:
-    v = headline(100.0, 72.57, 0, 8, 75)
-    assert v["text"] == ("EC2 is $27.43 a month cheaper on the AWS bill; counting 8 engineer "
-                         "hours a month at $75.00 for the fleet, Lambda costs $572.57 less in all.")
-    assert v["bill"] == {"cheaper": "ec2", "difference_usd": pytest.approx(27.43)}
-    assert v["with_operations"]["cheaper"] == "lambda" and v["operations_change_answer"]
+def _w(basis: str = "bill", ec2_hours: float = 8, lambda_hours: float = 0) -> Any:
+    return parse_workload({**BASE, "basis": basis, "needs": {
+        "ops_hours_per_month": ec2_hours, "lambda_ops_hours_per_month": lambda_hours}})
 
 
-@pytest.mark.parametrize("args, code", [
-    ((1.0, 50.0, 0, 0, 75), "bill"), ((1.0, 50.0, 0, 8, 75), "same"),
-    ((50.0, 50.0, 0, 0, 75), "bill_tie"), ((50.0, 50.0, 0, 8, 75), "tie_then"),
-    ((650.0, 50.0, 0, 8, 75), "evens"), ((100.0, 50.0, 2, 8, 75), "flips"),
+def test_headline_says_what_the_other_basis_would_in_one_labelled_sentence() -> None:
+    v = headline(_w(), {"lambda": 100.0, "ec2": 72.57})
+    assert v["text"] == ("EC2 is $27.43 a month cheaper than Lambda on the AWS bill. Counting 8 "
+                         "engineer hours a month at $75.00 for the fleet, Lambda would cost "
+                         "$572.57 a month less than EC2 in all.")
+    assert (v["basis"], v["cheaper"], v["runner_up"]) == ("bill", "ec2", "lambda")
+    assert v["difference_usd"] == pytest.approx(27.43)
+    assert v["other_basis"]["cheaper"] == "lambda"
+    ops = headline(_w("bill_and_operations"), {"lambda": 100.0, "ec2": 72.57})
+    assert ops["text"] == ("Counting 8 engineer hours a month at $75.00 for the fleet, Lambda is "
+                           "$572.57 a month cheaper than EC2 in all. On the AWS bill alone, EC2 "
+                           "would cost $27.43 a month less than Lambda.")
+
+
+@pytest.mark.parametrize("basis, bills, hours, code, other", [
+    ("bill", (1.0, 50.0), (0, 0), "cheaper_bill", None),
+    ("bill", (1.0, 50.0), (8, 0), "cheaper_bill", "other_ops"),
+    ("bill", (50.0, 50.0), (0, 0), "tie_bill", None),
+    ("bill", (50.0, 50.0), (8, 0), "tie_bill", "other_ops"),
+    ("bill", (650.0, 50.0), (8, 0), "cheaper_bill", "other_ops_tie"),
+    ("bill_and_operations", (650.0, 50.0), (8, 0), "tie_ops", "other_bill"),
+    ("bill_and_operations", (1.0, 50.0), (8, 2), "cheaper_ops", "other_bill"),
 ])
-def test_headline_codes(args: tuple[float, ...], code: str) -> None:
-    v = headline(*args)
+def test_headline_codes(basis: str, bills: tuple[float, float], hours: tuple[float, float],
+                        code: str, other: str | None) -> None:
+    v = headline(_w(basis, *hours), {"lambda": bills[0], "ec2": bills[1]})
     assert v["code"] == code and v["text"]
+    assert (v["other_basis"] or {}).get("code") == other
 
 
 # --- No unexplained contradiction ---------------------------------------------------------------
 
 def assert_consistent(c: Any) -> None:
-    """The headline, the recommendation's choice and the cost lines agree, or the text says
-    why they do not."""
+    """The headline, the recommendation's choice and the cost lines agree on the result's
+    basis, or the text says why they do not."""
     out = c.to_contract()
     v, rec, u = out["verdict"], out["recommendation"], out["uncertainty"]
-    assert v["bill"]["cheaper"] == out["cheaper"]
+    assert v["basis"] == out["basis"] == u["cost_basis"]
     tco = rec["tco"]
     diff = tco["lambda"] - tco["ec2"]
     overall = "tie" if abs(diff) <= 0.01 else ("lambda" if diff < 0 else "ec2")
-    assert v["with_operations"]["cheaper"] == overall
-    if v["operations_change_answer"]:
-        assert v["code"] in ("flips", "evens", "tie_then")
+    assert v["cheaper"] == out["cheaper"] == overall
     codes = [r["code"] for r in rec["reasons"]]
     if rec["blockers"]:
         return
     choice = rec["choice"]
     if choice in ("lambda", "ec2") and overall in ("lambda", "ec2") and overall != choice:
-        assert codes[0] == "chosen_despite_cost"
+        assert codes[0].startswith("chosen_despite_cost")
         assert rec["confidence"] != "high"
     if rec["confidence"] == "high":
         assert u["share_cheaper"][choice] + u["share_cheaper"]["tie"] / 2 >= 0.9
@@ -302,13 +323,14 @@ def assert_consistent(c: Any) -> None:
        front_door=st.sampled_from(["none", "http_api", "rest_api", "alb", "function_url"]),
        use_case=st.sampled_from(["http_api", "scheduled_job", "event_processing", "pilot",
                                  "unpredictable_traffic", "batch"]),
-       team=st.booleans())
+       team=st.booleans(), basis=st.sampled_from(["bill", "bill_and_operations"]))
 def test_no_unexplained_contradiction_for_generated_workloads(
         sheet: PriceSheet, requests: float, duration: float, memory: int, peak: float,
         cpu: float, ops: float, lambda_ops: float, front_door: str, use_case: str,
-        team: bool) -> None:
+        team: bool, basis: str) -> None:
     w = parse_workload({
         "requests_per_month": requests, "duration_ms": duration, "memory_mb": memory,
+        "basis": basis,
         "front_door": front_door, "traffic": {"peak_to_average": peak},
         "ec2": {"cpu_share": cpu},
         "needs": {"use_case": use_case, "no_server_team": team, "ops_hours_per_month": ops,
@@ -347,6 +369,7 @@ def test_a_choice_against_the_cost_line_says_so_first_with_the_figures(sheet: Pr
                                   "ops_hours_per_month": 0}})
     rec = compare(w, sheet).recommendation
     first = rec.reasons[0]
-    assert rec.choice == "lambda" and first.code == "chosen_despite_cost"
+    assert rec.choice == "lambda" and first.code == "chosen_despite_cost_bill"
     assert first.text.startswith("Lambda is recommended although EC2 costs $")
+    assert "on the AWS bill" in first.text
     assert rec.confidence == "low"
