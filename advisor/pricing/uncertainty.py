@@ -216,16 +216,22 @@ def axis(name: str, r: Range, steps: int | None = None,
     left = np.linspace(a, m, k + 1) if m > a else np.array([a])
     right = np.linspace(m, b, k + 1) if b > m else np.array([b])
     t = np.concatenate([left, right[1:]])
-    inside = [float(f(x)) for x in extra if low < x < high]
+    inside = sorted(float(f(x)) for x in extra if low < x < high)
     if inside:
-        # A point on each side of a crossing: their cells meet at the crossing itself, so the
-        # share along this input is exact when the cheaper side changes only there.
-        gap = 1e-9 * max(1.0, b - a)
-        t = np.unique(np.concatenate([t, [x - gap for x in inside], [x + gap for x in inside]]))
-        t = t[(t >= a) & (t <= b)]
+        # A point halfway to each neighbour of a crossing, on either side of it: the two
+        # cells then meet at the crossing itself (below), so the share along this input is
+        # exact where the cheaper side changes only at its crossings.
+        j = np.searchsorted(t, inside)
+        halves = [(t[i - 1] + x) / 2 for i, x in zip(j, inside, strict=True)]
+        halves += [(x + t[min(i, t.size - 1)]) / 2 for i, x in zip(j, inside, strict=True)]
+        t = np.unique(np.concatenate([t, halves]))
     # Each point stands for its cell (halfway to its neighbours); its weight is the
     # distribution's exact mass over that cell, so the ends of the range weigh too.
     edges = np.concatenate([[a], (t[:-1] + t[1:]) / 2, [b]])
+    for x in inside:
+        i = int(np.searchsorted(t, x))  # t[i - 1] < x <= t[i]
+        if 0 < i < t.size and t[i] != x:
+            edges[i] = x
     weights = np.diff(_cdf(edges, a, m, b))
     weights = np.clip(weights, 0.0, None)
     weights = weights / weights.sum()
