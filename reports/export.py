@@ -142,6 +142,9 @@ def csv_rows(report: Report, url: str) -> list[list[str]]:
          cents(result["lambda"]["monthly_usd"] - result["ec2"]["monthly_usd"]), USD_MONTH],
         ["total", "cheaper", str(result.get("cheaper", "")), ""],
     ]
+    # What "cheaper" (and "cheapest") count: the AWS bill, or the bill and operations time.
+    if "basis" in result:
+        rows.insert(len(rows) - 1, ["total", "basis", str(result["basis"]), ""])
     recommendation = result.get("recommendation") or {}
     for key in ("choice", "confidence"):
         if key in recommendation:

@@ -31,7 +31,7 @@ from advisor.plumbing.cache import cache_get, cache_set, templates_version
 from advisor.plumbing.jsonio import strict_json_loads
 from advisor.plumbing.middleware import too_many_requests
 from advisor.pricing.workload import DERIVED, FIELDS, _resolve_derived
-from advisor.questionnaire import korean, option_presenters, texts
+from advisor.questionnaire import honest, korean, option_presenters, texts
 from advisor.questionnaire.forms import LABELS, form_data, form_name
 from advisor.questionnaire.numbers import usd
 from advisor.questionnaire.presenters import results_context, side_labels
@@ -74,7 +74,12 @@ def verdict(result: dict[str, Any]) -> str:
     labels = side_labels(result.get("inputs", {}))
     totals = {"lambda": usd(result["lambda"]["monthly_usd"]), "ec2": usd(result["ec2"]["monthly_usd"])}
     cheaper = result.get("cheaper")
-    if cheaper in ("lambda", "ec2"):
+    # One winner per screen: the headline's statement on the result's basis (every compared
+    # option), as the page's answer and pinned summary say it.
+    main = honest.headline_main(result, labels)
+    if main:
+        text = main
+    elif cheaper in ("lambda", "ec2"):
         other = "ec2" if cheaper == "lambda" else "lambda"
         text = korean.format(
             _("%(side)s is cheaper: %(total)s a month, against %(other_total)s for %(other)s."),
@@ -88,7 +93,7 @@ def verdict(result: dict[str, Any]) -> str:
     if choice:
         side = labels.get(choice, str(choice)) if choice != "either" else _("either side")
         text += " " + _("Recommended: %(side)s.") % {"side": side}
-    # The heading weighs Lambda against EC2; a further option that costs less is named too.
+    # An older heading weighs Lambda against EC2; a further option that costs less is named too.
     elsewhere = option_presenters.cheapest_elsewhere(
         result, option_presenters.option_labels(result.get("inputs", {}), labels))
     return f"{text} {elsewhere}" if elsewhere else text
@@ -123,19 +128,35 @@ def input_rows(inputs: dict[str, Any]) -> list[dict[str, str]]:
             for name in names]
 
 
-def calculator_url(inputs: dict[str, Any]) -> str:
-    """The questionnaire with these inputs filled in (a plain link: the URL holds the inputs).
-    Derived values are left out, so the questionnaire works them out again from the others."""
+def calculator_url(inputs: dict[str, Any], basis: str | None = None) -> str:
+    """The questionnaire with these inputs filled in (a plain link: the URL holds the inputs):
+    options as a list, ranges in their low/high boxes, the basis. Derived values are left out,
+    so the questionnaire works them out again from the others. A result saved before the
+    basis existed gives ``basis`` None: the calculator's default then."""
+    inputs = dict(inputs)
+    options = inputs.pop("options", None)
+    ranges = inputs.pop("ranges", None) or {}
     flat = _flat_inputs(inputs)
     derived = derived_names(flat)
     known = {spec.name for spec in FIELDS}
     values: dict[str, Any] = {}
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+            return int(value)
+        return value
+
     for name, value in flat.items():
         if name in derived or name not in known:
             continue
-        if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-            value = int(value)
-        values[form_name(name)] = value
+        values[form_name(name)] = plain(value)
+    if options:
+        values["options"] = list(options)
+    for name, (low, _mid, high) in ranges.items():
+        values[f"{form_name(name)}_low"] = plain(low)
+        values[f"{form_name(name)}_high"] = plain(high)
+    if basis and "basis" not in values:
+        values["basis"] = basis
     query = QueryDict(mutable=True)
     query.update(form_data(values))
     return reverse("index") + "?" + query.urlencode()
@@ -161,7 +182,8 @@ def report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
         "verdict": verdict(snapshot["result"]),
         "share_url": request.build_absolute_uri(report.get_absolute_url()),
         "input_rows": input_rows(snapshot["result"]["inputs"]),
-        "calculator_url": calculator_url(snapshot["result"]["inputs"]),
+        "calculator_url": calculator_url(snapshot["result"]["inputs"],
+                                         snapshot["result"].get("basis")),
     }
 
 
@@ -171,7 +193,7 @@ def _rendered(request: HttpRequest, report: Report) -> dict[str, str]:
     Rendering them costs most of the page (about 20 ms: charts, tables, 60 KB of HTML); they
     depend only on the report, the language and the templates, so they are rendered once.
     """
-    key = f"report-html:v1:{report.code}:{get_language()}:{templates_version(*REPORT_TEMPLATES)}"
+    key = f"report-html:v2:{report.code}:{get_language()}:{templates_version(*REPORT_TEMPLATES)}"
     parts = cache_get(key)
     if parts is None:
         context = report_context(request, report)

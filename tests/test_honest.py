@@ -84,15 +84,15 @@ def test_the_start_page_is_a_named_preset_with_its_inputs_for_the_address(
 
 def consistent(result: dict[str, Any]) -> None:
     v, rec = result["verdict"], result["recommendation"]
-    assert v["bill"]["cheaper"] == result["cheaper"]
+    assert v["basis"] == result["basis"] == "bill"
     tco = rec["tco"]
     diff = tco["lambda"] - tco["ec2"]
     overall = "tie" if abs(diff) <= 0.01 else ("lambda" if diff < 0 else "ec2")
-    assert v["with_operations"]["cheaper"] == overall
+    assert v["cheaper"] == result["cheaper"] == overall
     codes = [r["code"] for r in rec["reasons"]]
     if rec["choice"] in ("lambda", "ec2") and overall in ("lambda", "ec2") \
             and rec["choice"] != overall and not rec["blockers"]:
-        assert codes[0] == "chosen_despite_cost"
+        assert codes[0] == "chosen_despite_cost_bill"
     if rec["confidence"] == "high" and not rec["blockers"]:
         share = result["uncertainty"]["share_cheaper"]
         assert share[rec["choice"]] + share["tie"] / 2 >= 0.9
@@ -108,9 +108,10 @@ def test_every_preset_headline_recommendation_and_cost_lines_agree(
     html = unescape(page(client, urlencode(form_data(preset.values))))
     headline = re.search(r'data-headline>([^<]*)<', html).group(1)
     assert "on the AWS bill" in headline
-    if result["verdict"]["operations_change_answer"]:
-        assert "counting" in headline and "engineer hours" in headline
-    assert re.search(r"is cheaper in (\d+ %|over 99 %|under 1 %) of the default spreads", html)
+    if result["verdict"]["other_basis"]:
+        assert "Counting" in headline and "engineer hours" in headline
+    assert re.search(r"On the AWS bill, [^<]* is cheaper in (\d+ %|\d+\.\d %|over 99\.9 %|"
+                     r"under 0\.1 %) of the default spreads", html)
     # Volumes in sentences to three significant figures.
     for sentence in re.findall(r'<li class="flip-[a-z0-9]+">([^<]*)</li>', html):
         for number in re.findall(r"\d[\d,]{4,}", sentence):
@@ -121,9 +122,10 @@ def test_the_ai_chatbot_headline_explains_the_flip(client: Client, price_book: A
     preset = next(p for p in PRESETS if p.key == "ai_chatbot")
     html = unescape(page(client, urlencode(form_data(preset.values))))
     headline = re.search(r'data-headline>([^<]*)<', html).group(1)
-    assert re.fullmatch(r"EC2 \+ ALB is \$[\d,.]+ a month cheaper on the AWS bill; counting 8 "
-                        r"engineer hours a month at \$75\.00 for the fleet, Lambda \+ HTTP API "
-                        r"costs \$[\d,.]+ less in all\.", headline), headline
+    assert re.fullmatch(r"EC2 \+ ALB is \$[\d,.]+ a month cheaper than Lambda \+ HTTP API on the "
+                        r"AWS bill\. Counting 8 engineer hours a month at \$75\.00 for the fleet, "
+                        r"Lambda \+ HTTP API would cost \$[\d,.]+ a month less than EC2 \+ ALB in "
+                        r"all\.", headline), headline
 
 
 def test_the_assumptions_strip_shows_each_answer_without_it(client: Client, price_book: Any) -> None:
@@ -131,11 +133,13 @@ def test_the_assumptions_strip_shows_each_answer_without_it(client: Client, pric
     strip = re.search(r'<section class="card assumption-strip".*?</section>', html, re.S).group(0)
     for key in ("operations", "free_tier", "front_door", "peak_to_average", "cpu_share"):
         assert f'data-assumption="{key}"' in strip
-    assert re.search(r"With no operations time: (Lambda|EC2 \+ ALB) by \$[\d,.]+ a month\.", strip)
+    assert re.search(r"Counting this operations time: (Lambda|EC2 \+ ALB) by \$[\d,.]+ a month "
+                     r"\(EC2 \+ ALB \+\$600\.00\)\.", strip), strip
+    assert 'data-assumption="basis"' in strip and 'data-mirror="basis"' in strip
     assert "shared by the whole account" in strip
     assert 'data-mirror="needs_ops_hours_per_month" value="8"' in strip
     ko = unescape(page(client, urlencode(REQUIRED), **KO))
-    assert "운영 시간을 빼면:" in ko and "계정 전체가 함께 씁니다" in ko
+    assert "이 운영 시간을 더하면:" in ko and "계정 전체가 함께 씁니다" in ko
 
 
 def test_range_boxes_in_the_form_give_the_share_of_the_range(client: Client, price_book: Any) -> None:

@@ -249,7 +249,7 @@ def test_report_page_shows_what_was_stored(client: Client, price_book: Any) -> N
     assert 'rel="stylesheet" href="/static/css/print.css" media="print"' in html
     assert '<meta property="og:description" content="' in html
     og = re.search(r'<meta property="og:description" content="([^"]*)"', html).group(1)
-    assert og.startswith("Lambda + HTTP API is cheaper") == (result["cheaper"] == "lambda")
+    assert og.startswith("Lambda + HTTP API is $") == (result["cheaper"] == "lambda")
     assert f'<meta property="og:url" content="http://testserver/r/{code}/">' in html
     assert 'id="copy-link"' in html
     assert f"/r/{code}.csv" in html and f"/r/{code}.json" in html

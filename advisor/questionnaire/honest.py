@@ -14,12 +14,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from advisor.pricing import verdict
 from advisor.pricing.uncertainty import DEFAULT_SPREADS
 from advisor.questionnaire import charts
-from advisor.questionnaire.labels import CHOICE_LABELS, LABELS, form_name
+from advisor.questionnaire.labels import BASIS_LABELS, CHOICE_LABELS, LABELS, form_name
 from advisor.questionnaire.numbers import rate, usd
 from advisor.questionnaire.texts import LocaleFormatter
 
@@ -52,13 +53,48 @@ def volume(value: float) -> str:
 
 
 def percent(share: float) -> str:
-    """A share as a whole percentage; never "100 %" or "0 %" unless it is exactly that."""
+    """A share as a percentage; never "100 %" or "0 %" unless it is exactly that: whole
+    from 1 to 99, to a tenth near the ends ("99.7 %"), "over 99.9 %" beyond."""
     pct = 100 * float(share)
-    if 0 < pct < 1:
-        return _("under 1 %")
-    if 99 < pct < 100:
-        return _("over 99 %")
+    if 0 < pct < 0.1:
+        return _("under 0.1 %")
+    if 99.9 < pct < 100:
+        return _("over 99.9 %")
+    if 0 < pct < 1 or 99 < pct < 100:
+        return _("%(n)s %%") % {"n": _swap_marks(f"{pct:.1f}")}
     return _("%(n)s %%") % {"n": round(pct)}
+
+
+def volume_words(value: float) -> str:
+    """A volume in a sentence, to three significant figures: "15,700", "1.04 million",
+    "2.5 billion" (Korean: 만, 억, 조)."""
+    value = float(value)
+    if value <= 0 or not math.isfinite(value):
+        return "0"
+    digits = 2 - int(math.floor(math.log10(value)))
+    value = round(value, digits)
+    if get_language() == "ko":
+        for size, unit in ((1e12, "조"), (1e8, "억"), (1e4, "만")):
+            if value >= size:
+                return _swap_marks(f"{float(f'{value / size:.3g}'):,g}") + unit
+        return _swap_marks(f"{round(value):,}")
+    for size, word in ((1e12, _("%(n)s trillion")), (1e9, _("%(n)s billion")),
+                       (1e6, _("%(n)s million"))):
+        if value >= size:
+            return word % {"n": _swap_marks(f"{float(f'{value / size:.3g}'):g}")}
+    return _swap_marks(f"{round(value):,}")
+
+
+def names_of(result: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, str]:
+    """Every compared option's name on the page (Lambda and EC2 with their front doors)."""
+    from advisor.questionnaire.option_presenters import option_labels
+    return option_labels(result.get("inputs", {}), labels)
+
+
+def basis_of(result: Mapping[str, Any]) -> str:
+    """The basis of a result's comparative figures; a result saved before the basis existed
+    counted operations time in its shares, switch point and choice."""
+    return str(result.get("basis") or "bill_and_operations")
 
 
 def field_label(name: str) -> str:
@@ -72,12 +108,22 @@ def headline(result: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     v = result.get("verdict")
     if not v:
         return ""
-    templates = {k: _(t) for k, t in verdict.HEADLINES.items()}
-    operations = {k: _(t) for k, t in verdict.OPERATIONS.items()}
     try:
-        return verdict.render(v, labels, templates, operations, _FORMAT.format)
+        return verdict.render(v, names_of(result, labels), _, _FORMAT.format)
     except (KeyError, ValueError, TypeError):
         return str(v.get("text", ""))
+
+
+def headline_main(result: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    """The headline's statement on the result's basis alone: what the pinned summary and a
+    saved report's heading say, so all three name the same winner; "" for an old result."""
+    v = result.get("verdict")
+    if not v or "basis" not in v:
+        return ""
+    try:
+        return verdict.render_main(v, names_of(result, labels), _, _FORMAT.format)
+    except (KeyError, ValueError, TypeError):
+        return ""
 
 
 def _answer(lam: float, ec2: float, labels: Mapping[str, str]) -> str:
@@ -97,16 +143,47 @@ def assumption_strip(snapshot: Mapping[str, Any], labels: Mapping[str, str]) -> 
     cases = {c["assumption"]: c for c in snapshot.get("what_if") or []}
     if not cases:
         return []
-    inputs = snapshot["result"]["inputs"]
+    result = snapshot["result"]
+    inputs = result["inputs"]
     needs, traffic, ec2 = inputs["needs"], inputs["traffic"], inputs["ec2"]
+    # A result saved before the basis existed answered with operations time counted.
+    with_ops = basis_of(result) == "bill_and_operations"
+    rate_usd = float(needs.get("ops_hourly_usd", 0))
+    plain = {"lambda": float(result["lambda"]["monthly_usd"])
+             + (rate_usd * float(needs.get("lambda_ops_hours_per_month", 0)) if with_ops else 0),
+             "ec2": float(result["ec2"]["monthly_usd"])
+             + (rate_usd * float(needs.get("ops_hours_per_month", 0)) if with_ops else 0)}
 
     def answer(key: str) -> str:
+        """The answer on the result's basis with the assumption changed, and what it changes
+        ("Lambda + HTTP API +$637.05"); the operations case shows the other basis."""
         c = cases[key]
-        return _answer(c["lambda_usd"] + c["lambda_ops_usd"], c["ec2_usd"] + c["ec2_ops_usd"],
-                       labels)
+        ops = with_ops if key != "operations" else True
+        moved = {"lambda": c["lambda_usd"] + (c["lambda_ops_usd"] if ops else 0),
+                 "ec2": c["ec2_usd"] + (c["ec2_ops_usd"] if ops else 0)}
+        if key == "operations" and not with_ops:
+            # On the bill, no operations time changes nothing; say what counting it would.
+            n = needs
+            moved = {"lambda": plain["lambda"] + rate_usd * float(n.get("lambda_ops_hours_per_month", 0)),
+                     "ec2": plain["ec2"] + rate_usd * float(n.get("ops_hours_per_month", 0))}
+        changes = [_("%(side)s %(sign)s%(usd)s") % {
+            "side": labels[side], "sign": "+" if moved[side] > plain[side] else "−",
+            "usd": _usd(abs(moved[side] - plain[side]))}
+            for side in SIDES if abs(moved[side] - plain[side]) > TIE_USD]
+        text = _answer(moved["lambda"], moved["ec2"], labels)
+        if changes:
+            text = _("%(answer)s (%(changes)s)") % {"answer": text,
+                                                    "changes": ", ".join(changes)}
+        return text
 
     door = inputs["front_door"]
     items = [
+        {"key": "basis", "title": _("Compare on"),
+         "fields": [{"name": "basis", "label": "", "value": basis_of(result)
+                     if "basis" in result else "bill", "kind": "choice",
+                     "choices": [(k, str(v)) for k, v in BASIS_LABELS.items()]}],
+         "without": _("Every figure of the answer (cheaper, shares, break-even, the "
+                      "recommendation) is on this basis."), "note": ""},
         {"key": "operations", "title": _("Operations time"),
          "fields": [
              {"name": "needs_ops_hours_per_month", "label": _("EC2 hours a month"),
@@ -115,7 +192,9 @@ def assumption_strip(snapshot: Mapping[str, Any], labels: Mapping[str, str]) -> 
               "value": needs["lambda_ops_hours_per_month"], "kind": "number"},
              {"name": "needs_ops_hourly_usd", "label": _("USD an hour"),
               "value": needs["ops_hourly_usd"], "kind": "number"}],
-         "without": _("With no operations time: %(answer)s.") % {"answer": answer("operations")},
+         "without": (_("With no operations time: %(answer)s.") if with_ops
+                     else _("Counting this operations time: %(answer)s."))
+         % {"answer": answer("operations")},
          "note": _("Lambda's default is 0 hours: the field counts only work Lambda needs beyond "
                    "what both sides share, and no published figure supports another default.")},
         {"key": "free_tier", "title": _("Lambda free tier"),
@@ -182,16 +261,31 @@ def ranges_context(result: Mapping[str, Any], labels: Mapping[str, str]) -> dict
     if not u:
         return {}
     share = u["share_cheaper"]
-    bill_share = u["share_cheaper_bill"]
     lead = max(SIDES, key=lambda s: share[s])
-    bill_lead = max(SIDES, key=lambda s: bill_share[s])
     given = u["basis"] == "ranges"
+    # A result saved before the basis existed counted operations time in its share.
+    with_ops = u.get("cost_basis", "bill_and_operations") == "bill_and_operations"
     params = {"side": labels[lead], "pct": percent(share[lead])}
-    share_text = (_("%(side)s is cheaper in %(pct)s of the range you gave.") if given
-                  else _("%(side)s is cheaper in %(pct)s of the default spreads.")) % params
-    bill_text = _("These shares count operations time; on the AWS bill alone, %(side)s is "
-                  "cheaper in %(pct)s.") % {"side": labels[bill_lead],
-                                            "pct": percent(bill_share[bill_lead])}
+    if with_ops:
+        share_text = (_("Counting operations time, %(side)s is cheaper in %(pct)s of the range "
+                        "you gave.") if given
+                      else _("Counting operations time, %(side)s is cheaper in %(pct)s of the "
+                             "default spreads.")) % params
+    else:
+        share_text = (_("On the AWS bill, %(side)s is cheaper in %(pct)s of the range you "
+                        "gave.") if given
+                      else _("On the AWS bill, %(side)s is cheaper in %(pct)s of the default "
+                             "spreads.")) % params
+    flips = [_("Above %(n)s requests a month, %(side)s is cheaper.") % {
+        "n": volume_words(f["requests_per_month"]), "side": labels[f["above"]]}
+        for f in u.get("flips") or []]
+    if flips:
+        share_text = " ".join([share_text, *flips])
+    method = u.get("method")
+    bill_text = _("The share weighs %(n)s points of the range, each for its own slice of it "
+                  "(the ends included), with the volumes where the answer flips as slice "
+                  "edges, so it is exact along requests.") % {"n": method["grid_points"]} \
+        if method else ""
     spans = []
     for side in SIDES:
         bill, ops = u[side], u["with_operations"][side]
@@ -207,7 +301,7 @@ def ranges_context(result: Mapping[str, Any], labels: Mapping[str, str]) -> dict
     ranges = [{"field": k, "label": field_label(k), "values": [_value(k, v) for v in r]}
               for k, r in u["ranges"].items() if r[0] < r[2]]
     return {
-        "share_text": share_text, "share_bill_text": bill_text, "ranges_given": given,
+        "share_text": share_text, "share_method_text": bill_text, "ranges_given": given,
         "spreads_text": "" if given else _spreads_text(), "uncertainty_spans": spans,
         "sensitivity_rows": rows, "ranges_list": ranges,
         "share_pct": {side: percent(share[side]) for side in SIDES},
@@ -233,10 +327,14 @@ def confidence_text(result: Mapping[str, Any], labels: Mapping[str, str]) -> str
         return ""
     share = u["share_cheaper"]
     agree = share[rec["choice"]] + share["tie"] / 2
+    params = {"side": labels[rec["choice"]], "pct": percent(agree)}
+    if u.get("cost_basis", "bill_and_operations") == "bill":
+        return _("Confidence comes from these figures: %(side)s costs less on the AWS bill in "
+                 "%(pct)s of the range. High needs at least 90 %% and the nearest flip at least "
+                 "twice or half the traffic away; medium needs 70 %%.") % params
     return _("Confidence comes from these figures: %(side)s costs less in %(pct)s of the "
              "range (operations included). High needs at least 90 %% and the nearest flip at "
-             "least twice or half the traffic away; medium needs 70 %%.") % {
-        "side": labels[rec["choice"]], "pct": percent(agree)}
+             "least twice or half the traffic away; medium needs 70 %%.") % params
 
 
 def tornado(result: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:
@@ -328,12 +426,12 @@ def band_sentences(result: Mapping[str, Any], labels: Mapping[str, str]) -> list
         side = b["above"]
         if b["crossings"] == 1:
             text = _("%(side)s becomes cheaper above about %(n)s requests a month (%(rps)s a "
-                     "second).") % {"side": names[side], "n": volume(b["to"]),
+                     "second).") % {"side": names[side], "n": volume_words(b["to"]),
                                     "rps": rate(b["to"] / (hours * 3600))}
         else:
             text = _("Between about %(a)s and %(b)s requests a month the cheaper side "
                      "alternates %(k)s times as EC2 adds instances; above %(b)s, %(side)s.") % {
-                "a": volume(b["from"]), "b": volume(b["to"]), "k": b["crossings"],
+                "a": volume_words(b["from"]), "b": volume_words(b["to"]), "k": b["crossings"],
                 "side": names[side]}
         out.append({"requests_per_month": b["to"], "side": side, "text": text,
                     "crossings": b["crossings"]})
@@ -342,8 +440,16 @@ def band_sentences(result: Mapping[str, Any], labels: Mapping[str, str]) -> list
 
 def context(snapshot: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:
     result = snapshot["result"]
+    with_ops = (result.get("uncertainty") or {}).get("cost_basis",
+                                                      "bill_and_operations") != "bill"
     out: dict[str, Any] = {
         "headline": headline(result, labels),
+        "tornado_caption": _("The difference EC2 minus Lambda (operations included) with one "
+                             "input at its low or high end and the others as entered; largest "
+                             "swing on top. Bars crossing 0 flip the answer.") if with_ops
+        else _("The difference EC2 minus Lambda on the AWS bill with one input at its low or "
+               "high end and the others as entered; largest swing on top. Bars crossing 0 flip "
+               "the answer."),
         "assumption_strip": assumption_strip(snapshot, labels),
         "confidence_text": confidence_text(result, labels),
         "tornado": tornado(result, labels),

@@ -285,3 +285,39 @@ CHOICE_LABELS.update({
 SECTIONS = (("options", _("Options to compare"),
              ("options", "managed_instances_runtime", "managed_instances_instance_type",
               "managed_instances_memory_gib_per_vcpu", "fargate_spot"), True), *SECTIONS)
+
+
+# The basis of every comparison, and each further option's operations time
+# (advisor/pricing/basis.py).
+BASIS_LABELS: dict[str, Text] = {
+    "bill": _("the AWS bill"),
+    "bill_and_operations": _("the bill plus operations time"),
+}
+LABELS.update({
+    "basis": _("Compare on"),
+    "managed_instances_ops_hours_per_month": _("Engineer time for Lambda Managed Instances"),
+    "fargate_ops_hours_per_month": _("Engineer time for ECS on Fargate"),
+})
+HELP.update({
+    "basis": _("What every comparison counts: the AWS bill alone, or the bill plus each "
+               "option's engineer hours at the hourly cost."),
+    "managed_instances_ops_hours_per_month": _("The capacity provider (instance types, VPC, "
+                                               "scaling limits); AWS patches the instances. 1 "
+                                               "is our assumption."),
+    "fargate_ops_hours_per_month": _("Container images kept patched, task definitions, "
+                                     "service scaling; AWS runs the servers. 2 is our "
+                                     "assumption."),
+})
+CHOICE_LABELS["basis"] = BASIS_LABELS
+
+
+def _with_fields(sections: tuple[tuple[str, Text, tuple[str, ...], bool], ...],
+                 key: str, names: tuple[str, ...]) -> tuple[tuple[str, Text, tuple[str, ...], bool], ...]:
+    """``sections`` with ``names`` added to the end of the section ``key``."""
+    return tuple((k, title, (*fields, *names) if k == key else fields, open_)
+                 for k, title, fields, open_ in sections)
+
+
+SECTIONS = _with_fields(SECTIONS, "options", ("managed_instances_ops_hours_per_month",
+                                              "fargate_ops_hours_per_month"))
+SECTIONS = _with_fields(SECTIONS, "needs", ("basis",))

@@ -36,6 +36,8 @@ def cheapest_elsewhere(result: Mapping[str, Any], label: Mapping[str, str]) -> s
     cheapest = result.get("cheapest")
     if cheapest in (None, "lambda", "ec2", "tie") or cheapest not in result:
         return ""
+    if "basis" in (result.get("verdict") or {}):
+        return ""  # the headline itself names the cheapest of every compared option
     n = len(result.get("inputs", {}).get("options", ()))
     return _("Of the %(n)s options compared, %(option)s costs least: %(total)s a month on the "
              "AWS bill.") % {"n": n, "option": label.get(cheapest, cheapest),
@@ -179,7 +181,7 @@ def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
         points = [p["requests_per_month"] for p in pair["points"]]
         pairs.append({"a": label[a], "b": label[b], "count": len(points),
                       # Three significant figures, like every volume in a sentence.
-                      "first": honest.volume(points[0]) if points else ""})
+                      "first": honest.volume_words(points[0]) if points else ""})
     omap = snapshot["options"]["map"]
     rec_choice = (result.get("recommendation") or {}).get("choice")
     # The headline weighs Lambda against EC2; when a further option costs less than both, the

@@ -93,7 +93,7 @@ def break_even_sentences(result: Mapping[str, Any], curve: Mapping[str, Any],
             "requests_per_month": p, "side": side,
             "text": korean.format(_("%(side)s becomes cheaper above %(n)s requests a month, "
                                     "about %(rps)s per second."),
-                                  {"side": names[side], "n": count(p),
+                                  {"side": names[side], "n": honest.volume_words(p),
                                    "rps": rate(p / (hours * 3600))}),
         })
     return out
@@ -143,8 +143,10 @@ def ownership(rec: Mapping[str, Any] | None, labels: Mapping[str, str],
     for side in SIDES:
         ops = float(tco.get(f"{side}_ops", 0))
         items = ((result or {}).get(side) or {}).get("items", {})
-        rows.append({"side": side, "label": labels[side], "total": usd(tco[side]),
-                     "bill": usd(float(tco[side]) - ops), "ops": usd(ops),
+        # The bill from the result itself: on the "bill" basis ``tco`` holds bills alone.
+        bill = float(((result or {}).get(side) or {}).get("monthly_usd", float(tco[side]) - ops))
+        rows.append({"side": side, "label": labels[side], "total": usd(bill + ops),
+                     "bill": usd(bill), "ops": usd(ops),
                      # A stored result may predate these lines: then they are not shown.
                      "public_ipv4": usd(items["public_ipv4"]) if "public_ipv4" in items else "",
                      "logs": usd(items["logs"]) if "logs" in items else ""})
@@ -152,20 +154,30 @@ def ownership(rec: Mapping[str, Any] | None, labels: Mapping[str, str],
 
 
 def switch_sentence(rec: Mapping[str, Any] | None, requests: float, hours: float,
-                    labels: Mapping[str, str]) -> str:
-    """What would change the answer: the traffic at which the cheaper side, operations time
-    included, changes hands (the recommendation's switch point)."""
+                    labels: Mapping[str, str], basis: str = "bill_and_operations") -> str:
+    """What would change the answer: the traffic at which the cheaper side on the result's
+    basis changes hands (the recommendation's switch point)."""
     if not rec:
         return ""
     if rec.get("blockers"):
         return str(_("No traffic volume changes this answer: a blocker rules Lambda out."))
     at, to = rec.get("switch_at"), rec.get("switch_to")
+    bill = basis == "bill"
     if not at or to not in SIDES:
+        if bill:
+            return str(_("No traffic volume between 1 and 1 trillion requests a month changes "
+                         "which side costs less on the AWS bill."))
         return str(_("No traffic volume between 1 and 1 trillion requests a month changes which "
                      "side costs less with operations time included."))
     per_second = rate(float(at) / (hours * 3600))
     # Three significant figures: the switch point is no surer than the inputs it comes from.
-    params = {"side": labels[to], "n": honest.volume(at), "rps": per_second}
+    params = {"side": labels[to], "n": honest.volume_words(at), "rps": per_second}
+    if bill:
+        if float(at) > requests:
+            return korean.format(_("Above about %(n)s requests a month (%(rps)s a second), "
+                                   "%(side)s costs less on the AWS bill."), params)
+        return korean.format(_("Below about %(n)s requests a month (%(rps)s a second), "
+                               "%(side)s costs less on the AWS bill."), params)
     if float(at) > requests:
         return korean.format(_("Above about %(n)s requests a month (%(rps)s a second), %(side)s "
                                "costs less with operations time included."), params)
@@ -178,6 +190,10 @@ def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     context = _results_context(snapshot)
     # The honest answer: headline, deciding assumptions, ranges, tornado, flips as bands.
     context.update(honest.context(snapshot, context["labels"]))
+    # One winner per screen: the pinned summary says the headline's own statement.
+    main = honest.headline_main(snapshot["result"], context["labels"])
+    if main:
+        context["verdict_text"] = main
     context["charts"]["cost"] = honest.add_band(context["charts"]["cost"], snapshot,
                                                 context["labels"])
     context["charts"]["tornado"] = context["tornado"]
@@ -242,10 +258,22 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
         "break_even": sentences,
         # The bills leave out engineer time and the recommendation counts it, so the two can
         # name different sides; say so beside the bills rather than leave it a contradiction.
+        "totals_note": _("Cheaper here counts operations time: each side's bill plus its "
+                         "engineer hours at %(rate)s an hour (the recommendation's cost of "
+                         "ownership below).") % {"rate": usd(float(
+                             inputs.get("needs", {}).get("ops_hourly_usd", 0)))}
+        if result.get("basis") == "bill_and_operations" else "",
         "recommendation_differs": bool(
             recommendation and cheaper in SIDES and recommendation.get("choice") in SIDES
             and recommendation.get("choice") != cheaper),
         "recommended_label": labels.get((recommendation or {}).get("choice", ""), ""),
+        "recommendation_differs_text": (
+            _("These totals are the AWS bills alone. The recommendation above also weighs "
+              "engineer time and your situation, and favours %(side)s.")
+            if result.get("basis") is None else
+            _("The recommendation above weighs your situation as well as the cost, and "
+              "favours %(side)s; its first reason says why.")) % {
+            "side": labels.get((recommendation or {}).get("choice", ""), "")},
         "no_break_even": korean.format(
             _("%(side)s is cheaper at every volume from 1 to 1 trillion requests a month, with "
               "everything else as entered."),
@@ -257,7 +285,8 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
         "hours_per_month": rate(hours),
         "recommendation": texts.recommendation(recommendation),
         "ownership": ownership(recommendation, labels, result),
-        "switch_text": switch_sentence(recommendation, requests, hours, labels),
+        "switch_text": switch_sentence(recommendation, requests, hours, labels,
+                                       honest.basis_of(result)),
         "charts": charts_,
         "curve_table": _curve_table(snapshot),
         "grid_table": _grid_table(snapshot),
