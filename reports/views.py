@@ -90,8 +90,12 @@ def verdict(result: dict[str, Any]) -> str:
                              {"lambda": labels["lambda"], "ec2": labels["ec2"],
                               "total": totals["lambda"]})
     choice = (result.get("recommendation") or {}).get("choice")
+    names = option_presenters.option_labels(result.get("inputs", {}), labels)
+    if main and (result.get("option_choice") or {}).get("choice"):
+        # Further options compared: the choice over all of them, as the options card says.
+        choice = result["option_choice"]["choice"]
     if choice:
-        side = labels.get(choice, str(choice)) if choice != "either" else _("either side")
+        side = names.get(choice, str(choice)) if choice != "either" else _("either side")
         text += " " + _("Recommended: %(side)s.") % {"side": side}
     # An older heading weighs Lambda against EC2; a further option that costs less is named too.
     elsewhere = option_presenters.cheapest_elsewhere(

@@ -35,6 +35,8 @@ BASE = {"requests_per_month": 10_000_000, "duration_ms": 120, "memory_mb": 512,
         "front_door": "http_api"}
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"}
 
+V = r"[\d.,]+(?: (?:million|billion|trillion))?"  # a volume in words
+
 
 def query(**values: Any) -> str:
     return urlencode(form_data({**BASE, **values}))
@@ -145,8 +147,8 @@ def test_results_show_verdict_totals_items_break_even_and_prices(client: Client,
         assert label in unescape(html), label
     if result["break_even"]:
         # Flips as bands, volumes to three significant figures.
-        assert re.search(r"becomes cheaper above about [\d,]+ requests a month \([\d.,]+ a second\)"
-                         r"|Between about [\d,]+ and [\d,]+ requests a month the cheaper side "
+        assert re.search(rf"becomes cheaper above about {V} requests a month \([\d.,]+ a second\)"
+                         rf"|Between about {V} and {V} requests a month the cheaper side "
                          r"alternates", html)
     assert "AWS list prices, November 2026" in html and "2026-11-01" in html
     assert 'href="/methodology/?region=us-east-1"' in html
@@ -165,8 +167,8 @@ def QuestionnaireForm_data(values: dict[str, Any]) -> dict[str, Any]:  # noqa: N
 def test_break_even_sentence_names_ec2_with_its_load_balancer(client: Client,
                                                               price_book: Any) -> None:
     html = get(client, query(requests_per_month=1_000_000))
-    assert re.search(r"EC2 with its load balancer becomes cheaper above about [\d,]+ requests a "
-                     r"month \([\d.,]+ a second\)\.|above [\d,]+, EC2 with its load balancer\.",
+    assert re.search(rf"EC2 with its load balancer becomes cheaper above about {V} requests a "
+                     rf"month \([\d.,]+ a second\)\.|above {V}, EC2 with its load balancer\.",
                      html)
 
 

@@ -27,9 +27,9 @@ import numpy as np
 
 from advisor.pricing import basis
 from advisor.pricing.breakeven import Shape, break_even
+from advisor.pricing.messages import gettext_noop
 from advisor.pricing.options import OptionModel, prepare, registry
 from advisor.pricing.recommend import MESSAGES as RECOMMEND_MESSAGES
-from advisor.pricing.messages import gettext_noop
 from advisor.pricing.workload import Workload, WorkloadError
 
 if TYPE_CHECKING:

@@ -26,10 +26,10 @@ from advisor.pricing.ec2 import (
 )
 from advisor.pricing.flips import bands
 from advisor.pricing.lambda_ import LAMBDA_ITEMS, billed_ms, lambda_items, lambda_total_fn
+from advisor.pricing.messages import gettext_noop
 from advisor.pricing.network import load_balancer_addresses
 from advisor.pricing.options import ec2 as ec2_option
 from advisor.pricing.profiles import max_peak
-from advisor.pricing.messages import gettext_noop
 from advisor.pricing.recommend import Recommendation, recommend
 from advisor.pricing.sheet import BookInfo, MissingPrice, PriceSheet
 from advisor.pricing.verdict import headline

@@ -46,8 +46,8 @@ import numpy as np
 from advisor.pricing.basis import counts_operations, extra_usd, ops_usd
 from advisor.pricing.breakeven import workload_break_even
 from advisor.pricing.ec2 import Ec2Model, build_ec2_model
-from advisor.pricing.messages import gettext_noop
 from advisor.pricing.lambda_ import LambdaFunction, lambda_function_cost, lambda_total_fn
+from advisor.pricing.messages import gettext_noop
 from advisor.pricing.uncertainty import confidence as uncertainty_confidence
 from advisor.pricing.uncertainty import flip_ratio
 from advisor.pricing.workload import Workload
