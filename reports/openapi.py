@@ -130,34 +130,57 @@ def honest_result_properties() -> dict[str, Any]:
                                      "crossings": {"type": "integer", "minimum": 1},
                                      "above": {"type": "string", "enum": ["lambda", "ec2"]}}},
         },
+        "basis": {"type": "string", "enum": ["bill", "bill_and_operations"],
+                  "description": "What every comparative figure of the result counts (the "
+                                 "input `basis`, echoed): `cheaper`, `verdict`, "
+                                 "`uncertainty.share_cheaper` and `sensitivity`, `break_even`, "
+                                 "the recommendation's cost reason, `cheapest` and "
+                                 "`option_choice`."},
         "verdict": {
             "type": "object",
-            "description": "The headline: the cheaper side on the AWS bill and with operations "
-                           "time, and whether operations time changes the answer.",
+            "description": "The headline on the result's basis: the cheapest compared option, "
+                           "the runner-up and the difference; `other_basis` is the one "
+                           "labelled sentence of what the other basis would say (null when "
+                           "every option has the same operations time). A result saved before "
+                           "`basis` existed has `bill`/`with_operations` instead.",
             "properties": {
-                "bill": {"type": "object", "properties": {
-                    "cheaper": SIDE, "difference_usd": {"type": "number"}}},
-                "with_operations": {"type": "object", "properties": {
-                    "cheaper": SIDE, "difference_usd": {"type": "number"},
-                    "lambda_ops_usd": {"type": "number"}, "ec2_ops_usd": {"type": "number"}}},
-                "operations_change_answer": {"type": "boolean"},
+                "basis": {"type": "string", "enum": ["bill", "bill_and_operations"]},
+                "cheaper": {"type": "string"}, "runner_up": {"type": "string"},
+                "difference_usd": {"type": "number"},
+                "totals": {"type": "object", "additionalProperties": {"type": "number"}},
                 "code": {"type": "string"}, "params": {"type": "object"},
-                "operations": {"type": ["object", "null"]}, "text": {"type": "string"},
+                "operations": {"type": ["object", "null"]},
+                "other_basis": {"type": ["object", "null"], "properties": {
+                    "basis": {"type": "string"}, "cheaper": {"type": "string"},
+                    "runner_up": {"type": "string"}, "difference_usd": {"type": "number"},
+                    "code": {"type": "string"}, "params": {"type": "object"}}},
+                "text": {"type": "string"},
             },
         },
         "uncertainty": {
             "type": ["object", "null"],
             "description": "Low, expected and high totals over the ranges (or default spreads), "
-                           "the share of the range in which each side is cheaper (with "
-                           "operations time; `share_cheaper_bill` without) and the sensitivity "
-                           "of the difference EC2 minus Lambda to each input, largest first.",
+                           "the share of the range in which each side is cheaper on the "
+                           "result's basis (`cost_basis`; one share, exact along requests, "
+                           "never 1 while any point of the range has the other side cheaper), "
+                           "the break-even volumes inside the requests range (`flips`), how "
+                           "the share was weighed (`method`) and the sensitivity of the "
+                           "difference EC2 minus Lambda to each input, largest first.",
             "properties": {
                 "basis": {"type": "string", "enum": ["ranges", "default_spreads"]},
+                "cost_basis": {"type": "string", "enum": ["bill", "bill_and_operations"]},
                 "ranges": {"type": "object"},
                 "lambda": SPAN, "ec2": SPAN,
                 "with_operations": {"type": "object", "properties": {"lambda": SPAN,
                                                                      "ec2": SPAN}},
-                "share_cheaper": SHARES, "share_cheaper_bill": SHARES,
+                "share_cheaper": SHARES,
+                "flips": {"type": "array", "items": {
+                    "type": "object", "required": ["requests_per_month", "above"],
+                    "properties": {"requests_per_month": {"type": "number"},
+                                   "above": {"type": "string", "enum": ["lambda", "ec2"]}}}},
+                "method": {"type": "object", "properties": {
+                    "grid_points": {"type": "integer"}, "weights": {"type": "string"},
+                    "flips_as_points": {"type": "integer"}}},
                 "sensitivity": {"type": "array", "items": {
                     "type": "object", "required": ["field", "low", "high"],
                     "properties": {"field": {"type": "string"}, "low": {"type": "number"},
