@@ -185,10 +185,11 @@ RULES: tuple[Rule, ...] = (
         "run servers: an EC2 fleet needs its operating system, runtime and web server "
         "patched, health checks, monitoring and load balancing."), SEED),
     Rule("rec_cost", "recommend", gettext_noop("Cost of ownership"), gettext_noop(
-        "Operations time (hours a month × an hourly rate, assumed 8 hours at $75 unless you "
-        "say otherwise) is added to the EC2 total, and to Lambda's if you give it hours. The "
-        "cheaper side gets the cost reason; the volume where the two totals with operations "
-        "cross nearest your traffic is the switch point."), CONTRACT),
+        "On the basis you choose: the AWS bills, or the bills plus operations time (hours a "
+        "month × an hourly rate, assumed 8 hours at $75 for EC2 unless you say otherwise, "
+        "and each option's own hours). The cheaper side on that basis gets the cost reason; "
+        "the volume where the two totals cross nearest your traffic is the switch point."),
+        CONTRACT),
     Rule("rec_traffic", "recommend", gettext_noop("Traffic and utilisation"), gettext_noop(
         "A fleet at its minimum that is under 10 % busy, or traffic whose busiest hour is 4× "
         "the average or more, leans towards Lambda. Steady traffic (at most 2× the average) "
@@ -219,11 +220,33 @@ RULES: tuple[Rule, ...] = (
         "cheaper side alternates as EC2 adds instances; sentences give volumes to three "
         "significant figures."), CONTRACT),
     Rule("rec_confidence", "recommend", gettext_noop("Confidence"), gettext_noop(
-        "High when the recommended side costs less, operations time included, in at least "
+        "High when the recommended side costs less, on the result's basis, in at least "
         "90 % of the range and the nearest switch point is at least twice or half the "
         "traffic away; medium from 70 %; low otherwise, and always for \"either\". A "
         "recommendation against the cheaper side says so first, with the difference."),
         CONTRACT),
+    Rule("basis", "method", gettext_noop("One basis for every comparison"), gettext_noop(
+        "Every comparative figure of a result (which side is cheaper, the headline, the share "
+        "of the range, the sensitivity, break-even volumes, the recommendation's cost reason, "
+        "the cheapest option and the choice) counts the same thing: the AWS bill (the "
+        "default), or the bill plus each option's operations hours × the hourly rate. What "
+        "the other basis would say is one labelled sentence under the headline. The share of "
+        "the range weighs each grid point by the triangle's exact mass over its own slice, "
+        "the ends included, with the break-even volumes as slice edges, so a side cheaper "
+        "anywhere in the range keeps the other's share below 100 %."), CONTRACT),
+    Rule("ops_defaults", "recommend", gettext_noop("Operations time of each option"),
+         gettext_noop(
+        "Defaults, each a field of its own (set your own): Lambda 0 hours a month, the "
+        "baseline (deploys, monitoring and on-call for the code are the same on every "
+        "option, so only extra work counts). Lambda Managed Instances 1: AWS patches and "
+        "scales the instances, but someone keeps the capacity provider (instance types, VPC, "
+        "scaling limits) in order. ECS on Fargate 2: no servers, but the container images "
+        "must be rebuilt for patches and the task definitions and service scaling tuned. EC2 "
+        "8: the operating system, runtime and web server patched, health checks, scaling "
+        "and monitoring of a fleet. These are our assumptions, in proportion to how much of "
+        "the stack each option leaves to you (AWS's shared responsibility model); no "
+        "published study gives hours a month per option."),
+         "https://aws.amazon.com/compliance/shared-responsibility-model/"),
     Rule("rec_lambda_ops", "recommend", gettext_noop("Lambda's operations time"), gettext_noop(
         "Lambda's operations hours default to 0: they count only work Lambda needs beyond "
         "what both sides share (deploys, monitoring and on-call for the code are the same), "

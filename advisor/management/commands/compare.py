@@ -26,6 +26,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", nargs="?", default="-", help="workload JSON file; '-' reads stdin")
         parser.add_argument("--at", help="price as of this date (YYYY-MM-DD); default today")
+        parser.add_argument("--basis", choices=("bill", "bill_and_operations"),
+                            help="what every comparison counts (overrides the JSON's basis): "
+                                 "the AWS bill, or the bill plus operations time")
 
     def handle(self, *args: Any, **options: Any) -> None:
         problems: list[str] = []
@@ -43,6 +46,8 @@ class Command(BaseCommand):
             problems.append(f"file: cannot read {options['file']}: {exc.strerror}")
         except (ValueError, RecursionError) as exc:
             problems.append(f"input: not valid JSON ({exc})")
+        if not problems and options.get("basis") and isinstance(data, dict):
+            data = {**data, "basis": options["basis"]}
         if not problems:
             try:
                 result = services.run(data, on)
