@@ -162,7 +162,9 @@ def calculator_url(inputs: dict[str, Any], basis: str | None = None) -> str:
     if basis and "basis" not in values:
         values["basis"] = basis
     query = QueryDict(mutable=True)
-    query.update(form_data(values))
+    for name, value in form_data(values).items():
+        # A multiple choice (the options) is one key a value, as a browser sends it.
+        query.setlist(name, [str(v) for v in value] if isinstance(value, list) else [value])
     return reverse("index") + "?" + query.urlencode()
 
 
