@@ -14,14 +14,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from advisor.pricing import verdict
 from advisor.pricing.uncertainty import DEFAULT_SPREADS
 from advisor.questionnaire import charts
 from advisor.questionnaire.labels import BASIS_LABELS, CHOICE_LABELS, LABELS, form_name
-from advisor.questionnaire.numbers import rate, usd
+from advisor.questionnaire.numbers import rate, usd, volume_words
 from advisor.questionnaire.texts import LocaleFormatter
 
 SIDES = ("lambda", "ec2")
@@ -63,26 +62,6 @@ def percent(share: float) -> str:
     if 0 < pct < 1 or 99 < pct < 100:
         return _("%(n)s %%") % {"n": _swap_marks(f"{pct:.1f}")}
     return _("%(n)s %%") % {"n": round(pct)}
-
-
-def volume_words(value: float) -> str:
-    """A volume in a sentence, to three significant figures: "15,700", "1.04 million",
-    "2.5 billion" (Korean: 만, 억, 조)."""
-    value = float(value)
-    if value <= 0 or not math.isfinite(value):
-        return "0"
-    digits = 2 - int(math.floor(math.log10(value)))
-    value = round(value, digits)
-    if get_language() == "ko":
-        for size, unit in ((1e12, "조"), (1e8, "억"), (1e4, "만")):
-            if value >= size:
-                return _swap_marks(f"{float(f'{value / size:.3g}'):,g}") + unit
-        return _swap_marks(f"{round(value):,}")
-    for size, word in ((1e12, _("%(n)s trillion")), (1e9, _("%(n)s billion")),
-                       (1e6, _("%(n)s million"))):
-        if value >= size:
-            return word % {"n": _swap_marks(f"{float(f'{value / size:.3g}'):g}")}
-    return _swap_marks(f"{round(value):,}")
 
 
 def names_of(result: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, str]:

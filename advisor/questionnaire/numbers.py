@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 CENTS_CONTEXT = Context(prec=400)
 
@@ -52,3 +54,43 @@ def rate(value: float) -> str:
         return count(value)
     digits = max(0, 2 - int(f"{abs(value):e}".split("e")[1]))
     return formats.number_format(round(value, digits), decimal_pos=digits, force_grouping=True)
+
+
+def _marks(text: str) -> str:
+    """Python's grouped number ("1,234.5") in the active locale's marks."""
+    thousand = str(formats.get_format("THOUSAND_SEPARATOR"))
+    decimal = str(formats.get_format("DECIMAL_SEPARATOR"))
+    if (thousand, decimal) == (",", "."):
+        return text
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousand)
+
+
+def volume_words(value: float) -> str:
+    """A volume in a sentence, to three significant figures: "15,700", "1.04 million",
+    "2.5 billion" (Korean: 만, 억, 조)."""
+    value = float(value)
+    if value <= 0 or not math.isfinite(value):
+        return "0"
+    digits = 2 - int(math.floor(math.log10(value)))
+    value = round(value, digits)
+    if get_language() == "ko":
+        for size, unit in ((1e12, "조"), (1e8, "억"), (1e4, "만")):
+            if value >= size:
+                return _marks(f"{float(f'{value / size:.3g}'):,g}") + unit
+        return _marks(f"{round(value):,}")
+    for size, word in ((1e12, _("%(n)s trillion")), (1e9, _("%(n)s billion")),
+                       (1e6, _("%(n)s million"))):
+        if value >= size:
+            return word % {"n": _marks(f"{float(f'{value / size:.3g}'):g}")}
+    return _marks(f"{round(value):,}")
+
+
+class Volume(float):
+    """A request volume inside a sentence: formatted as a whole number ("{requests:,.0f}") it
+    reads as :func:`volume_words` (three significant figures), so a stored reason's figures
+    say "1.04 billion requests a month", not "1,044,938,312"."""
+
+    def __format__(self, spec: str) -> str:
+        if spec.endswith(".0f"):
+            return volume_words(float(self))
+        return format(float(self), spec)

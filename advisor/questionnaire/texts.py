@@ -28,8 +28,11 @@ from advisor.pricing.compare import ASSUMPTIONS, result_assumption_items
 from advisor.pricing.recommend import MESSAGES
 from advisor.questionnaire import korean
 from advisor.questionnaire.labels import CHOICE_LABELS, LABELS, form_name
+from advisor.questionnaire.numbers import Volume
 
 logger = logging.getLogger(__name__)
+# Reason parameters that are request volumes.
+VOLUME_PARAMS = frozenset({"requests", "switch_at"})
 
 
 class LocaleFormatter(string.Formatter):
@@ -70,6 +73,9 @@ def render(templates: Mapping[str, str], code: str, params: Mapping[str, Any],
     template = templates.get(code)
     if template is None:
         return fallback
+    # Volumes in sentences to three significant figures (numbers.Volume).
+    params = {k: Volume(v) if k in VOLUME_PARAMS and isinstance(v, int | float)
+              and not isinstance(v, bool) else v for k, v in params.items()}
     try:
         return korean.fix(_PARTICLES.format(gettext(template), **params))
     except (KeyError, IndexError, ValueError, TypeError):
