@@ -6,9 +6,9 @@
  * - Before a results swap, empties every field message; the response brings the ones that
  *   apply (out of band). After it, marks those fields invalid and opens a collapsed section
  *   that holds one.
- * - On a narrow screen (one column, the results under the form): a picked preset scrolls to
- *   its answer, and the one-line summary pinned to the bottom of the screen steps aside while
- *   the verdict's own totals are in view.
+ * - On a narrow screen (one column: the answer, then the presets and the form, then the rest of
+ *   the results): a picked preset scrolls up to its answer, and the one-line summary pinned to
+ *   the bottom of the screen steps aside while the verdict's own totals are in view.
  */
 (function () {
   "use strict";
@@ -89,12 +89,16 @@
     summaryObserver.observe(totals);
   }
 
+  // A picked preset shows its answer: on a phone the headline is above the presets, so the
+  // view goes up to it; on a wide screen it is beside them and nothing moves.
   function showPresetAnswer() {
     if (!presetPicked) return;
     presetPicked = false;
-    var results = document.getElementById("results");
-    if (results && window.matchMedia(NARROW).matches) {
-      results.scrollIntoView({ block: "start" });
+    var head = document.getElementById("answer") || document.getElementById("verdict");
+    if (!head) return;
+    var top = head.getBoundingClientRect().top;
+    if (window.matchMedia(NARROW).matches || top < 0 || top > window.innerHeight / 2) {
+      head.scrollIntoView({ block: "start" });
     }
   }
 
