@@ -282,6 +282,19 @@ CHOICE_LABELS.update({
     "managed_instances_runtime": {"python": _("Python"), "nodejs": _("Node.js"),
                                   "java": _("Java"), "dotnet": _(".NET")},
 })
-SECTIONS = (("options", _("Options to compare"),
+# The workload (its three required fields) leads; the options follow it, and an option's own
+# fields show only while it is ticked (OPTION_OF_FIELD).
+SECTIONS = (SECTIONS[0], ("options", _("Options to compare"),
              ("options", "managed_instances_runtime", "managed_instances_instance_type",
-              "managed_instances_memory_gib_per_vcpu", "fargate_spot"), True), *SECTIONS)
+              "managed_instances_memory_gib_per_vcpu", "fargate_spot"), True), *SECTIONS[1:])
+# A field that only one option reads, by its name's start: the option it belongs to.
+OPTION_FIELD_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("managed_instances_", "lambda_managed_instances"),
+    ("fargate_", "fargate"),
+)
+
+
+def option_of_field(name: str) -> str | None:
+    """The option whose own field this is (shown only while it is ticked), or None."""
+    return next((option for prefix, option in OPTION_FIELD_PREFIXES if name.startswith(prefix)),
+                None)

@@ -2,7 +2,8 @@
  *
  * - Draws every [data-chart] element from the JSON in the <script type="application/json">
  *   it names, on first load and after every htmx swap (the results partial is replaced).
- * - Keeps "traffic given as" in step with the figure being typed.
+ * - Keeps requests a month and a second in step, and "traffic given as" with the one typed.
+ * - Shows an option's own fields only while the option is ticked.
  * - Before a results swap, empties every field message; the response brings the ones that
  *   apply (out of band). After it, marks those fields invalid and opens a collapsed section
  *   that holds one.
@@ -57,12 +58,47 @@
     });
   }
 
+  // A number as the form reads it back: "1,300,000" and "1_300_000" are 1300000.
+  function readNumber(text) {
+    var clean = String(text || "").replace(/[,_\s]/g, "");
+    if (clean === "") return NaN;
+    return Number(clean);
+  }
+
+  // Three significant figures without an exponent (as forms.rate_text on the server).
+  function rateText(value) {
+    if (value >= 1000) return String(Math.round(value));
+    return Number(value.toPrecision(3)).toFixed(15).replace(/0+$/, "").replace(/\.$/, "") || "0";
+  }
+
+  // Requests a month and a second stay in step: the one typed decides ("traffic given as"
+  // follows it) and the other shows what it converts to, with the form's hours in a month.
   function followRateBasis(event) {
     var name = event.target && event.target.name;
     var basis = name === "avg_rps" ? "second" : name === "requests_per_month" ? "month" : null;
     if (!basis) return;
     var radio = document.querySelector('input[name="rate_basis"][value="' + basis + '"]');
     if (radio && !radio.checked) radio.checked = true;
+    var form = document.getElementById("questionnaire");
+    if (!form) return;
+    var month = form.elements.requests_per_month;
+    var second = form.elements.avg_rps;
+    var hoursField = form.elements.hours_per_month;
+    var hours = readNumber(hoursField && hoursField.value);
+    if (!(hours > 0)) hours = 730;
+    var typed = readNumber(event.target.value);
+    if (!month || !second || !isFinite(typed) || typed < 0) return;
+    if (basis === "second") month.value = String(Math.round(typed * hours * 3600));
+    else second.value = rateText(typed / (hours * 3600));
+  }
+
+  // An option's own fields (Managed Instances, Fargate) show only while it is ticked.
+  function followOptions(event) {
+    var box = event.target;
+    if (!box || box.name !== "options") return;
+    document.querySelectorAll('#questionnaire [data-option="' + box.value + '"]').forEach(function (el) {
+      el.hidden = !box.checked;
+    });
   }
 
   var NARROW = "(max-width: 900px)"; // the single-column layout of static/css/app.css
@@ -141,6 +177,7 @@
     showStartQuery();
     document.addEventListener("change", mirrorAssumption, true);
     document.addEventListener("input", followRateBasis, true);
+    document.addEventListener("change", followOptions, true);
     document.body.addEventListener("htmx:beforeSwap", function (event) {
       purgeCharts(event.detail.target);
       // The response carries (out of band) only the messages that apply now.
