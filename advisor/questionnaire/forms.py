@@ -152,7 +152,7 @@ def rate_text(value: float) -> str:
     3.8051 -> "3.81", 0.000273972 -> "0.000274", 1234.5 -> "1235"."""
     if value >= 1000:
         return str(round(value))
-    return ("%.15f" % float(f"{value:.3g}")).rstrip("0").rstrip(".") or "0"
+    return f"{float(f'{value:.3g}'):.15f}".rstrip("0").rstrip(".") or "0"
 
 
 def _plain(value: float) -> str:

@@ -114,8 +114,9 @@ HELP: dict[str, Text] = {
                            "type from the price book."),
     "ec2_purchase": _("Reserved instances (standard, no upfront) use each type's own rate "
                       "from AWS's feed; Savings Plan and Spot factors are estimates."),
-    "ec2_families": _("Comma-separated, e.g. t4g,m7g,c7g; empty: every current-generation "
-                      "family of the region's price book."),
+    "ec2_families": _("Comma-separated, e.g. t4g,m7g,c7g; empty: the general purpose, "
+                      "compute, memory and burstable families (m, c, r, x, z, t) of the "
+                      "region's price book. Name an HPC or storage family to include it."),
     "ec2_private_subnets": _("Instances in private subnets hold no public IPv4 address "
                              "($0.005 an hour each otherwise)."),
     "lambda_log_bytes_per_request": _("Written to CloudWatch Logs per invocation: about 300 "
