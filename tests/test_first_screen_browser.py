@@ -130,3 +130,27 @@ def test_the_form_leads_with_the_workload(live_server: Any, page: Any,
     page.uncheck('input[name="options"][value="fargate"]')
     page.wait_for_selector("#id_fargate_spot", state="hidden")
     assert page.errors == []
+
+
+def test_typing_three_fields_in_a_row_ends_quietly(live_server: Any, page: Any,
+                                                   price_book: Any) -> None:
+    """A request superseded by the next keystroke logs nothing (no htmx:sendAbort or
+    htmx:afterRequest errors) and the answer shown is the last input's."""
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(CHART_SVG)
+    # A slow server: each answer takes longer than the pause between two fields.
+    page.route("**/?*", lambda route: (page.wait_for_timeout(700), route.continue_()))
+    for selector, value in (("#id_requests_per_month", "20000000"), ("#id_duration_ms", "300"),
+                            ("#id_memory_mb", "1024")):
+        page.click(selector)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(value, delay=60)
+        page.wait_for_timeout(450)
+    page.wait_for_function("() => location.search.includes('memory_mb=1024')"
+                           " && location.search.includes('duration_ms=300')")
+    page.wait_for_function(
+        "() => document.querySelector('#verdict .verdict-headline').innerText"
+        ".includes('20,000,000') && !document.querySelector('#results.htmx-request')")
+    page.wait_for_timeout(1500)  # any late answer would have landed by now
+    assert "20,000,000" in page.locator("#verdict .verdict-headline").inner_text()
+    assert page.errors == [], page.errors

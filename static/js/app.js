@@ -178,7 +178,22 @@
     document.addEventListener("change", mirrorAssumption, true);
     document.addEventListener("input", followRateBasis, true);
     document.addEventListener("change", followOptions, true);
+    // A request superseded by a later keystroke ends quietly: the form queues the latest one
+    // behind the one in flight (hx-sync "queue last": aborting it would log htmx:sendAbort as
+    // an error), and the answer to an outdated one is not shown.
+    var asked = 0;
+    document.body.addEventListener("htmx:confirm", function (event) {
+      if (event.detail.elt && event.detail.elt.id === "questionnaire") asked += 1;
+    });
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      if (event.detail.elt && event.detail.elt.id === "questionnaire") event.detail.xhr.asked = asked;
+    });
     document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var xhr = event.detail.xhr;
+      if (xhr && xhr.asked !== undefined && xhr.asked < asked) {
+        event.detail.shouldSwap = false;
+        return;
+      }
       purgeCharts(event.detail.target);
       // The response carries (out of band) only the messages that apply now.
       if (event.detail.target && event.detail.target.id === "results") {
