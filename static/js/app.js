@@ -30,8 +30,28 @@
         return;
       }
       var config = Object.assign({}, CONFIG, lang === "ko" ? { locale: "ko" } : {});
-      window.Plotly.newPlot(el, fig.data, fig.layout, config);
+      window.Plotly.newPlot(el, fig.data, fitNarrow(fig.layout || {}, el.clientWidth), config);
     });
+  }
+
+  // On a phone the x axis has room for about one label every 48 px of plot: keep every
+  // other labelled tick (decades) until they fit, upright and in a smaller type, so that the
+  // labels do not run into one another.
+  function fitNarrow(layout, width) {
+    if (!width || width >= 560) return layout;
+    var out = Object.assign({}, layout);
+    out.font = Object.assign({}, layout.font || {}, { size: 11 });
+    var axis = layout.xaxis;
+    if (axis && Array.isArray(axis.tickvals) && Array.isArray(axis.ticktext)) {
+      var room = Math.max(2, Math.floor((width - 110) / 48));
+      var vals = axis.tickvals, text = axis.ticktext;
+      while (vals.length > room) {
+        vals = vals.filter(function (_, i) { return i % 2 === 0; });
+        text = text.filter(function (_, i) { return i % 2 === 0; });
+      }
+      out.xaxis = Object.assign({}, axis, { tickvals: vals, ticktext: text, tickangle: 0 });
+    }
+    return out;
   }
 
   function purgeCharts(root) {
