@@ -221,10 +221,11 @@
       }
     });
     document.body.addEventListener("htmx:afterSettle", function () {
+      // The answer first: the charts (below it) are drawn after the view has moved to it.
+      showPresetAnswer();
       drawCharts(document);
       markErrors();
       watchSummary();
-      showPresetAnswer();
     });
     // htmx rewrites the address as inputs change: switching language returns to the
     // inputs as they are now, not as the page was first served.
