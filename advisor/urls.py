@@ -6,4 +6,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("healthz", views.healthz, name="healthz"),
     path("methodology/", views.methodology, name="methodology"),
+    path("methodology/<str:region>/instances/", views.methodology_instances,
+         name="methodology-instances"),
 ]

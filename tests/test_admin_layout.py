@@ -3,6 +3,7 @@ cloning styled as the safe action it is, a draft's rows on a 1366 px screen with
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -84,6 +85,41 @@ def test_draft_rows_fit_a_1366_screen_and_filter(live_server: Any, browser: Any,
         page.goto(live_server.url + reverse("admin:advisor_instancetype_changelist")
                   + f"?book__id__exact={draft.pk}&architecture__exact=arm64")
         assert page.locator("#result_list tbody tr").count() >= 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    finally:
+        context.close()
+
+
+def test_a_published_books_prices_read_as_their_source_gave_them(
+        admin_client: Client, price_book: PriceBook) -> None:
+    html = admin_client.get(reverse("admin:advisor_pricebook_change",
+                                    args=[price_book.pk])).content.decode()
+    html = re.sub(r">\s+<", "><", html)
+    rate = Rate.objects.get(book=price_book, key="alb.hourly")
+    assert rate.price == Decimal("0.0225")
+    assert '<td class="field-price_shown"><p>0.0225</p></td>' in html
+    assert "0.022500000000" not in html  # not padded to the column's decimal places
+    tiered = Rate.objects.filter(book=price_book, key="apigw.http.requests",
+                                 tier_upto__isnull=False).first()
+    assert tiered is not None
+    assert f'<td class="field-tier_upto_shown"><p>{int(tiered.tier_upto)}</p></td>' in html
+
+
+@pytest.mark.browser
+def test_a_published_book_fits_a_1366_screen(live_server: Any, browser: Any,
+                                             price_book: PriceBook) -> None:
+    User.objects.create_superuser("root", "root@example.com", PASSWORD)
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/admin/login/")
+        page.fill("#id_username", "root")
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.goto(live_server.url + reverse("admin:advisor_pricebook_change",
+                                            args=[price_book.pk]))
+        page.wait_for_selector("#rates-group")
+        # Long feed addresses wrap inside the source column.
         assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     finally:
         context.close()

@@ -19,6 +19,8 @@ def test_typing_a_range_shows_the_band_and_the_share(live_server: Any, page: Any
     page.goto(live_server.url + START)
     page.wait_for_selector(CHART_SVG)
     assert "of the default spreads" in page.locator("[data-share]").inner_text()
+    # The range boxes are folded under their field until opened.
+    page.evaluate("document.querySelectorAll('.range-fold').forEach(d => d.open = true)")
     page.fill("#id_requests_per_month_low", "2000000")
     page.fill("#id_requests_per_month_high", "200000000")
     page.fill("#id_duration_ms_high", "400")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
 from html import unescape
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from advisor.pricebook.prices import book_in_force
@@ -16,6 +18,7 @@ from advisor.pricing.rules import RULES
 
 
 def page(client: Client, q: str = "") -> str:
+    """The page at /methodology/ followed by ``q`` (a query or a region's path)."""
     response = client.get("/methodology/" + q)
     assert response.status_code == 200
     return unescape(response.content.decode())
@@ -45,8 +48,12 @@ def test_every_price_row_with_source_date_and_confidence(client: Client, price_b
             assert f'href="{url}"' in html
     assert rates[0].read_on.isoformat() in html
     assert "Estimate: an admin should confirm" in html  # confidence shown in words
+    # The instance types are on the region's own page, linked from this one.
+    assert 'href="/methodology/us-east-1/instances/"' in html
+    types = page(client, "us-east-1/instances/")
+    assert types.count('<tr><th scope="row"><code>') == book.instance_types.count()
     for it in book.instance_types.all():
-        assert f"<code>{it.name}</code>" in html
+        assert f"<code>{it.name}</code>" in types
     http = html.index("<code>apigw.http.requests</code>")
     assert html.index("300,000,000", http) < html.index("—", http)  # tiers in order
 
@@ -56,14 +63,46 @@ def test_every_regions_book_with_its_sources(client: Client, price_book: Any) ->
 
     html = page(client)
     for book in PriceBook.objects.filter(status="published"):
+        # Every region is listed here, and its sources are on its own page.
         assert f'id="book-{book.region}"' in html
+        assert f'href="/methodology/{book.region}/instances/"' in html
+        own = page(client, f"{book.region}/instances/")
+        assert f'id="book-{book.region}"' in own
         for rate in book.rates.all():
-            assert rate.source.replace("https://", "") in html
-    # A price no source gave for a region is named, not guessed.
+            assert rate.source.replace("https://", "") in own
+    # A price no source gave for a region is named, not guessed (here and on its page).
     singapore = html[html.index('id="book-ap-southeast-1"'):]
     assert "No source found for" in singapore[:3000] and "<code>alb.hourly</code>" in singapore
+    assert "<code>alb.hourly</code>" in page(client, "ap-southeast-1/instances/")
     # The instance types' sources are listed once, with the reserved-instance feed.
     assert "ec2-reservedinstance" in html and "burstable-credits-baseline-concepts" in html
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_page_is_short_enough_to_read(client: Client, price_book: Any, lang: str) -> None:
+    """Under 100 KB: the hundreds of instance types have a page per region."""
+    response = client.get("/methodology/", HTTP_ACCEPT_LANGUAGE=lang)
+    assert response.status_code == 200
+    assert len(response.content) < 100_000, len(response.content)
+
+
+def test_a_contents_list_and_the_billing_rules_first(client: Client, price_book: Any) -> None:
+    html = page(client)
+    contents = html[html.index('<nav class="card contents"'):html.index("</nav>", html.index(
+        '<nav class="card contents"'))]
+    targets = re.findall(r'href="#([\w-]+)"', contents)
+    for target in targets:
+        assert f'id="{target}"' in html, target
+    sections = {r.section for r in RULES}
+    assert {f"section-{s}" for s in sections} <= set(targets)
+    assert {"price-book", "regions", "inputs"} <= set(targets)
+    # The rules come before the price book and its tables.
+    first_rule = html.index(f'id="rule-{RULES[0].key}"')
+    assert first_rule < html.index('id="price-book"') < html.index('id="regions"')
+
+
+def test_an_unknown_regions_instance_page_is_not_found(client: Client, price_book: Any) -> None:
+    assert client.get("/methodology/xx-nowhere-1/instances/").status_code == 404
 
 
 def test_page_follows_an_edited_price(client: Client, price_book: Any) -> None:

@@ -116,10 +116,10 @@ def test_typing_keeps_the_verdict_on_screen(live_server: Any, browser: Any,
         assert page.evaluate("document.activeElement.id") == "id_requests_per_month"
         seen = page.evaluate(VISIBLE_VERDICT)
         assert expected_verdict(page)["ec2"] in seen
-        # Tapping the summary opens the full results.
+        # Tapping the summary goes to the answer (its headline, at the top of the results).
         page.click("#summary")
         page.wait_for_function(
-            "() => Math.abs(document.getElementById('results').getBoundingClientRect().top) < 20")
+            "() => Math.abs(document.getElementById('answer').getBoundingClientRect().top) < 20")
     finally:
         page.context.close()
 

@@ -188,6 +188,28 @@ class RateInline(DraftOnlyMixin, admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return not self._published(obj) and super().has_add_permission(request, obj)
 
+    # A published book's rows are read-only: each number as its source gave it ("0.04048"),
+    # not padded to the column's twelve decimal places ("0.040480000000").
+    SHOWN_PLAIN = {"price": "price_shown", "tier_upto": "tier_upto_shown"}
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_fields(request, obj)
+        if self._published(obj):
+            return [self.SHOWN_PLAIN.get(f, f) for f in fields]
+        return fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, *self.SHOWN_PLAIN.values()) if self._published(obj) else fields
+
+    @admin.display(description=Rate._meta.get_field("price").verbose_name)
+    def price_shown(self, obj: Rate) -> str:
+        return plain(obj.price)
+
+    @admin.display(description=Rate._meta.get_field("tier_upto").verbose_name)
+    def tier_upto_shown(self, obj: Rate) -> str:
+        return plain(obj.tier_upto) or "-"
+
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "key":
             kwargs["choices"] = KEY_CHOICES

@@ -173,6 +173,31 @@ def family_of(name: str) -> str:
     return name.split(".", 1)[0]
 
 
+# The series "auto" searches unless ``ec2.families`` names others: general purpose (m, and the
+# burstable t), compute optimised (c) and memory optimised (r, x, z): the types a web or API
+# backend runs on. Storage optimised (i, d, h, im, is), HPC (hpc), Mac and high-memory (u-)
+# types are priced only when named or listed. The series is the letters before the generation
+# digit (AWS, "Amazon EC2 instance type naming conventions":
+# https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html).
+AUTO_SERIES: frozenset[str] = frozenset({"m", "t", "c", "r", "x", "z"})
+
+
+_SERIES = re.compile(r"^([a-z]+)[-\d]")
+
+
+def series_of(family: str) -> str | None:
+    """"hpc7g" -> "hpc", "c7gn" -> "c", "u-6tb1" -> "u"; None for a name that is not an EC2
+    family (the Fargate task sizes priced like a fleet, "0.25vcpu")."""
+    match = _SERIES.match(family)
+    return match.group(1) if match else None
+
+
+def auto_families(family_names: tuple[str, ...]) -> frozenset[str]:
+    """The families among ``family_names`` that "auto" searches by default (a name that is not
+    an EC2 family is kept)."""
+    return frozenset(f for f in family_names if series_of(f) in AUTO_SERIES or series_of(f) is None)
+
+
 def architecture_of(name: str) -> str:
     """arm64 for the Graviton families (a ``g`` after the generation digit), else x86_64."""
     return "arm64" if _GRAVITON.match(family_of(name)) else "x86_64"

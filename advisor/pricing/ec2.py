@@ -23,10 +23,11 @@ volumes, durations and types at once is one broadcast expression.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from advisor.pricing.catalogue import RESERVED_OPTIONS
+from advisor.pricing.catalogue import RESERVED_OPTIONS, auto_families
 from advisor.pricing.network import (
     load_balancer_addresses,
     load_balancer_monthly,
@@ -94,6 +95,16 @@ def eligible_types(w: Workload, sheet: PriceSheet) -> tuple[InstanceType, ...]:
     return tuple(sheet.table.types[i] for i in candidate_indices(w, sheet))
 
 
+@lru_cache(maxsize=64)
+def _auto_allowed(family_names: tuple[str, ...]) -> frozenset[str]:
+    return auto_families(family_names)
+
+
+def _auto_mask(family: np.ndarray, family_names: tuple[str, ...]) -> np.ndarray:
+    allowed = _auto_allowed(family_names)
+    return np.fromiter((f in allowed for f in family), dtype=bool, count=family.size)
+
+
 def candidate_indices(w: Workload, sheet: PriceSheet) -> np.ndarray:
     """Indices (into ``sheet.table``) of the types "auto" considers, as one numpy mask."""
     table = sheet.table
@@ -108,6 +119,10 @@ def candidate_indices(w: Workload, sheet: PriceSheet) -> np.ndarray:
                 f"{', '.join(unknown)}: not a family in the {sheet.book.region} price book "
                 f"(it has {', '.join(table.family_names)})"))
         mask &= np.isin(table.family, list(wanted))
+    else:
+        # General purpose, compute, memory and burstable only (catalogue.AUTO_SERIES): an HPC
+        # or storage type is priced only when asked for.
+        mask &= _auto_mask(table.family, table.family_names)
     purchase = w.ec2.purchase
     if purchase in RESERVED_OPTIONS:
         mask &= ~np.isnan(table.price(purchase))

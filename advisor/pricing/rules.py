@@ -118,10 +118,12 @@ RULES: tuple[Rule, ...] = (
          BURSTABLE),
     Rule("ec2_auto", "ec2", gettext_noop("Instance type \"auto\""), gettext_noop(
         "The cheapest type of the workload's architecture (Graviton for arm64: the families "
-        "with a g after the generation digit) that meets the load is chosen among every "
-        "current-generation type of the region's book (Linux, shared tenancy; accelerated "
-        "types left out), or among the families you list; break-even volumes pick the "
-        "cheapest type again at each volume. The result names the families considered."),
+        "with a g after the generation digit) that meets the load is chosen among the "
+        "current-generation general purpose, compute optimised, memory optimised and "
+        "burstable types of the region's book (the m, c, r, x, z and t families; Linux, shared "
+        "tenancy), or among the families you list (an HPC or storage family only then); "
+        "break-even volumes pick the cheapest type again at each volume. The result names the "
+        "families considered."),
          EC2_PRICING),
     Rule("ec2_scaling", "ec2", gettext_noop("Fixed fleet or autoscaling"), gettext_noop(
         "A fixed fleet is sized for the busiest hour and runs every hour of the month. An "

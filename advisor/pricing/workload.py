@@ -217,7 +217,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "at each type's own rate; savings plans and spot are estimated factors."),
     FieldSpec("ec2.families", "string", "", "",
               'Instance families "auto" may choose from, comma-separated (e.g. "t4g,m7g,c7g"); '
-              "empty = every current-generation family of the price book.",
+              "empty = the general purpose, compute, memory and burstable families.",
               pattern=r"^([a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*)?$",
               pattern_hint='empty or family names separated by commas, such as "t4g,m7g"'),
     _number("ec2.min_instances", 2, 1, 10_000, "instances",

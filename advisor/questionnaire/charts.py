@@ -106,17 +106,18 @@ def _log_ticks(values: Sequence[float], label: Any) -> dict[str, Any]:
 
 
 def _linear_money_ticks(top: float) -> dict[str, Any]:
-    """Round steps from just above zero to the top. No "$0" tick: at the bottom left of a
-    narrow bar chart it runs into the first bar's label."""
+    """Round steps from just above zero to the first step at or above the top, and the axis
+    up to that step, so the tallest bar ends under a labelled line. No "$0" tick: at the bottom
+    left of a narrow bar chart it runs into the first bar's label."""
     top = float(top)
     if top <= 0 or not math.isfinite(top):
         return {}
     raw = top / 4
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    ticks = [step * i for i in range(1, int(top / step) + 1)]
+    ticks = [step * i for i in range(1, math.ceil(top / step - 1e-9) + 1)]
     return {"tickmode": "array", "tickvals": _sig(ticks),
-            "ticktext": [short_usd(t) for t in ticks]}
+            "ticktext": [short_usd(t) for t in ticks], "range": [0, _sig(ticks)[-1]]}
 
 
 def you_marker(inputs: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -257,7 +258,8 @@ def breakdown(snapshot: Mapping[str, Any], labels: Mapping[str, str],
         xaxis={"type": "category", "automargin": True, "ticklabelstandoff": 6},
         yaxis=_axis(_("USD a month"), log=False, rangemode="tozero", zeroline=True,
                     zerolinecolor="#9aa5b1", **_linear_money_ticks(top)),
-        legend={"orientation": "h", "x": 0, "y": -0.15})}
+        # Hung below the bars' labels (anchored at its top), not pushed up into them.
+        legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"})}
 
 
 def cheaper_map(snapshot: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from advisor.questionnaire.labels import (
     UNITS,
     Text,
     form_name,
+    option_of_field,
 )
 from advisor.questionnaire.presets import PRESET_BY_KEY, START_PRESET
 
@@ -146,6 +147,14 @@ class ContractNumberField(forms.Field):
             raise forms.ValidationError(self._message("max"), code="max_value")
 
 
+def rate_text(value: float) -> str:
+    """A rate to three significant figures, in digits a number box reads back (no exponent):
+    3.8051 -> "3.81", 0.000273972 -> "0.000274", 1234.5 -> "1235"."""
+    if value >= 1000:
+        return str(round(value))
+    return f"{float(f'{value:.3g}'):.15f}".rstrip("0").rstrip(".") or "0"
+
+
 def _plain(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(value)
 
@@ -214,12 +223,24 @@ class QuestionnaireForm(forms.Form):
                     self.add_error("avg_rps", gettext("At most 10 trillion requests a month."))
                 else:
                     data["requests_per_month"] = monthly
+                    self._show_traffic("requests_per_month", _plain(round(monthly)))
         elif data.get("requests_per_month") is None and "requests_per_month" not in self.errors:
             self.add_error("requests_per_month",
                            gettext("Enter the requests a month: %(range)s.")
                            % {"range": range_text(self.specs["requests_per_month"])})
+        elif data.get("requests_per_month") is not None:
+            hours = data.get("hours_per_month") or 730
+            self._show_traffic("avg_rps", rate_text(data["requests_per_month"] / (hours * 3600)))
         self._clean_ranges(data)
         return data
+
+    def _show_traffic(self, name: str, value: str) -> None:
+        """Requests a month and a second stay in step: the figure not typed is shown as the
+        one typed converts to (static/js/app.js does the same while typing)."""
+        if not self.is_bound or name in self.errors:
+            return
+        self.data = self.data.copy()
+        self.data[name] = value
 
     def _clean_ranges(self, data: dict[str, Any]) -> None:
         """The optional low/high boxes beside a ranged input: each end must lie on its side of
@@ -285,9 +306,14 @@ class QuestionnaireForm(forms.Form):
         extra = tuple(n for n in self.specs if n not in placed)
         sections = SECTIONS + ((("other", _("Other inputs"), extra, False),) if extra else ())
         out = []
+        ticked = set(self["options"].value() or ()) if "options" in self.fields else set()
         for key, title, names, open_ in sections:
             fields = [self[n] for n in names if n in self.fields]
-            for f in fields:  # the optional range boxes travel with their field
+            for f in fields:
+                # An option's own fields show only while it is ticked (static/js/app.js).
+                f.option = option_of_field(f.name)  # type: ignore[attr-defined]
+                f.option_hidden = bool(f.option) and f.option not in ticked  # type: ignore[attr-defined]
+                # The optional range boxes travel with their field.
                 if f.name in RANGED_NAMES:
                     f.range_low = self[f"{f.name}_low"]  # type: ignore[attr-defined]
                     f.range_high = self[f"{f.name}_high"]  # type: ignore[attr-defined]

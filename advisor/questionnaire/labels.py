@@ -114,8 +114,9 @@ HELP: dict[str, Text] = {
                            "type from the price book."),
     "ec2_purchase": _("Reserved instances (standard, no upfront) use each type's own rate "
                       "from AWS's feed; Savings Plan and Spot factors are estimates."),
-    "ec2_families": _("Comma-separated, e.g. t4g,m7g,c7g; empty: every current-generation "
-                      "family of the region's price book."),
+    "ec2_families": _("Comma-separated, e.g. t4g,m7g,c7g; empty: the general purpose, "
+                      "compute, memory and burstable families (m, c, r, x, z, t) of the "
+                      "region's price book. Name an HPC or storage family to include it."),
     "ec2_private_subnets": _("Instances in private subnets hold no public IPv4 address "
                              "($0.005 an hour each otherwise)."),
     "lambda_log_bytes_per_request": _("Written to CloudWatch Logs per invocation: about 300 "
@@ -282,9 +283,11 @@ CHOICE_LABELS.update({
     "managed_instances_runtime": {"python": _("Python"), "nodejs": _("Node.js"),
                                   "java": _("Java"), "dotnet": _(".NET")},
 })
-SECTIONS = (("options", _("Options to compare"),
+# The workload (its three required fields) leads; the options follow it, and an option's own
+# fields show only while it is ticked (OPTION_OF_FIELD).
+SECTIONS = (SECTIONS[0], ("options", _("Options to compare"),
              ("options", "managed_instances_runtime", "managed_instances_instance_type",
-              "managed_instances_memory_gib_per_vcpu", "fargate_spot"), True), *SECTIONS)
+              "managed_instances_memory_gib_per_vcpu", "fargate_spot"), True), *SECTIONS[1:])
 
 
 # The basis of every comparison, and each further option's operations time
@@ -321,3 +324,14 @@ def _with_fields(sections: tuple[tuple[str, Text, tuple[str, ...], bool], ...],
 SECTIONS = _with_fields(SECTIONS, "options", ("managed_instances_ops_hours_per_month",
                                               "fargate_ops_hours_per_month"))
 SECTIONS = _with_fields(SECTIONS, "needs", ("basis",))
+# A field that only one option reads, by its name's start: the option it belongs to.
+OPTION_FIELD_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("managed_instances_", "lambda_managed_instances"),
+    ("fargate_", "fargate"),
+)
+
+
+def option_of_field(name: str) -> str | None:
+    """The option whose own field this is (shown only while it is ticked), or None."""
+    return next((option for prefix, option in OPTION_FIELD_PREFIXES if name.startswith(prefix)),
+                None)

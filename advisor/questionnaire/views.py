@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -189,18 +189,27 @@ def _rules() -> list[dict[str, str]]:
              "source": r.source} for r in RULES]
 
 
-def methodology(request: HttpRequest) -> HttpResponse:
-    """Every billing rule and the price book in force, from the rows the engine reads."""
+def _region_and_book(requested: str | None) -> tuple[list[str], str, Any]:
+    """The regions with a book, the one asked for (or the default) and its book in force."""
     regions = services.regions() or ["us-east-1"]
     # The contract's default region first, else the first region with a book.
     default = "us-east-1" if "us-east-1" in regions else regions[0]
-    region = request.GET.get("region", default)
+    region = requested or default
     if region not in regions:
         region = default
     try:
         book = prices.book_in_force(region)
     except prices.NoPriceBook:
         book = None
+    return regions, region, book
+
+
+def methodology(request: HttpRequest) -> HttpResponse:
+    """Every billing rule and the price book in force, from the rows the engine reads.
+
+    Each region's instance types (hundreds of rows) have a page of their own
+    (:func:`methodology_instances`), so this one stays short enough to read."""
+    regions, region, book = _region_and_book(request.GET.get("region"))
     rates, instances = [], []
     if book is not None:
         # Tiers in order, the open last tier at the end (as the engine reads them).
@@ -212,12 +221,31 @@ def methodology(request: HttpRequest) -> HttpResponse:
                           "description": texts.rate_description(spec) if spec else ""})
         # Hundreds of types share a few sources: each source is listed once above the table.
         instances = list(book.instance_types.all().order_by("architecture", "hourly", "name"))
+    section_titles = {k: _(v) for k, v in SECTION_TITLES.items()}
+    rules = _rules()
+    # The contents list: the billing rules' sections in the order the page shows them.
+    contents = [(key, section_titles.get(key, key))
+                for key in dict.fromkeys(r["section"] for r in rules)]
     return render(request, "advisor/methodology.html", {
-        "rules": _rules(), "section_titles": {k: _(v) for k, v in SECTION_TITLES.items()},
-        "book": book, "rates": rates, "instances": instances,
+        "rules": rules, "section_titles": section_titles, "contents": contents,
+        "book": book, "rates": rates, "instance_count": len(instances),
         "instance_sources": _sources(instances),
         "books": _region_books(regions),
         "regions": regions, "region": region, "fields": _field_rows(),
+    })
+
+
+def methodology_instances(request: HttpRequest, region: str) -> HttpResponse:
+    """One region's price sources (each once, with the keys it gives) and its EC2 instance
+    types with their hourly prices and sources."""
+    regions, shown, book = _region_and_book(region)
+    if shown != region or book is None:
+        raise Http404("No published price book for this region.")
+    instances = list(book.instance_types.all().order_by("architecture", "hourly", "name"))
+    return render(request, "advisor/methodology_instances.html", {
+        "book": book, "region": region, "regions": regions, "instances": instances,
+        "b": _region_books([region])[0],
+        "instance_sources": _sources(instances),
     })
 
 

@@ -2,13 +2,14 @@
  *
  * - Draws every [data-chart] element from the JSON in the <script type="application/json">
  *   it names, on first load and after every htmx swap (the results partial is replaced).
- * - Keeps "traffic given as" in step with the figure being typed.
+ * - Keeps requests a month and a second in step, and "traffic given as" with the one typed.
+ * - Shows an option's own fields only while the option is ticked.
  * - Before a results swap, empties every field message; the response brings the ones that
  *   apply (out of band). After it, marks those fields invalid and opens a collapsed section
  *   that holds one.
- * - On a narrow screen (one column, the results under the form): a picked preset scrolls to
- *   its answer, and the one-line summary pinned to the bottom of the screen steps aside while
- *   the verdict's own totals are in view.
+ * - On a narrow screen (one column: the answer, then the presets and the form, then the rest of
+ *   the results): a picked preset scrolls up to its answer, and the one-line summary pinned to
+ *   the bottom of the screen steps aside while the verdict's own totals are in view.
  */
 (function () {
   "use strict";
@@ -29,8 +30,28 @@
         return;
       }
       var config = Object.assign({}, CONFIG, lang === "ko" ? { locale: "ko" } : {});
-      window.Plotly.newPlot(el, fig.data, fig.layout, config);
+      window.Plotly.newPlot(el, fig.data, fitNarrow(fig.layout || {}, el.clientWidth), config);
     });
+  }
+
+  // On a phone the x axis has room for about one label every 48 px of plot: keep every
+  // other labelled tick (decades) until they fit, upright and in a smaller type, so that the
+  // labels do not run into one another.
+  function fitNarrow(layout, width) {
+    if (!width || width >= 560) return layout;
+    var out = Object.assign({}, layout);
+    out.font = Object.assign({}, layout.font || {}, { size: 11 });
+    var axis = layout.xaxis;
+    if (axis && Array.isArray(axis.tickvals) && Array.isArray(axis.ticktext)) {
+      var room = Math.max(2, Math.floor((width - 110) / 48));
+      var vals = axis.tickvals, text = axis.ticktext;
+      while (vals.length > room) {
+        vals = vals.filter(function (_, i) { return i % 2 === 0; });
+        text = text.filter(function (_, i) { return i % 2 === 0; });
+      }
+      out.xaxis = Object.assign({}, axis, { tickvals: vals, ticktext: text, tickangle: 0 });
+    }
+    return out;
   }
 
   function purgeCharts(root) {
@@ -57,12 +78,47 @@
     });
   }
 
+  // A number as the form reads it back: "1,300,000" and "1_300_000" are 1300000.
+  function readNumber(text) {
+    var clean = String(text || "").replace(/[,_\s]/g, "");
+    if (clean === "") return NaN;
+    return Number(clean);
+  }
+
+  // Three significant figures without an exponent (as forms.rate_text on the server).
+  function rateText(value) {
+    if (value >= 1000) return String(Math.round(value));
+    return Number(value.toPrecision(3)).toFixed(15).replace(/0+$/, "").replace(/\.$/, "") || "0";
+  }
+
+  // Requests a month and a second stay in step: the one typed decides ("traffic given as"
+  // follows it) and the other shows what it converts to, with the form's hours in a month.
   function followRateBasis(event) {
     var name = event.target && event.target.name;
     var basis = name === "avg_rps" ? "second" : name === "requests_per_month" ? "month" : null;
     if (!basis) return;
     var radio = document.querySelector('input[name="rate_basis"][value="' + basis + '"]');
     if (radio && !radio.checked) radio.checked = true;
+    var form = document.getElementById("questionnaire");
+    if (!form) return;
+    var month = form.elements.requests_per_month;
+    var second = form.elements.avg_rps;
+    var hoursField = form.elements.hours_per_month;
+    var hours = readNumber(hoursField && hoursField.value);
+    if (!(hours > 0)) hours = 730;
+    var typed = readNumber(event.target.value);
+    if (!month || !second || !isFinite(typed) || typed < 0) return;
+    if (basis === "second") month.value = String(Math.round(typed * hours * 3600));
+    else second.value = rateText(typed / (hours * 3600));
+  }
+
+  // An option's own fields (Managed Instances, Fargate) show only while it is ticked.
+  function followOptions(event) {
+    var box = event.target;
+    if (!box || box.name !== "options") return;
+    document.querySelectorAll('#questionnaire [data-option="' + box.value + '"]').forEach(function (el) {
+      el.hidden = !box.checked;
+    });
   }
 
   var NARROW = "(max-width: 900px)"; // the single-column layout of static/css/app.css
@@ -89,12 +145,16 @@
     summaryObserver.observe(totals);
   }
 
+  // A picked preset shows its answer: on a phone the headline is above the presets, so the
+  // view goes up to it; on a wide screen it is beside them and nothing moves.
   function showPresetAnswer() {
     if (!presetPicked) return;
     presetPicked = false;
-    var results = document.getElementById("results");
-    if (results && window.matchMedia(NARROW).matches) {
-      results.scrollIntoView({ block: "start" });
+    var head = document.getElementById("answer") || document.getElementById("verdict");
+    if (!head) return;
+    var top = head.getBoundingClientRect().top;
+    if (window.matchMedia(NARROW).matches || top < 0 || top > window.innerHeight / 2) {
+      head.scrollIntoView({ block: "start" });
     }
   }
 
@@ -137,7 +197,23 @@
     showStartQuery();
     document.addEventListener("change", mirrorAssumption, true);
     document.addEventListener("input", followRateBasis, true);
+    document.addEventListener("change", followOptions, true);
+    // A request superseded by a later keystroke ends quietly: the form queues the latest one
+    // behind the one in flight (hx-sync "queue last": aborting it would log htmx:sendAbort as
+    // an error), and the answer to an outdated one is not shown.
+    var asked = 0;
+    document.body.addEventListener("htmx:confirm", function (event) {
+      if (event.detail.elt && event.detail.elt.id === "questionnaire") asked += 1;
+    });
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      if (event.detail.elt && event.detail.elt.id === "questionnaire") event.detail.xhr.asked = asked;
+    });
     document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var xhr = event.detail.xhr;
+      if (xhr && xhr.asked !== undefined && xhr.asked < asked) {
+        event.detail.shouldSwap = false;
+        return;
+      }
       purgeCharts(event.detail.target);
       // The response carries (out of band) only the messages that apply now.
       if (event.detail.target && event.detail.target.id === "results") {
@@ -145,10 +221,11 @@
       }
     });
     document.body.addEventListener("htmx:afterSettle", function () {
+      // The answer first: the charts (below it) are drawn after the view has moved to it.
+      showPresetAnswer();
       drawCharts(document);
       markErrors();
       watchSummary();
-      showPresetAnswer();
     });
     // htmx rewrites the address as inputs change: switching language returns to the
     // inputs as they are now, not as the page was first served.
