@@ -108,12 +108,21 @@ def candidate_indices(w: Workload, sheet: PriceSheet) -> np.ndarray:
                 f"{', '.join(unknown)}: not a family in the {sheet.book.region} price book "
                 f"(it has {', '.join(table.family_names)})"))
         mask &= np.isin(table.family, list(wanted))
+    elif w.needs.gpu:
+        # Work that needs a GPU: the GPU families (Lambda is ruled out by its own blocker).
+        mask &= table.gpu
+    else:
+        # Listed families may be any in the book; by default the search keeps to the
+        # current generation without accelerators, the set it searched before the books
+        # carried every type of the feed.
+        mask &= table.searched
     purchase = w.ec2.purchase
     if purchase in RESERVED_OPTIONS:
         mask &= ~np.isnan(table.price(purchase))
     idx = np.flatnonzero(mask)
     if idx.size == 0:
-        among = f" among {', '.join(wanted)}" if wanted else ""
+        among = (f" among {', '.join(wanted)}" if wanted
+                 else " among the GPU families" if w.needs.gpu else "")
         reserved = (f" with a {purchase.replace('_', ' ')} rate"
                     if purchase in RESERVED_OPTIONS else "")
         raise _refuse(

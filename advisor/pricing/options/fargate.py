@@ -92,8 +92,10 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
 
     # Tasks are sized like the EC2 fleet, with its public-address switch (a task in a public
     # subnet holds a public IPv4 address) and its log volume; instance families do not apply.
+    # (A GPU need is this option's blocker below, not a filter on task sizes.)
     fw = replace(w, ec2=replace(w.ec2, instance_type="auto", purchase="on_demand",
-                                ebs_gb_per_instance=0, load_balancer="alb", families=""))
+                                ebs_gb_per_instance=0, load_balancer="alb", families=""),
+                 needs=replace(w.needs, gpu=False))
     # The task sizes as a sheet of their own, built once per price sheet.
     model = build_ec2_model(fw, sheet.derived(("fargate_tasks", arch, spot), task_sheet))
 

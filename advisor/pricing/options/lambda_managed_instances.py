@@ -86,8 +86,9 @@ def eligible(w: Workload, sheet: PriceSheet) -> tuple[np.ndarray, np.ndarray]:
         if t is None:
             raise _refuse(w, f'"{named}" is not in the {sheet.book.region} price book')
         i = table.types.index(t)
-        if not family_ok[i] or t.burstable_baseline is not None:
-            raise _refuse(w, f"Lambda Managed Instances run on c, m and r types, not {named}")
+        if not family_ok[i] or t.burstable_baseline is not None or not table.searched[i]:
+            raise _refuse(w, "Lambda Managed Instances run on current-generation c, m and r "
+                          f"types, not {named}")
         if t.architecture != w.architecture:
             raise _refuse(w, f"{named} is {t.architecture}; the function is {w.architecture}")
         if per[i] < 1:
@@ -96,7 +97,8 @@ def eligible(w: Workload, sheet: PriceSheet) -> tuple[np.ndarray, np.ndarray]:
         if w.ec2.purchase in RESERVED_OPTIONS and t.price_for(w.ec2.purchase) is None:
             raise _refuse(w, f"the price book has no {w.ec2.purchase} rate for {named}")
         return np.array([i]), per[[i]]
-    ok = (table.arm64 == (w.architecture == "arm64")) & family_ok & ~table.burstable & (per >= 1)
+    ok = ((table.arm64 == (w.architecture == "arm64")) & family_ok & ~table.burstable
+          & table.searched & (per >= 1))
     # A reserved purchase needs the type's own reserved rate (the feed has none for some).
     if w.ec2.purchase in RESERVED_OPTIONS:
         ok &= np.isfinite(table.price(w.ec2.purchase))
