@@ -87,8 +87,9 @@ def eligible(w: Workload, sheet: PriceSheet) -> tuple[np.ndarray, np.ndarray]:
             raise _refuse(w, f'"{named}" is not in the {sheet.book.region} price book')
         i = table.types.index(t)
         if not family_ok[i] or t.burstable_baseline is not None or not table.searched[i]:
-            raise _refuse(w, "Lambda Managed Instances run on current-generation c, m and r "
-                          f"types, not {named}")
+            # (Current-generation c, m and r types only: a previous-generation m4 is refused
+            # with the same message.)
+            raise _refuse(w, f"Lambda Managed Instances run on c, m and r types, not {named}")
         if t.architecture != w.architecture:
             raise _refuse(w, f"{named} is {t.architecture}; the function is {w.architecture}")
         if per[i] < 1:

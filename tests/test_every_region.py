@@ -1,0 +1,188 @@
+"""Every seeded region answers every question: each option, front door, load balancer and
+architecture on the default workload, the new rates against the rows they came from, and
+every Linux instance type of the feed when named."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from advisor import services
+from advisor.pricebook.models import InstanceType, PriceBook, Rate
+
+pytestmark = pytest.mark.django_db
+
+REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-northeast-1",
+           "ap-northeast-2", "ap-southeast-1")
+ARCHITECTURES = ("x86_64", "arm64")
+DEFAULT = {"requests_per_month": 3_000_000, "duration_ms": 120, "memory_mb": 1536}
+FEEDS = Path(__file__).parent / "data" / "aws-feeds"
+LOCATIONS = {"us-east-1": "US East (N. Virginia)", "us-west-2": "US West (Oregon)",
+             "eu-west-1": "EU (Ireland)", "eu-central-1": "EU (Frankfurt)",
+             "ap-northeast-1": "Asia Pacific (Tokyo)", "ap-northeast-2": "Asia Pacific (Seoul)",
+             "ap-southeast-1": "Asia Pacific (Singapore)"}
+
+# The reference's "Added 2026-12" table (aws-prices-regions.md): ALB /h, ALB LCU-h, NLB /h,
+# NLCU-h, egress first 10 TB /GB, and the grade of each NLB cell (estimate by the stated rule).
+REFERENCE = {
+    "us-east-1": ("0.0225", "0.008", "0.0225", "0.006", "0.09"),
+    "us-west-2": ("0.0225", "0.008", "0.0225", "0.006", "0.09"),
+    "eu-west-1": ("0.0252", "0.008", "0.0252", "0.006", "0.09"),
+    "eu-central-1": ("0.027", "0.008", "0.027", "0.006", "0.09"),
+    "ap-northeast-1": ("0.0243", "0.008", "0.0243", "0.006", "0.114"),
+    "ap-northeast-2": ("0.0225", "0.008", "0.0225", "0.006", "0.126"),
+    "ap-southeast-1": ("0.0252", "0.008", "0.0252", "0.006", "0.12"),
+}
+ESTIMATES = {("us-west-2", "nlb.hourly"), ("us-west-2", "nlb.nlcu_hourly"),
+             ("eu-central-1", "nlb.hourly"), ("ap-southeast-1", "nlb.hourly"),
+             ("ap-southeast-1", "nlb.nlcu_hourly")}
+
+
+@pytest.fixture
+def books(db: Any) -> None:
+    call_command("seed_prices", stdout=io.StringIO())
+
+
+def variants() -> list[tuple[str, dict[str, Any]]]:
+    """(label, workload fields) for every option the product prices."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for door in ("none", "http_api", "rest_api", "alb", "function_url"):
+        out.append((f"lambda/{door}", {"front_door": door, "options": ["lambda", "ec2"]}))
+    for lb in ("alb", "nlb", "none"):
+        out.append((f"ec2/{lb}", {"ec2": {"load_balancer": lb}, "options": ["lambda", "ec2"]}))
+    out.append(("managed_instances", {"options": ["lambda", "lambda_managed_instances"]}))
+    out.append(("fargate", {"options": ["lambda", "fargate"]}))
+    return out
+
+
+def test_every_region_architecture_and_option_prices_the_default_workload(books: None) -> None:
+    refused = []
+    for region in REGIONS:
+        for arch in ARCHITECTURES:
+            for label, fields in variants():
+                data = {**DEFAULT, "region": region, "architecture": arch,
+                        "data_transfer_out_gb": 500, **fields}
+                try:
+                    result = services.run(data)
+                except services.ComparisonError as exc:
+                    refused.append(f"{region} {arch} {label}: {exc.errors}")
+                    continue
+                for name in data["options"]:
+                    assert result[name]["monthly_usd"] > 0, (region, arch, label, name)
+    assert refused == []
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_load_balancer_and_egress_rates_equal_the_reference_row(books: None, region: str) -> None:
+    book = PriceBook.objects.get(region=region)
+    rows = {(r.key, r.tier_upto): r for r in Rate.objects.filter(book=book)}
+    keys = ("alb.hourly", "alb.lcu_hourly", "nlb.hourly", "nlb.nlcu_hourly")
+    for key, price in zip(keys, REFERENCE[region][:4], strict=True):
+        row = rows[(key, None)]
+        assert format(row.price.normalize(), "f") == price, (region, key)
+        assert (row.confidence == "estimate") == ((region, key) in ESTIMATES), (region, key)
+        assert row.source
+    first = next(r for (k, upto), r in rows.items() if k == "transfer.out" and upto == 10240)
+    assert format(first.price.normalize(), "f") == REFERENCE[region][4]
+
+
+def test_singapore_egress_tiers_are_the_infracost_rows(books: None) -> None:
+    rows = Rate.objects.filter(book__region="ap-southeast-1", key="transfer.out")
+    ladder = sorted((r.tier_upto is None, r.tier_upto, float(r.price)) for r in rows)
+    # $1,228.80 / 10,240 GB, $3,481.60 / 40,960, $8,396.80 / 102,400, $272.00 / 3,400 GB.
+    assert [p for _, _, p in ladder] == [0.12, 0.085, 0.082, 0.08]
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_fargate_rates_equal_the_ecs_feed(books: None, region: str) -> None:
+    feed = json.loads((FEEDS / "ecs.json").read_text())["regions"][LOCATIONS[region]]
+    by_key = {r.key: r for r in Rate.objects.filter(book__region=region)}
+    for name, key in (("perCPU per hour", "fargate.x86_64.vcpu_hour"),
+                      ("perGB per hour", "fargate.x86_64.gb_hour"),
+                      ("ARM perCPU per hour", "fargate.arm64.vcpu_hour"),
+                      ("ARM perGB per hour", "fargate.arm64.gb_hour"),
+                      ("Storage per GB-Hours", "fargate.ephemeral_gb_hour")):
+        row = by_key[key]
+        assert float(row.price) == float(feed[name]["price"]), (region, key)
+        assert row.confidence == "aws" and "meteredUnitMaps/ecs/" in row.source
+    assert by_key["fargate.spot"].confidence == "estimate"
+    # Managed Instances: AWS's 15 % rule everywhere; the request price outside us-east-1 is
+    # Lambda's own, graded as an assumption.
+    assert float(by_key["lambda_mi.management_fee"].price) == 0.15
+    assert float(by_key["lambda_mi.requests"].price) == 0.20
+    assert (by_key["lambda_mi.requests"].confidence == "estimate") == (region != "us-east-1")
+
+
+def test_ireland_and_singapore_fargate_fixed(books: None) -> None:
+    ireland = {r.key: float(r.price) for r in Rate.objects.filter(book__region="eu-west-1")}
+    assert (ireland["fargate.x86_64.vcpu_hour"], ireland["fargate.x86_64.gb_hour"]) == (
+        0.04048, 0.004445)
+    singapore = {r.key: float(r.price) for r in Rate.objects.filter(book__region="ap-southeast-1")}
+    assert singapore["fargate.x86_64.gb_hour"] == 0.00553
+
+
+def test_import_all_regions_brings_the_feed_to_existing_books(books: None) -> None:
+    # A book seeded before the ecs feed: Ireland with Frankfurt's price.
+    book = PriceBook.objects.get(region="eu-west-1")
+    Rate.objects.filter(book=book, key="fargate.x86_64.vcpu_hour").update(price="0.04656")
+    out = io.StringIO()
+    call_command("import_aws_prices", str(FEEDS / "ecs.json"), "--region", "all", stdout=out)
+    draft = PriceBook.objects.get(region="eu-west-1", status="draft")
+    assert float(draft.rates.get(key="fargate.x86_64.vcpu_hour").price) == 0.04048
+    assert "fargate.x86_64.vcpu_hour" in out.getvalue()
+    # The other regions already hold these very prices: nothing new for them.
+    assert not PriceBook.objects.filter(region="us-east-1", status="draft").exists()
+
+
+def test_seeding_again_fills_a_published_books_gaps_only(books: None) -> None:
+    # A database seeded before the gaps were sourced: Singapore without ALB or t2.micro.
+    book = PriceBook.objects.get(region="ap-southeast-1")
+    assert book.is_published
+    Rate.objects.filter(book=book, key__in=["alb.hourly", "alb.lcu_hourly"]).delete()
+    InstanceType.objects.filter(book=book, name="t2.micro").delete()
+    Rate.objects.filter(book=book, key="nat.hourly").update(price="0.5")
+    with pytest.raises(services.ComparisonError):
+        services.run({**DEFAULT, "region": "ap-southeast-1", "requests_per_month": 3_000_001})
+    call_command("seed_prices", stdout=io.StringIO())
+    services.forget_books()
+    result = services.run({**DEFAULT, "region": "ap-southeast-1"})
+    assert result["ec2"]["items"]["load_balancer"] > 0
+    assert InstanceType.objects.filter(book=book, name="t2.micro").exists()
+    assert float(Rate.objects.get(book=book, key="nat.hourly").price) == 0.5  # never overwritten
+
+
+@pytest.mark.parametrize("region", ("us-east-1", "ap-northeast-2"))
+@pytest.mark.parametrize("name", ("t2.micro", "m4.large", "g5.xlarge"))
+def test_previous_generation_and_gpu_types_price_when_named(books: None, region: str,
+                                                            name: str) -> None:
+    data = {**DEFAULT, "region": region, "memory_mb": 256, "ec2": {"instance_type": name}}
+    ec2 = services.run(data)["ec2"]
+    hourly = float(InstanceType.objects.get(book__region=region, name=name).hourly)
+    assert ec2["instance_type"] == name
+    assert ec2["items"]["instances"] == pytest.approx(ec2["instance_hours"] * hourly)
+
+
+def test_t2_baselines_from_aws_docs(books: None) -> None:
+    rows = {i.name: i.burstable_baseline for i in
+            InstanceType.objects.filter(book__region="us-east-1", name__startswith="t2.")}
+    assert float(rows["t2.micro"]) == 0.1 and float(rows["t2.xlarge"]) == 0.225
+    assert float(rows["t2.2xlarge"]) == 0.17
+
+
+def test_auto_keeps_the_current_generation_and_gpu_work_searches_gpus(books: None) -> None:
+    plain = services.run({**DEFAULT})["ec2"]
+    families = set(plain["families_considered"])
+    assert not families & {"t2", "m4", "c4", "r4", "g5", "p3", "inf2"}
+    gpu = services.run({**DEFAULT, "needs": {"gpu": True}})["ec2"]
+    assert gpu["instance_type"].split(".")[0][0] in "gp"
+    assert set(gpu["families_considered"]) <= {"g4dn", "g4ad", "g5", "g6", "g6e", "gr6",
+                                               "p3", "p3dn", "p4d", "p4de", "p5", "p5en",
+                                               "g3", "g3s", "p2"}
+    # Listing a previous-generation family searches it.
+    listed = services.run({**DEFAULT, "ec2": {"families": "m4"}})["ec2"]
+    assert listed["instance_type"].startswith("m4.")
