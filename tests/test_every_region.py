@@ -186,3 +186,46 @@ def test_auto_keeps_the_current_generation_and_gpu_work_searches_gpus(books: Non
     # Listing a previous-generation family searches it.
     listed = services.run({**DEFAULT, "ec2": {"families": "m4"}})["ec2"]
     assert listed["instance_type"].startswith("m4.")
+
+
+# ---------- CloudWatch Logs as AWS bills them ----------
+
+def test_fifty_thousand_gb_of_lambda_logs_in_us_east_1(books: None) -> None:
+    # Vended-log tiers of the cloudwatch feed: a TB is 1,024 GB (the feed's own "IA Vended
+    # ingested logs from 0 upto 10240" rows; AWS Price List tier bounds). 50,000 GB =
+    # 10,240 × 0.50 + 20,480 × 0.25 + 19,280 × 0.10 = $12,168.00.
+    data = {**DEFAULT, "requests_per_month": 100_000_000, "lambda_log_bytes_per_request": 500_000,
+            "free_tier": False}
+    logs = services.run(data)["lambda"]["items"]["logs"]
+    assert round(logs, 2) == 12_168.00
+    assert 10_240 * 0.50 + 20_480 * 0.25 + 19_280 * 0.10 == pytest.approx(12_168.00)
+    # The EC2 side's custom logs stay at the flat rate: 50,000 GB × $0.50.
+    ec2 = services.run({**data, "lambda_log_bytes_per_request": 0,
+                        "ec2_log_bytes_per_request": 500_000})["ec2"]["items"]["logs"]
+    assert round(ec2, 2) == 25_000.00
+
+
+def test_the_free_tier_covers_the_first_five_gb_of_logs(books: None) -> None:
+    data = {**DEFAULT, "requests_per_month": 1_000_000, "lambda_log_bytes_per_request": 300,
+            "ec2_log_bytes_per_request": 300, "options": ["lambda", "ec2",
+                                                          "lambda_managed_instances", "fargate"]}
+    on = services.run(data)
+    for name in ("lambda", "ec2", "lambda_managed_instances", "fargate"):
+        assert on[name]["items"]["logs"] == 0, name
+    off = services.run({**data, "free_tier": False})
+    assert off["lambda"]["items"]["logs"] == pytest.approx(0.3 * 0.50)
+    # 20 GB a month: 15 GB billed with the free tier, in Seoul at $0.76.
+    seoul = services.run({**data, "region": "ap-northeast-2", "requests_per_month": 20_000_000,
+                          "lambda_log_bytes_per_request": 1000})
+    assert seoul["lambda"]["items"]["logs"] == pytest.approx(15 * 0.76)
+
+
+def test_break_even_stays_exact_across_the_log_kinks(books: None) -> None:
+    # Logs dominate both sides: the crossings still land where the totals meet.
+    data = {**DEFAULT, "lambda_log_bytes_per_request": 20_000, "ec2_log_bytes_per_request": 5_000,
+            "front_door": "http_api"}
+    result = services.run(data)
+    assert result["break_even"]
+    for point in result["break_even"]:
+        at = services.run({**data, "requests_per_month": point["requests_per_month"]})
+        assert at["lambda"]["monthly_usd"] == pytest.approx(at["ec2"]["monthly_usd"], rel=1e-6, abs=0.02)

@@ -30,6 +30,8 @@ from advisor.pricing.catalogue import RESERVED_OPTIONS
 from advisor.pricing.network import (
     load_balancer_addresses,
     load_balancer_monthly,
+    BYTES_PER_GB,
+    logs_free_gb,
     logs_monthly,
     nat_monthly,
     public_ipv4_monthly,
@@ -108,8 +110,9 @@ def candidate_indices(w: Workload, sheet: PriceSheet) -> np.ndarray:
                 f"{', '.join(unknown)}: not a family in the {sheet.book.region} price book "
                 f"(it has {', '.join(table.family_names)})"))
         mask &= np.isin(table.family, list(wanted))
-    elif w.needs.gpu:
+    elif w.needs.gpu and table.gpu.any():
         # Work that needs a GPU: the GPU families (Lambda is ruled out by its own blocker).
+        # A book that carries no GPU type (one seeded before they were) searches as usual.
         mask &= table.gpu
     else:
         # Listed families may be any in the book; by default the search keeps to the
@@ -122,7 +125,7 @@ def candidate_indices(w: Workload, sheet: PriceSheet) -> np.ndarray:
     idx = np.flatnonzero(mask)
     if idx.size == 0:
         among = (f" among {', '.join(wanted)}" if wanted
-                 else " among the GPU families" if w.needs.gpu else "")
+                 else " among the GPU families" if w.needs.gpu and table.gpu.any() else "")
         reserved = (f" with a {purchase.replace('_', ' ')} rate"
                     if purchase in RESERVED_OPTIONS else "")
         raise _refuse(
@@ -163,6 +166,18 @@ class Ec2Model:
     logs_per_request: float
     families: tuple[str, ...] = ()       # families "auto" considered
     types_considered: int = 0
+    # Requests a month whose logs the free tier's GB cover (0: none free).
+    logs_free_requests: float = 0.0
+
+    def logs(self, requests: np.ndarray | float) -> np.ndarray:
+        """CloudWatch Logs a month: flat per GB beyond the free GB (network.logs_monthly)."""
+        r = np.asarray(requests, dtype=float)
+        return self.logs_per_request * np.maximum(r - self.logs_free_requests, 0.0)
+
+    @property
+    def kinks(self) -> np.ndarray:
+        """Volumes where the total's slope changes (the free log GB used up)."""
+        return np.array([self.logs_free_requests] if self.logs_free_requests else [], dtype=float)
 
     def factor_of(self, k: int) -> float:
         """Price after the purchase option as a share of on-demand, for type ``k``."""
@@ -189,7 +204,7 @@ class Ec2Model:
         avg = r / (self.hours * 3600)
         hours, _ = self.instance_hours(avg, d, self.frontier)
         fleet = (hours * self.per_instance_hour[self.frontier]).min(axis=-1)
-        return fleet + self.fixed_monthly + self.lb_per_avg_rps * avg + self.logs_per_request * r
+        return fleet + self.fixed_monthly + self.lb_per_avg_rps * avg + self.logs(r)
 
     def step_spacing(self) -> np.ndarray:
         """Where :meth:`total` (at the workload's duration) can jump, as spacings in requests
@@ -259,7 +274,11 @@ def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
     addresses = load_balancer_addresses(e.load_balancer, e.availability_zones) \
         + (e.availability_zones if e.private_subnets_with_nat else 0)
     ipv4_fixed = public_ipv4_monthly(sheet, addresses, hours)
+    # Custom logs (the instances' agent) at the flat ingestion rate, the free GB first.
     logs_per_request = float(logs_monthly(sheet, 1.0, w.ec2_log_bytes_per_request))
+    free_gb = logs_free_gb(sheet, w.free_tier)
+    logs_free_requests = (free_gb / (w.ec2_log_bytes_per_request / BYTES_PER_GB)
+                          if free_gb and w.ec2_log_bytes_per_request else 0.0)
     return Ec2Model(
         workload=w, types=tuple(table.types[i] for i in idx[keep]), cpu_coef=cpu_coef[keep],
         mem_coef=mem_coef[keep], coef=coef[keep], instance_price=instance_price[keep],
@@ -270,6 +289,7 @@ def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
         lb_fixed=lb_fixed, lb_per_avg_rps=lb_per_rps, nat=nat, transfer=transfer, hours=hours,
         ipv4_per_instance_hour=ipv4_hourly, ipv4_fixed=ipv4_fixed,
         logs_per_request=logs_per_request, families=families, types_considered=int(idx.size),
+        logs_free_requests=logs_free_requests,
     )
 
 
@@ -338,7 +358,7 @@ def ec2_items(model: Ec2Model, sizing: Ec2Sizing, requests: float) -> dict[str, 
         "nat_gateway": model.nat,
         "data_transfer": model.transfer,
         "public_ipv4": model.ipv4_fixed + model.ipv4_per_instance_hour * sizing.instance_hours,
-        "logs": model.logs_per_request * requests,
+        "logs": float(model.logs(requests)),
     }
 
 
@@ -365,6 +385,6 @@ def ec2_item_arrays(
         "nat_gateway": np.full(shape, model.nat),
         "data_transfer": np.full(shape, model.transfer),
         "public_ipv4": model.ipv4_fixed + model.ipv4_per_instance_hour * h,
-        "logs": model.logs_per_request * r + np.zeros(shape),
+        "logs": model.logs(r) + np.zeros(shape),
     }
     return items, np.take_along_axis(peaks, best, axis=-1)[..., 0]

@@ -134,7 +134,8 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
     if (w.needs.task_vcpus or 0) > MAX_VCPU or (w.needs.task_memory_mb or 0) > MAX_MEMORY_GB * 1024:
         blockers.append(("fargate_size", {"task_vcpus": w.needs.task_vcpus,
                                           "task_memory_mb": w.needs.task_memory_mb}))
-    return OptionModel(name=NAME, items=ITEMS, item_arrays=arrays, spacing=model.step_spacing(),
+    return OptionModel(name=NAME, items=ITEMS, item_arrays=arrays, kinks=model.kinks,
+                       spacing=model.step_spacing(),
                        first_step=int(w.ec2.min_instances), detail=detail,
                        blockers=tuple(blockers), total_fn=model.total, grid_total=model.total)
 
