@@ -198,7 +198,7 @@ def test_fifty_thousand_gb_of_lambda_logs_in_us_east_1(books: None) -> None:
             "free_tier": False}
     logs = services.run(data)["lambda"]["items"]["logs"]
     assert round(logs, 2) == 12_168.00
-    assert 10_240 * 0.50 + 20_480 * 0.25 + 19_280 * 0.10 == pytest.approx(12_168.00)
+    assert pytest.approx(12_168.00) == 10_240 * 0.50 + 20_480 * 0.25 + 19_280 * 0.10
     # The EC2 side's custom logs stay at the flat rate: 50,000 GB × $0.50.
     ec2 = services.run({**data, "lambda_log_bytes_per_request": 0,
                         "ec2_log_bytes_per_request": 500_000})["ec2"]["items"]["logs"]

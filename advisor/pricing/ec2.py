@@ -28,9 +28,9 @@ import numpy as np
 
 from advisor.pricing.catalogue import RESERVED_OPTIONS
 from advisor.pricing.network import (
+    BYTES_PER_GB,
     load_balancer_addresses,
     load_balancer_monthly,
-    BYTES_PER_GB,
     logs_free_gb,
     logs_monthly,
     nat_monthly,
