@@ -229,3 +229,37 @@ def test_break_even_stays_exact_across_the_log_kinks(books: None) -> None:
     for point in result["break_even"]:
         at = services.run({**data, "requests_per_month": point["requests_per_month"]})
         assert at["lambda"]["monthly_usd"] == pytest.approx(at["ec2"]["monthly_usd"], rel=1e-6, abs=0.02)
+
+
+# ---------- Fargate sizing and refusals ----------
+
+def test_a_small_function_runs_on_the_smallest_fargate_task(books: None) -> None:
+    # No 0.5 GiB OS reservation in a task: 128 MB at low traffic fits 0.25 vCPU / 0.5 GB.
+    result = services.run({**DEFAULT, "requests_per_month": 100_000, "memory_mb": 128,
+                           "options": ["lambda", "fargate"]})
+    sizing = result["fargate"]["sizing"]
+    assert (sizing["task_vcpu"], sizing["task_memory_gb"]) == (0.25, 0.5)
+
+
+def test_a_missing_option_price_is_refused_on_options_naming_every_key(books: None) -> None:
+    # A book without ALB prices (as Singapore's was): Fargate, always behind an ALB, is refused
+    # on the field the user set, with both keys; EC2 behind an NLB still prices.
+    book = PriceBook.objects.get(region="ap-southeast-1")
+    Rate.objects.filter(book=book, key__in=["alb.hourly", "alb.lcu_hourly"]).delete()
+    services.forget_books()
+    with pytest.raises(services.ComparisonError) as err:
+        services.run({**DEFAULT, "region": "ap-southeast-1", "ec2": {"load_balancer": "nlb"},
+                      "options": ["lambda", "ec2", "fargate"]})
+    assert set(err.value.errors) == {"options"}
+    message = err.value.errors["options"][0]
+    assert "alb.hourly" in message and "alb.lcu_hourly" in message and "fargate" in message
+    services.run({**DEFAULT, "region": "ap-southeast-1", "ec2": {"load_balancer": "nlb"}})
+
+
+def test_an_unknown_region_lists_the_seven(books: None) -> None:
+    with pytest.raises(services.ComparisonError) as err:
+        services.run({**DEFAULT, "region": "sa-east-1"})
+    message = err.value.errors["region"][0]
+    assert "sa-east-1" in message
+    for region in REGIONS:
+        assert region in message

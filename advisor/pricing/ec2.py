@@ -96,12 +96,13 @@ def eligible_types(w: Workload, sheet: PriceSheet) -> tuple[InstanceType, ...]:
     return tuple(sheet.table.types[i] for i in candidate_indices(w, sheet))
 
 
-def candidate_indices(w: Workload, sheet: PriceSheet) -> np.ndarray:
+def candidate_indices(w: Workload, sheet: PriceSheet,
+                      os_reserved_gib: float = OS_RESERVED_GIB) -> np.ndarray:
     """Indices (into ``sheet.table``) of the types "auto" considers, as one numpy mask."""
     table = sheet.table
     need_gib = w.memory_mb / 1024
     mask = (table.arm64 == (w.architecture == "arm64")) \
-        & (table.memory_gib - OS_RESERVED_GIB >= need_gib)
+        & (table.memory_gib - os_reserved_gib >= need_gib)
     wanted = w.ec2.family_filter
     if wanted:
         unknown = sorted(set(wanted) - set(table.family_names))
@@ -130,7 +131,7 @@ def candidate_indices(w: Workload, sheet: PriceSheet) -> np.ndarray:
                     if purchase in RESERVED_OPTIONS else "")
         raise _refuse(
             f"no {w.architecture} type{among}{reserved} in the {sheet.book.region} price book "
-            f"has {need_gib + OS_RESERVED_GIB:g} GiB (memory_mb plus 0.5 GiB for the OS)")
+            f"has {need_gib + os_reserved_gib:g} GiB (memory_mb plus 0.5 GiB for the OS)")
     return idx
 
 
@@ -230,12 +231,15 @@ def fleet_frontier(price: np.ndarray, coef: np.ndarray) -> np.ndarray:
     return order[keep]
 
 
-def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
+def build_ec2_model(w: Workload, sheet: PriceSheet,
+                    os_reserved_gib: float = OS_RESERVED_GIB) -> Ec2Model:
+    """The fleet model; ``os_reserved_gib`` is the memory each instance keeps for its OS
+    (Fargate tasks keep none: options/fargate.py)."""
     e = w.ec2
     hours = float(w.hours_per_month)
     table = sheet.table
     if e.instance_type == "auto":
-        idx = candidate_indices(w, sheet)
+        idx = candidate_indices(w, sheet, os_reserved_gib)
     else:
         only = eligible_types(w, sheet)[0]
         idx = np.array([table.types.index(only)])
@@ -247,7 +251,7 @@ def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
         instance_price = table.hourly[idx] * factor
     vcpu_per_req_ms = min(w.memory_mb / LAMBDA_MB_PER_VCPU, LAMBDA_MAX_VCPU) * e.cpu_share / 1000
     cpu_coef = vcpu_per_req_ms / e.target_utilization / table.usable_vcpus[idx]
-    room = table.memory_gib[idx] - OS_RESERVED_GIB
+    room = table.memory_gib[idx] - os_reserved_gib
     mem_coef = (w.memory_mb / 1024) / 1000 / room
     coef = np.maximum(cpu_coef, mem_coef)
     # gp3 is billed per GB-month, pro rata for the hours each instance exists.
