@@ -252,8 +252,9 @@ def test_fargate_counts_tasks_like_the_ec2_fleet() -> None:
     base = {"requests_per_month": 1000, "duration_ms": 100, "memory_mb": 512, "options": ALL}
     r = compare(parse_workload(base), SHEET).to_contract()["fargate"]
     assert r["sizing"]["peak_tasks"] == 2
-    assert (r["sizing"]["task_vcpu"], r["sizing"]["task_memory_gb"]) == (0.25, 1.0)
-    hourly = 0.25 * 0.04048 + 1.0 * 0.004445
+    # A task keeps no memory for an OS: 512 MB fits the 0.5 GB task.
+    assert (r["sizing"]["task_vcpu"], r["sizing"]["task_memory_gb"]) == (0.25, 0.5)
+    hourly = 0.25 * 0.04048 + 0.5 * 0.004445
     assert r["items"]["tasks"] == pytest.approx(2 * 730 * hourly)
     spot = compare(parse_workload({**base, "fargate": {"spot": True}}), SHEET).to_contract()
     assert spot["fargate"]["items"]["tasks"] == pytest.approx(0.30 * r["items"]["tasks"])
