@@ -263,3 +263,33 @@ def test_an_unknown_region_lists_the_seven(books: None) -> None:
     assert "sa-east-1" in message
     for region in REGIONS:
         assert region in message
+
+
+# ---------- The coverage in view ----------
+
+def test_methodology_shows_each_regions_coverage_and_what_is_not_priced(client: Any,
+                                                                        books: None) -> None:
+    html = client.get("/methodology/").content.decode()
+    table = html[html.index('id="coverage"'):html.index('id="regions"')]
+    for region in REGIONS:
+        assert f'?region={region}#price-book">{region}</a>' in table
+    singapore = table[table.index(">ap-southeast-1</a>"):]
+    singapore = singapore[:singapore.index("</tr>")]
+    # ALB Price List; NLB estimate; Fargate from AWS's feed; Spot an estimate.
+    assert singapore.count('class="grade-estimate"') == 3  # NLB, Fargate Spot, Managed Instances
+    assert 'class="grade-missing"' not in table
+    assert "Lambda Web Functions" in html and "lambda.json" in html
+    assert len(table) < 8000  # a compact table
+
+
+def test_region_selector_marks_a_region_where_a_needed_price_is_an_estimate(
+        client: Any, books: None) -> None:
+    from advisor.questionnaire.forms import QuestionnaireForm
+
+    plain = dict(QuestionnaireForm(regions=REGIONS).fields["region"].choices)
+    assert all(label == code for code, label in plain.items())  # ALB + EC2: all sourced
+    nlb = dict(QuestionnaireForm({"ec2_load_balancer": "nlb"}, regions=REGIONS)
+               .fields["region"].choices)
+    marked = {code for code, label in nlb.items() if label != code}
+    assert marked == {"us-west-2", "eu-central-1", "ap-southeast-1"}
+    assert "estimate" in nlb["us-west-2"]
