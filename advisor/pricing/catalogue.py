@@ -133,9 +133,9 @@ SPECS: tuple[RateSpec, ...] = tuple(
                               "of an internet-facing load balancer, each instance with a public "
                               "address.")),
         RateSpec("logs.ingestion_per_gb", "USD per GB",
-                 gettext_noop("CloudWatch Logs ingestion (standard class), per GB written by "
-                              "the side that writes the logs; the volume discounts of Lambda's "
-                              "logs above 10 TB a month are not applied.")),
+                 gettext_noop("CloudWatch Logs ingestion (standard class) of custom logs, "
+                              "per GB: an EC2 fleet's logs (and Lambda's in a book without the "
+                              "vended-log tiers).")),
         RateSpec("transfer.free_gb", "GB a month",
                  gettext_noop("Internet egress free each month, across all services.")),
         RateSpec("transfer.out", "USD per GB",
