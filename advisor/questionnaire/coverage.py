@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.db import DatabaseError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +43,8 @@ def _grades(region: str) -> dict[str, str] | None:
     """Rate key -> grade in the region's book in force (None: no book)."""
     try:
         book = services.book(region)
-    except services.ComparisonError:
+    except (services.ComparisonError, DatabaseError):
+        # No book, or the database is away: no grades, no mark (the page still renders).
         return None
     return {r.key: r.confidence for r in book.rates.all()}
 
