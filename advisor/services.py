@@ -110,11 +110,6 @@ def regions(on: dt.date | None = None) -> list[str]:
     return found
 
 
-def book(region: str, on: dt.date | None = None) -> PriceBook:
-    """The region's book in force (kept like the sheets); ComparisonError when none."""
-    return _book(region, on)[0]
-
-
 def catalogue(region: str, on: dt.date | None = None) -> dict[str, Any]:
     """The region's instance types and families (for the form's suggestions); empty when no
     book can price the region."""

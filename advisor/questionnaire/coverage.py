@@ -1,9 +1,10 @@
 """What each region's price book prices, and how surely: the methodology page's coverage
 table and the region selector's mark for a region where a price the workload needs is an
-estimate. Reads only (the books in force, through the services' memo)."""
+estimate. Reads only (the books in force, two queries)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.db import DatabaseError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from advisor import services
+from advisor.pricebook.models import PriceBook, Rate
 
 # Grades from surest to least sure (pricebook.models.Confidence), then "no price".
 GRADES = ("aws", "price_list", "third_party", "estimate", "missing")
@@ -39,21 +40,38 @@ LINES: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
 )
 
 
-def _grades(region: str) -> dict[str, str] | None:
-    """Rate key -> grade in the region's book in force (None: no book)."""
+def _grades(regions: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Region -> (rate key -> grade) in each region's book in force: two queries for every
+    region (the page and the form render it; no price sheet is built)."""
+    wanted = list(regions)
     try:
-        book = services.book(region)
-    except (services.ComparisonError, DatabaseError):
-        # No book, or the database is away: no grades, no mark (the page still renders).
-        return None
-    return {r.key: r.confidence for r in book.rates.all()}
+        books: dict[int, str] = {}
+        seen: set[str] = set()
+        for pk, region in (PriceBook.objects
+                           .filter(status=PriceBook.Status.PUBLISHED, region__in=wanted,
+                                   effective_from__lte=dt.date.today())
+                           .order_by("region", "-effective_from", "-id")
+                           .values_list("pk", "region")):
+            if region not in seen:  # the newest in force, as book_in_force picks it
+                seen.add(region)
+                books[pk] = region
+        out: dict[str, dict[str, str]] = {region: {} for region in books.values()}
+        for book, key, grade in Rate.objects.filter(book_id__in=books).values_list(
+                "book_id", "key", "confidence"):
+            out[books[book]][key] = grade
+    except DatabaseError:
+        # The database is away: no grades, no marks (the page still renders).
+        return {}
+    return out
 
 
 def coverage(regions: Iterable[str]) -> list[dict[str, Any]]:
     """Per region, each line's least sure grade (a line is as sure as its least sure key)."""
     rows = []
+    regions = list(regions)
+    by_region = _grades(regions)
     for region in regions:
-        grades = _grades(region)
+        grades = by_region.get(region)
         if grades is None:
             continue
         cells = []
@@ -103,9 +121,11 @@ def region_choices(regions: Iterable[str], data: Mapping[str, Any]) -> list[tupl
     """The region selector's choices: a region where a price these answers need is graded an
     estimate (or has no source) is marked."""
     needed = needed_keys(data)
+    regions = list(regions)
+    by_region = _grades(regions) if needed else {}
     out = []
     for region in regions:
-        grades = _grades(region) or {}
+        grades = by_region.get(region, {})
         unsure = any(grades.get(k, "missing") in ("estimate", "missing") for k in needed)
         out.append((region, gettext("%(region)s (a price it needs is an estimate)")
                     % {"region": region} if unsure and grades else region))
