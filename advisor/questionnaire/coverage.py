@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import DatabaseError
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -117,16 +118,26 @@ def needed_keys(data: Mapping[str, Any]) -> set[str]:
     return keys
 
 
-def region_choices(regions: Iterable[str], data: Mapping[str, Any]) -> list[tuple[str, str]]:
+def region_choices(regions: Iterable[str], data: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """The region selector's choices: a region where a price these answers need is graded an
-    estimate (or has no source) is marked."""
-    needed = needed_keys(data)
+    estimate (or has no source) is marked. The labels are lazy: the books are read (once for
+    every region) only when a label is rendered, never to build or validate a form."""
     regions = list(regions)
-    by_region = _grades(regions) if needed else {}
-    out = []
-    for region in regions:
-        grades = by_region.get(region, {})
-        unsure = any(grades.get(k, "missing") in ("estimate", "missing") for k in needed)
-        out.append((region, gettext("%(region)s (a price it needs is an estimate)")
-                    % {"region": region} if unsure and grades else region))
-    return out
+    marked: list[set[str]] = []
+
+    def marks() -> set[str]:
+        if not marked:
+            needed = needed_keys(data)
+            by_region = _grades(regions)
+            marked.append({r for r, grades in by_region.items()
+                           if any(grades.get(k, "missing") in ("estimate", "missing")
+                                  for k in needed)})
+        return marked[0]
+
+    def label(region: str) -> str:
+        if region in marks():
+            return gettext("%(region)s (a price it needs is an estimate)") % {"region": region}
+        return region
+
+    lazy_label = lazy(label, str)
+    return [(region, lazy_label(region)) for region in regions]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from functools import partial
 from typing import Any
 
 from django import forms
@@ -191,9 +190,9 @@ class QuestionnaireForm(forms.Form):
         super().__init__(*args, **kwargs)  # deep-copies the fields built once, below
         regions = sorted(set(regions) | {"us-east-1"})
         # A region where a price these answers need is an estimate is marked (coverage.py);
-        # read when the choices are, so building a form needs no database.
-        self.fields["region"].choices = partial(  # type: ignore[attr-defined]
-            region_choices, regions, self.data)
+        # the labels are read when rendered, so building and validating a form needs no
+        # database.
+        self.fields["region"].choices = region_choices(regions, self.data)  # type: ignore[attr-defined]
 
     def clean_ec2_instance_type(self) -> str:
         return self.cleaned_data.get("ec2_instance_type") or "auto"
