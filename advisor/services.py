@@ -71,7 +71,10 @@ def _book(region: str, on: dt.date | None) -> tuple[PriceBook, PriceSheet, str]:
     try:
         book = book_in_force(region, on)
     except NoPriceBook as exc:
-        raise ComparisonError({"region": [str(exc)]}) from None
+        # Name the regions that do answer, so the user can pick one.
+        known = regions_with_books(on)
+        where = f"; regions with a price book: {', '.join(known)}" if known else ""
+        raise ComparisonError({"region": [f"{exc}{where}"]}) from None
     try:
         sheet = price_sheet(book)
     except PriceSheetError as exc:

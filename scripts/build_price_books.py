@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from advisor.pricebook import feeds  # noqa: E402
-from advisor.pricing.catalogue import BURSTABLE_BASELINE_SOURCE, SPECS  # noqa: E402
+from advisor.pricing.catalogue import ALL_SPECS, BURSTABLE_BASELINE_SOURCE, SPECS  # noqa: E402
 
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-northeast-1",
            "ap-northeast-2", "ap-southeast-1")
@@ -56,7 +56,7 @@ def book(region: str, all_feeds: list[feeds.Feed], sourced: dict[str, Any]) -> d
     have = {r["key"] for r in rates}
     rates += [r for r in sourced["rules"] + sourced["regions"].get(region, [])
               if r["key"] not in have]
-    order = {s.key: n for n, s in enumerate(SPECS)}
+    order = {s.key: n for n, s in enumerate(ALL_SPECS)}
     rates.sort(key=lambda r: (order[r["key"]], r["tier_upto"] is None,
                               Decimal(r["tier_upto"] or 0)))
     missing = [s.key for s in SPECS if s.key not in {r["key"] for r in rates}]
@@ -70,8 +70,9 @@ def book(region: str, all_feeds: list[feeds.Feed], sourced: dict[str, Any]) -> d
             for i in sorted(instances.values(), key=lambda i: i.name)]
     where = feeds.REGION_NAMES[region]
     notes = (f"{where}: every price of AWS's pricing-page feeds (Lambda, API Gateway, NAT "
-             "gateway, public IPv4, CloudWatch Logs, EBS, and every current-generation EC2 "
-             "type, Linux, shared tenancy, on demand and standard reserved instances, No "
+             "gateway, public IPv4, CloudWatch Logs, ECS on Fargate, EBS, and every EC2 "
+             "type, previous generations and accelerated types included, Linux, shared tenancy, on "
+             "demand and standard reserved instances, No "
              "Upfront), with the rows the feeds lack from the sources each row names.")
     if missing:
         notes += (" No source was found for: " + ", ".join(missing) + "; the advisor names "
@@ -110,9 +111,8 @@ def main(argv: list[str] | None = None) -> None:
         lines = ",\n   ".join(json.dumps(r, separators=(",", ":")) for r in rows)
         body = body.replace(f'"@ROWS{n}@"', "[\n   " + lines + "\n  ]")
     args.out.write_text(body + "\n", encoding="utf-8")
-    for b in books:
-        print(f"{b['region']}: {len(b['rates'])} rate rows, "
-              f"{len(b['instance_types']['rows'])} instance types, "
+    for b, rows in zip(books, tables, strict=True):
+        print(f"{b['region']}: {len(b['rates'])} rate rows, {len(rows)} instance types, "
               f"missing: {', '.join(b['missing']) or 'none'}")
 
 

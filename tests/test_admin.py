@@ -193,9 +193,9 @@ def test_clone_as_draft_copies_every_row_and_leaves_the_original(editor_client: 
     draft = PriceBook.objects.get(status="draft")
     assert response["Location"] == change_url(draft)
     assert draft.cloned_from == price_book
-    # 48 rows, then the public IPv4 and CloudWatch Logs prices, and 8 option rates
-    # (fixtures/price_books.options.json).
-    assert draft.rates.count() == price_book.rates.count() == 50 + 8
+    # 50 rows, the four vended-log tiers and the free log GB, Fargate's five feed rates, and
+    # three option rates (fixtures/price_books.options.json: Fargate Spot, Managed Instances).
+    assert draft.rates.count() == price_book.rates.count() == 50 + 5 + 5 + 3
     assert draft.instance_types.count() == price_book.instance_types.count()
     assert rate(draft, "nat.hourly").source == rate(price_book, "nat.hourly").source
     assert diff_books(price_book, draft) == []

@@ -45,10 +45,9 @@ def test_reading_the_feeds() -> None:
         2, Decimal(1), "x86_64", Decimal("0.013"), Decimal("0.1"))
     assert seoul.instances["t4g.small"].architecture == "arm64"
     assert seoul.instances["m7g.xlarge"].architecture == "arm64"
-    # Previous generation and accelerated types are left out, and counted.
-    assert "m4.large" not in seoul.instances and "g5.xlarge" not in seoul.instances
-    assert seoul.skipped == {"previous-generation family": 1,
-                             "accelerated computing (GPU, ML, FPGA, media)": 1}
+    # Previous generation and accelerated types are kept (priced when named).
+    assert seoul.instances["m4.large"].hourly == Decimal("0.123")
+    assert "g5.xlarge" in seoul.instances and seoul.skipped == {}
     # Named entries only (the opaque rate codes beside them are ignored).
     http = feeds.read_feed(feeds.load(FEEDS / "apigateway.json"), "apigw").regions["ap-northeast-2"]
     assert http.rates["apigw.http.requests"] == [(Decimal(300_000_000), Decimal("1.23")),

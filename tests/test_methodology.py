@@ -70,9 +70,9 @@ def test_every_regions_book_with_its_sources(client: Client, price_book: Any) ->
         assert f'id="book-{book.region}"' in own
         for rate in book.rates.all():
             assert rate.source.replace("https://", "") in own
-    # A price no source gave for a region is named, not guessed (here and on its page).
+    # Every region's load balancer is sourced now (Singapore's from AWS's Price List offer).
     singapore = html[html.index('id="book-ap-southeast-1"'):]
-    assert "No source found for" in singapore[:3000] and "<code>alb.hourly</code>" in singapore
+    assert "No source found for" not in singapore[:3000]
     assert "<code>alb.hourly</code>" in page(client, "ap-southeast-1/instances/")
     # The instance types' sources are listed once, with the reserved-instance feed.
     assert "ec2-reservedinstance" in html and "burstable-credits-baseline-concepts" in html

@@ -23,12 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from advisor.pricing.catalogue import (
-    ACCELERATED_CATEGORIES,
     BURSTABLE_BASELINE_SOURCE,
-    PREVIOUS_GENERATION,
     architecture_of,
     burstable_baseline,
-    family_of,
 )
 
 FEED_URL = "https://b0.p.awsstatic.com/pricing/2.0/meteredUnitMaps/"
@@ -67,6 +64,7 @@ SOURCES = {
     "vpc": "vpc/USD/current/vpc.json",
     "cloudwatch": "cloudwatch/USD/current/cloudwatch.json",
     "ebs": "ec2/USD/current/ebs.json",
+    "ecs": "ecs/USD/current/ecs.json",
     "ec2-ondemand-without-sec-sel":
         "ec2/USD/current/ec2-ondemand-without-sec-sel/<Region>/Linux/index.json",
     "ec2-reservedinstance": "ec2/USD/current/ec2-reservedinstance/<Region>/...",
@@ -107,8 +105,24 @@ NAMED: dict[str, dict[str, tuple[str, Decimal | None, Decimal]]] = {
     "vpc": {
         "Hourly charge for In use Public IPv4 Addresses per Hrs": ("vpc.public_ipv4_hourly", None, Decimal(1)),
     },
+    # Vended logs (Lambda's, since May 2025) are tiered by the month's GB; the feed's own
+    # infrequent-access rows ("IA Vended ingested logs from 0 upto 10240") show a TB is 1,024 GB.
     "cloudwatch": {
         "Logs Collected Data Ingestion": ("logs.ingestion_per_gb", None, Decimal(1)),
+        "Vended Logs First 10TB": ("logs.vended_per_gb", Decimal(10_240), Decimal(1)),
+        "Vended Logs Next 20TB": ("logs.vended_per_gb", Decimal(30_720), Decimal(1)),
+        "Vended Logs Next Next 20TB": ("logs.vended_per_gb", Decimal(51_200), Decimal(1)),
+        "Vended Logs over 50TB": ("logs.vended_per_gb", None, Decimal(1)),
+    },
+    # Fargate, Linux (https://aws.amazon.com/fargate/pricing/): per vCPU-hour and GB-hour of a
+    # task, x86 and ARM (Graviton), and ephemeral storage above the free 20 GB. Fargate Spot is
+    # not in the feed.
+    "ecs": {
+        "perCPU per hour": ("fargate.x86_64.vcpu_hour", None, Decimal(1)),
+        "perGB per hour": ("fargate.x86_64.gb_hour", None, Decimal(1)),
+        "ARM perCPU per hour": ("fargate.arm64.vcpu_hour", None, Decimal(1)),
+        "ARM perGB per hour": ("fargate.arm64.gb_hour", None, Decimal(1)),
+        "Storage per GB-Hours": ("fargate.ephemeral_gb_hour", None, Decimal(1)),
     },
     "ebs": {
         "Storage General Purpose gp3 GB Mo": ("ebs.gp3.gb_month", None, Decimal(1)),
@@ -264,12 +278,8 @@ def _instances(prices: FeedPrices, entries: dict[str, Any], where: str) -> None:
         if e.get("Operating System", "Linux") != "Linux" or e.get("Pre Installed S/W", "NA") != "NA":
             prices.skip("not plain Linux")
             continue
-        if family_of(name) in PREVIOUS_GENERATION:
-            prices.skip("previous-generation family")
-            continue
-        if e.get("Instance Family") in ACCELERATED_CATEGORIES:
-            prices.skip("accelerated computing (GPU, ML, FPGA, media)")
-            continue
+        # Previous-generation and accelerated types are kept: priced when a workload names
+        # them or lists their family ("auto" leaves them out, catalogue.is_searched).
         try:
             vcpu = int(str(e.get("vCPU")))
         except ValueError:

@@ -72,7 +72,8 @@ class Shape:
 
 
 def workload_shape(sheet: PriceSheet, w: Workload, model: Ec2Model) -> Shape:
-    return Shape(lambda_kinks(sheet, w), model.step_spacing(), int(w.ec2.min_instances))
+    kinks = np.unique(np.concatenate([lambda_kinks(sheet, w), model.kinks]))
+    return Shape(kinks, model.step_spacing(), int(w.ec2.min_instances))
 
 
 def workload_break_even(sheet: PriceSheet, w: Workload, model: Ec2Model, *,

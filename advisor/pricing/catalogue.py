@@ -133,9 +133,9 @@ SPECS: tuple[RateSpec, ...] = tuple(
                               "of an internet-facing load balancer, each instance with a public "
                               "address.")),
         RateSpec("logs.ingestion_per_gb", "USD per GB",
-                 gettext_noop("CloudWatch Logs ingestion (standard class), per GB written by "
-                              "the side that writes the logs; the volume discounts of Lambda's "
-                              "logs above 10 TB a month are not applied.")),
+                 gettext_noop("CloudWatch Logs ingestion (standard class) of custom logs, "
+                              "per GB: an EC2 fleet's logs (and Lambda's in a book without the "
+                              "vended-log tiers).")),
         RateSpec("transfer.free_gb", "GB a month",
                  gettext_noop("Internet egress free each month, across all services.")),
         RateSpec("transfer.out", "USD per GB",
@@ -210,12 +210,29 @@ PREVIOUS_GENERATION: frozenset[str] = frozenset({
     "a1", "c1", "c3", "c4", "d2", "g2", "g3", "g3s", "i2", "i3", "m1", "m2", "m3", "m4",
     "p2", "p3", "p3dn", "r3", "r4", "t1", "t2", "x1", "x1e",
 })
-# Accelerated computing (GPU, machine-learning chips, FPGA, media) is left out: a Lambda
-# function has none of these, so no comparison with Lambda needs them.
+# Accelerated computing (GPU, machine-learning chips, FPGA, media): the feed's "Instance
+# Family" categories. A Lambda function has none of these.
 ACCELERATED_CATEGORIES: frozenset[str] = frozenset({
     "GPU instance", "Machine Learning ASIC Instances", "FPGA Instances",
     "Media Accelerator Instances",
 })
+# The same by family name (the books keep no category): GPU (g, gr, p), ML chips (dl, inf,
+# trn), FPGA (f), media (vt) (AWS, "Accelerated computing instances":
+# https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html).
+_GPU = re.compile(r"^(g|gr|p)\d")
+_ACCELERATED = re.compile(r"^(g|gr|p|dl|inf|trn|f|vt)\d")
+
+
+def is_gpu(name: str) -> bool:
+    """A GPU type (g, gr and p families): what "auto" searches when the work needs a GPU."""
+    return bool(_GPU.match(family_of(name)))
+
+
+def is_searched(name: str) -> bool:
+    """Whether "auto" considers the type by default: current generation, no accelerator.
+    Previous-generation and accelerated types are priced when named or their family listed."""
+    family = family_of(name)
+    return family not in PREVIOUS_GENERATION and not _ACCELERATED.match(family)
 
 # Burstable baselines: the share of each vCPU a t-type can use all month without spending
 # credits (AWS, "Key concepts and definitions for burstable performance instances", baseline
@@ -230,15 +247,18 @@ BURSTABLE_BASELINES: dict[str, float] = {
     "nano": 0.05, "micro": 0.10, "small": 0.20, "medium": 0.20, "large": 0.30,
     "xlarge": 0.40, "2xlarge": 0.40,
 }
-BURSTABLE_FAMILIES = ("t3", "t3a", "t4g")
+# t2 (previous generation) differs from xlarge up: 54 and 81.6 credits an hour over 4 and 8
+# vCPUs are 22.5 % and 17 % per vCPU (same AWS page, "baseline utilization per vCPU").
+T2_BASELINES: dict[str, float] = {**BURSTABLE_BASELINES, "xlarge": 0.225, "2xlarge": 0.17}
+BURSTABLE_FAMILIES = ("t2", "t3", "t3a", "t4g")
 
 
 def burstable_baseline(name: str) -> float | None:
-    """The baseline share of each vCPU for a t3/t3a/t4g type, None for fixed performance."""
+    """The baseline share of each vCPU for a t2/t3/t3a/t4g type, None for fixed performance."""
     family, _, size = name.partition(".")
     if family not in BURSTABLE_FAMILIES:
         return None
-    return BURSTABLE_BASELINES.get(size)
+    return (T2_BASELINES if family == "t2" else BURSTABLE_BASELINES).get(size)
 
 # Rates of the compute options beyond Lambda and EC2 (Lambda Managed Instances, ECS on
 # Fargate). They are optional: a book without them still prices Lambda and EC2, and asking
@@ -272,5 +292,23 @@ OPTION_SPECS: tuple[RateSpec, ...] = tuple(
     ]
 )
 
-ALL_SPECS: tuple[RateSpec, ...] = SPECS + OPTION_SPECS
-SPEC_BY_KEY.update({s.key: s for s in OPTION_SPECS})
+# CloudWatch Logs as AWS bills each writer (https://aws.amazon.com/cloudwatch/pricing/, and the
+# ``cloudwatch`` pricing-page feed): Lambda's logs are "vended" logs since May 2025, tiered by
+# the month's volume (first 10 TB, next 20 TB, next 20 TB, over 50 TB; a TB is 1,024 GB, as the
+# feed's own "IA Vended ingested logs from 0 upto 10240" rows show), and the always-free 5 GB.
+# Optional like the option rates: a book without them prices Lambda's logs at the flat
+# ``logs.ingestion_per_gb`` and counts no free log GB.
+LOG_SPECS: tuple[RateSpec, ...] = (
+    RateSpec("logs.vended_per_gb", "USD per GB",
+             gettext_noop("CloudWatch Logs ingestion of vended logs (Lambda's logs), tiered by "
+                          "the month's GB (first 10 TB, next 20 TB, next 20 TB, over 50 TB; "
+                          "1 TB = 1,024 GB)."),
+             tiered=True, tier_unit="GB a month"),
+    RateSpec("logs.free_gb", "GB a month",
+             gettext_noop("CloudWatch Logs always-free tier: GB of log data a month (ingestion, "
+                          "archive storage and Logs Insights scans together), counted when the "
+                          "workload applies the free tier.")),
+)
+
+ALL_SPECS: tuple[RateSpec, ...] = SPECS + OPTION_SPECS + LOG_SPECS
+SPEC_BY_KEY.update({s.key: s for s in OPTION_SPECS + LOG_SPECS})

@@ -29,8 +29,10 @@ import numpy as np
 
 from advisor.pricing.catalogue import RESERVED_OPTIONS, auto_families
 from advisor.pricing.network import (
+    BYTES_PER_GB,
     load_balancer_addresses,
     load_balancer_monthly,
+    logs_free_gb,
     logs_monthly,
     nat_monthly,
     public_ipv4_monthly,
@@ -105,12 +107,13 @@ def _auto_mask(family: np.ndarray, family_names: tuple[str, ...]) -> np.ndarray:
     return np.fromiter((f in allowed for f in family), dtype=bool, count=family.size)
 
 
-def candidate_indices(w: Workload, sheet: PriceSheet) -> np.ndarray:
+def candidate_indices(w: Workload, sheet: PriceSheet,
+                      os_reserved_gib: float = OS_RESERVED_GIB) -> np.ndarray:
     """Indices (into ``sheet.table``) of the types "auto" considers, as one numpy mask."""
     table = sheet.table
     need_gib = w.memory_mb / 1024
     mask = (table.arm64 == (w.architecture == "arm64")) \
-        & (table.memory_gib - OS_RESERVED_GIB >= need_gib)
+        & (table.memory_gib - os_reserved_gib >= need_gib)
     wanted = w.ec2.family_filter
     if wanted:
         unknown = sorted(set(wanted) - set(table.family_names))
@@ -119,7 +122,15 @@ def candidate_indices(w: Workload, sheet: PriceSheet) -> np.ndarray:
                 f"{', '.join(unknown)}: not a family in the {sheet.book.region} price book "
                 f"(it has {', '.join(table.family_names)})"))
         mask &= np.isin(table.family, list(wanted))
+    elif w.needs.gpu and table.gpu.any():
+        # Work that needs a GPU: the GPU families (Lambda is ruled out by its own blocker).
+        # A book that carries no GPU type (one seeded before they were) searches as usual.
+        mask &= table.gpu
     else:
+        # Listed families may be any in the book; by default the search keeps to the
+        # current generation without accelerators, the set it searched before the books
+        # carried every type of the feed.
+        mask &= table.searched
         # General purpose, compute, memory and burstable only (catalogue.AUTO_SERIES): an HPC
         # or storage type is priced only when asked for.
         mask &= _auto_mask(table.family, table.family_names)
@@ -128,12 +139,13 @@ def candidate_indices(w: Workload, sheet: PriceSheet) -> np.ndarray:
         mask &= ~np.isnan(table.price(purchase))
     idx = np.flatnonzero(mask)
     if idx.size == 0:
-        among = f" among {', '.join(wanted)}" if wanted else ""
+        among = (f" among {', '.join(wanted)}" if wanted
+                 else " among the GPU families" if w.needs.gpu and table.gpu.any() else "")
         reserved = (f" with a {purchase.replace('_', ' ')} rate"
                     if purchase in RESERVED_OPTIONS else "")
         raise _refuse(
             f"no {w.architecture} type{among}{reserved} in the {sheet.book.region} price book "
-            f"has {need_gib + OS_RESERVED_GIB:g} GiB (memory_mb plus 0.5 GiB for the OS)")
+            f"has {need_gib + os_reserved_gib:g} GiB (memory_mb plus 0.5 GiB for the OS)")
     return idx
 
 
@@ -169,6 +181,18 @@ class Ec2Model:
     logs_per_request: float
     families: tuple[str, ...] = ()       # families "auto" considered
     types_considered: int = 0
+    # Requests a month whose logs the free tier's GB cover (0: none free).
+    logs_free_requests: float = 0.0
+
+    def logs(self, requests: np.ndarray | float) -> np.ndarray:
+        """CloudWatch Logs a month: flat per GB beyond the free GB (network.logs_monthly)."""
+        r = np.asarray(requests, dtype=float)
+        return self.logs_per_request * np.maximum(r - self.logs_free_requests, 0.0)
+
+    @property
+    def kinks(self) -> np.ndarray:
+        """Volumes where the total's slope changes (the free log GB used up)."""
+        return np.array([self.logs_free_requests] if self.logs_free_requests else [], dtype=float)
 
     def factor_of(self, k: int) -> float:
         """Price after the purchase option as a share of on-demand, for type ``k``."""
@@ -195,7 +219,7 @@ class Ec2Model:
         avg = r / (self.hours * 3600)
         hours, _ = self.instance_hours(avg, d, self.frontier)
         fleet = (hours * self.per_instance_hour[self.frontier]).min(axis=-1)
-        return fleet + self.fixed_monthly + self.lb_per_avg_rps * avg + self.logs_per_request * r
+        return fleet + self.fixed_monthly + self.lb_per_avg_rps * avg + self.logs(r)
 
     def step_spacing(self) -> np.ndarray:
         """Where :meth:`total` (at the workload's duration) can jump, as spacings in requests
@@ -221,12 +245,15 @@ def fleet_frontier(price: np.ndarray, coef: np.ndarray) -> np.ndarray:
     return order[keep]
 
 
-def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
+def build_ec2_model(w: Workload, sheet: PriceSheet,
+                    os_reserved_gib: float = OS_RESERVED_GIB) -> Ec2Model:
+    """The fleet model; ``os_reserved_gib`` is the memory each instance keeps for its OS
+    (Fargate tasks keep none: options/fargate.py)."""
     e = w.ec2
     hours = float(w.hours_per_month)
     table = sheet.table
     if e.instance_type == "auto":
-        idx = candidate_indices(w, sheet)
+        idx = candidate_indices(w, sheet, os_reserved_gib)
     else:
         only = eligible_types(w, sheet)[0]
         idx = np.array([table.types.index(only)])
@@ -238,7 +265,7 @@ def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
         instance_price = table.hourly[idx] * factor
     vcpu_per_req_ms = min(w.memory_mb / LAMBDA_MB_PER_VCPU, LAMBDA_MAX_VCPU) * e.cpu_share / 1000
     cpu_coef = vcpu_per_req_ms / e.target_utilization / table.usable_vcpus[idx]
-    room = table.memory_gib[idx] - OS_RESERVED_GIB
+    room = table.memory_gib[idx] - os_reserved_gib
     mem_coef = (w.memory_mb / 1024) / 1000 / room
     coef = np.maximum(cpu_coef, mem_coef)
     # gp3 is billed per GB-month, pro rata for the hours each instance exists.
@@ -265,7 +292,11 @@ def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
     addresses = load_balancer_addresses(e.load_balancer, e.availability_zones) \
         + (e.availability_zones if e.private_subnets_with_nat else 0)
     ipv4_fixed = public_ipv4_monthly(sheet, addresses, hours)
+    # Custom logs (the instances' agent) at the flat ingestion rate, the free GB first.
     logs_per_request = float(logs_monthly(sheet, 1.0, w.ec2_log_bytes_per_request))
+    free_gb = logs_free_gb(sheet, w.free_tier)
+    logs_free_requests = (free_gb / (w.ec2_log_bytes_per_request / BYTES_PER_GB)
+                          if free_gb and w.ec2_log_bytes_per_request else 0.0)
     return Ec2Model(
         workload=w, types=tuple(table.types[i] for i in idx[keep]), cpu_coef=cpu_coef[keep],
         mem_coef=mem_coef[keep], coef=coef[keep], instance_price=instance_price[keep],
@@ -276,6 +307,7 @@ def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
         lb_fixed=lb_fixed, lb_per_avg_rps=lb_per_rps, nat=nat, transfer=transfer, hours=hours,
         ipv4_per_instance_hour=ipv4_hourly, ipv4_fixed=ipv4_fixed,
         logs_per_request=logs_per_request, families=families, types_considered=int(idx.size),
+        logs_free_requests=logs_free_requests,
     )
 
 
@@ -344,7 +376,7 @@ def ec2_items(model: Ec2Model, sizing: Ec2Sizing, requests: float) -> dict[str, 
         "nat_gateway": model.nat,
         "data_transfer": model.transfer,
         "public_ipv4": model.ipv4_fixed + model.ipv4_per_instance_hour * sizing.instance_hours,
-        "logs": model.logs_per_request * requests,
+        "logs": float(model.logs(requests)),
     }
 
 
@@ -371,6 +403,6 @@ def ec2_item_arrays(
         "nat_gateway": np.full(shape, model.nat),
         "data_transfer": np.full(shape, model.transfer),
         "public_ipv4": model.ipv4_fixed + model.ipv4_per_instance_hour * h,
-        "logs": model.logs_per_request * r + np.zeros(shape),
+        "logs": model.logs(r) + np.zeros(shape),
     }
     return items, np.take_along_axis(peaks, best, axis=-1)[..., 0]

@@ -27,6 +27,8 @@ import numpy as np
 from advisor.pricing.network import (
     load_balancer_addresses,
     load_balancer_monthly,
+    logs_free_gb,
+    logs_kinks,
     logs_monthly,
     nat_monthly,
     public_ipv4_monthly,
@@ -180,6 +182,18 @@ def lambda_addresses(w: Workload) -> int:
     return nat + lb
 
 
+def lambda_logs_monthly(sheet: PriceSheet, w: Workload, requests: np.ndarray | float) -> np.ndarray:
+    """The function's CloudWatch Logs: vended logs, tiered, the free GB first with the free
+    tier (``network.logs_monthly``)."""
+    return logs_monthly(sheet, requests, w.lambda_log_bytes_per_request, vended=True,
+                        free_gb=logs_free_gb(sheet, w.free_tier))
+
+
+def lambda_logs_kinks(sheet: PriceSheet, w: Workload) -> list[float]:
+    return logs_kinks(sheet, w.lambda_log_bytes_per_request, vended=True,
+                      free_gb=logs_free_gb(sheet, w.free_tier))
+
+
 def lambda_fixed_items(sheet: PriceSheet, w: Workload) -> dict[str, float]:
     """Charges that do not depend on request volume: NAT gateways, egress, public addresses."""
     nat = (nat_monthly(sheet, w.ec2.availability_zones, w.hours_per_month, w.nat_processed_gb)
@@ -207,8 +221,7 @@ def lambda_items(
         "nat_gateway": np.full(shape, fixed["nat_gateway"]),
         "data_transfer": np.full(shape, fixed["data_transfer"]),
         "public_ipv4": np.full(shape, fixed["public_ipv4"]),
-        "logs": np.broadcast_to(
-            logs_monthly(sheet, requests, w.lambda_log_bytes_per_request), shape),
+        "logs": np.broadcast_to(lambda_logs_monthly(sheet, w, requests), shape),
     }
     return items, fn_cost
 
@@ -235,7 +248,7 @@ def lambda_total_fn(sheet: PriceSheet, w: Workload) -> Callable[[np.ndarray], np
     def total(requests: np.ndarray) -> np.ndarray:
         return (lambda_function_cost(sheet, fn, requests).total
                 + front_door_monthly(sheet, w, requests) + fixed
-                + logs_monthly(sheet, requests, w.lambda_log_bytes_per_request))
+                + lambda_logs_monthly(sheet, w, requests))
 
     return total
 
@@ -261,4 +274,5 @@ def lambda_kinks(sheet: PriceSheet, w: Workload) -> np.ndarray:
     elif w.front_door == "http_api":
         units = http_api_units(w.payload_kb, sheet.rate("apigw.http.metering_kb"))
         points.extend(sheet.tier_arrays("apigw.http.requests").lower[1:] / units)
+    points.extend(lambda_logs_kinks(sheet, w))
     return np.unique(np.array(points, dtype=float))

@@ -122,12 +122,47 @@ def public_ipv4_monthly(sheet: PriceSheet, addresses: float, hours_per_month: fl
 BYTES_PER_GB = 1e9
 
 
-def logs_monthly(sheet: PriceSheet, requests: np.ndarray | float, bytes_per_request: float) -> np.ndarray:
-    """CloudWatch Logs ingestion for ``requests`` that each write ``bytes_per_request``."""
+def logs_free_gb(sheet: PriceSheet, free_tier: bool) -> float:
+    """GB of log data free a month when the workload counts AWS's always-free tier (5 GB:
+    https://aws.amazon.com/cloudwatch/pricing/, "Free tier"). The allowance is the account's;
+    each option is priced as the account's only log writer, so each counts it, as each counts
+    the free 100 GB of egress. A book without the row counts none."""
+    return sheet.rate("logs.free_gb") if free_tier and sheet.has("logs.free_gb") else 0.0
+
+
+def logs_monthly(sheet: PriceSheet, requests: np.ndarray | float, bytes_per_request: float,
+                 *, vended: bool = False, free_gb: float = 0.0) -> np.ndarray:
+    """CloudWatch Logs ingestion for ``requests`` that each write ``bytes_per_request``.
+
+    ``vended``: Lambda's logs, billed as vended logs since May 2025 at the volume tiers of
+    ``logs.vended_per_gb`` (first 10 TB $0.50, next 20 TB $0.25, next 20 TB $0.10, over
+    50 TB $0.05 per GB in us-east-1; a TB is 1,024 GB in the feed); a book without those tiers
+    bills them at the flat ``logs.ingestion_per_gb``. Otherwise custom logs (an EC2 agent's)
+    at the flat rate. The first ``free_gb`` of the month are free (the bottom of the first
+    tier, as AWS applies a free allowance).
+    """
     r = np.asarray(requests, dtype=float)
     if not bytes_per_request:
         return np.zeros_like(r)
-    return r * (bytes_per_request / BYTES_PER_GB) * sheet.rate("logs.ingestion_per_gb")
+    gb = r * (bytes_per_request / BYTES_PER_GB)
+    if vended and sheet.has("logs.vended_per_gb"):
+        tiers = sheet.tier_arrays("logs.vended_per_gb")
+        return np.asarray(tiered_cost(gb, tiers) - tiered_cost(np.minimum(gb, free_gb), tiers))
+    return np.maximum(gb - free_gb, 0.0) * sheet.rate("logs.ingestion_per_gb")
+
+
+def logs_kinks(sheet: PriceSheet, bytes_per_request: float, *, vended: bool = False,
+               free_gb: float = 0.0) -> list[float]:
+    """Request volumes where :func:`logs_monthly`'s slope changes (free GB used up, a tier
+    ending); it is linear in between."""
+    if not bytes_per_request:
+        return []
+    per_request = bytes_per_request / BYTES_PER_GB
+    points = [free_gb / per_request] if free_gb else []
+    if vended and sheet.has("logs.vended_per_gb"):
+        points += [float(b) / per_request
+                   for b in sheet.tier_arrays("logs.vended_per_gb").lower[1:]]
+    return points
 
 
 def transfer_monthly(sheet: PriceSheet, gb: float) -> float:

@@ -154,7 +154,14 @@ RULES: tuple[Rule, ...] = (
     Rule("logs", "network", gettext_noop("CloudWatch Logs"), gettext_noop(
         "Log ingestion is priced per GB on the side that writes the logs: Lambda writes "
         "about 300 bytes of START, END and REPORT lines per invocation plus what the code "
-        "prints; an EC2 fleet pays only for what it ships."), CLOUDWATCH_PRICING),
+        "prints; an EC2 fleet pays only for what it ships. Lambda's logs are vended logs "
+        "(since May 2025), billed in volume tiers each month: the first 10 TB, the next "
+        "20 TB, the next 20 TB and above 50 TB, a TB being 1,024 GB as in AWS's price list "
+        "(us-east-1: $0.50, $0.25, $0.10 and $0.05 per GB); an EC2 fleet's custom logs pay "
+        "the flat ingestion price. With the free tier on, the first 5 GB of log data a month "
+        "are free (AWS's always-free tier). That allowance belongs to the account: each "
+        "option is priced as the account's only log writer, so each counts it, as each counts "
+        "the free 100 GB of egress."), CLOUDWATCH_PRICING),
     Rule("transfer", "network", gettext_noop("Data transfer out"), gettext_noop(
         "Internet egress is priced the same on both sides. The volume tiers count the "
         "month's total GB from zero, and the first 100 GB of the first tier are free across "
@@ -298,7 +305,18 @@ OPTION_RULES: tuple[Rule, ...] = (
     Rule("fargate_sizing", "options", gettext_noop("ECS on Fargate: sizing"), gettext_noop(
         "Tasks are counted like the EC2 fleet (the same CPU and memory rules, target "
         "utilisation, minimum and scaling), each task size being one of Fargate's valid vCPU "
-        "and memory combinations, the cheapest for the load at each volume."), FARGATE_SIZES),
+        "and memory combinations, the cheapest for the load at each volume. A task is not an "
+        "instance: its containers get the whole task memory, so the 0.5 GiB an EC2 instance "
+        "keeps for its operating system is not taken, and a 128 MB function at low traffic "
+        "runs on 0.25 vCPU / 0.5 GB tasks."), FARGATE_SIZES),
+    Rule("option_regions", "options", gettext_noop("Both options in every region"),
+         gettext_noop(
+        "Fargate's vCPU, memory and ephemeral-storage prices come from AWS's Fargate pricing "
+        "feed for each region and architecture; Fargate Spot is a share of them graded an "
+        "estimate. The Managed Instances fee is 15 percent of the region's EC2 on-demand price "
+        "of the type. AWS states the $0.20 per million requests for US East (N. Virginia); "
+        "elsewhere the request price is assumed equal to Lambda's own request price in the "
+        "region and graded an estimate."), LAMBDA_PRICING),
     Rule("options_break_even", "options", gettext_noop("Break-even between any two options"),
          gettext_noop(
         "Every option's total is linear between known volumes (a free allowance or a tier "

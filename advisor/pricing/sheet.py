@@ -23,6 +23,8 @@ from advisor.pricing.catalogue import (
     SPEC_BY_KEY,
     SPECS,
     family_of,
+    is_gpu,
+    is_searched,
 )
 
 T = TypeVar("T")
@@ -202,6 +204,10 @@ class InstanceTable:
     burstable: np.ndarray        # bool (t types)
     family: np.ndarray           # str (object)
     family_names: tuple[str, ...]
+    # What "auto" searches: current generation without accelerators (catalogue.is_searched);
+    # the GPU types it searches instead when the work needs a GPU.
+    searched: np.ndarray         # bool
+    gpu: np.ndarray              # bool
 
     @classmethod
     def of(cls, types: tuple[InstanceType, ...]) -> InstanceTable:
@@ -221,6 +227,8 @@ class InstanceTable:
             burstable=np.array([t.burstable_baseline is not None for t in types], dtype=bool),
             family=family,
             family_names=tuple(sorted(set(family.tolist()))),
+            searched=np.array([is_searched(t.name) for t in types], dtype=bool),
+            gpu=np.array([is_gpu(t.name) for t in types], dtype=bool),
         )
 
     def price(self, purchase: str) -> np.ndarray:

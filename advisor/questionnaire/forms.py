@@ -31,6 +31,7 @@ from advisor.pricing.workload import (
     FieldSpec,
 )
 from advisor.questionnaire import texts
+from advisor.questionnaire.coverage import region_choices
 from advisor.questionnaire.labels import (
     CHOICE_LABELS,
     HELP,
@@ -197,7 +198,10 @@ class QuestionnaireForm(forms.Form):
     def __init__(self, *args: Any, regions: Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # deep-copies the fields built once, below
         regions = sorted(set(regions) | {"us-east-1"})
-        self.fields["region"].choices = [(r, r) for r in regions]  # type: ignore[attr-defined]
+        # A region where a price these answers need is an estimate is marked (coverage.py);
+        # the labels are read when rendered, so building and validating a form needs no
+        # database.
+        self.fields["region"].choices = region_choices(regions, self.data)  # type: ignore[attr-defined]
 
     def clean_ec2_instance_type(self) -> str:
         return self.cleaned_data.get("ec2_instance_type") or "auto"

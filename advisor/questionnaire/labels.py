@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 Text = str | Promise
@@ -265,9 +266,12 @@ LABELS.update({
     "fargate_spot": _("Run the Fargate tasks on Fargate Spot"),
 })
 HELP.update({
-    "options": _("Tick every option to price: Lambda Managed Instances run Lambda functions "
+    "options": format_lazy("{} {}", _(
+        "Tick every option to price: Lambda Managed Instances run Lambda functions "
                  "on EC2 instances that AWS runs for you; ECS on Fargate runs containers "
-                 "without servers."),
+                 "without servers."), _(
+        "Lambda Web Functions (October 2026) are not priced yet: no source we can cite gives "
+        "their rates; the methodology page says more.")),
     "managed_instances_runtime": _("One execution environment takes 16 (Python), 64 (Node.js) "
                                    "or 32 (Java, .NET) requests at once per vCPU."),
     "managed_instances_instance_type": _("\"auto\" packs the execution environments on the "

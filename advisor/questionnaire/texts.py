@@ -215,9 +215,20 @@ ERROR_PATTERNS: tuple[tuple[str | None, re.Pattern[str], Callable[[re.Match[str]
      lambda m: gettext("The price book has no reserved rate of this term for %(name)s; choose "
                        "another purchase option or type.") % {"name": m["name"]}),
     ("region", re.compile(r"^no published price book for (?P<region>\S+) in force on "
+                          r"(?P<date>[0-9-]+); regions with a price book: (?P<known>.*)$"),
+     lambda m: gettext("No published price book for %(region)s is in force on %(date)s. "
+                       "Regions with a price book: %(known)s.")
+     % {"region": m["region"], "date": m["date"], "known": m["known"]}),
+    ("region", re.compile(r"^no published price book for (?P<region>\S+) in force on "
                           r"(?P<date>\S+)$"),
      lambda m: gettext("No published price book for %(region)s is in force on %(date)s.")
      % {"region": m["region"], "date": m["date"]}),
+    ("options", re.compile(r'^"(?P<name>[a-z_]+)": the price book for (?P<region>\S+) has no '
+                           r"(?P<arch>\S+) prices for it \(missing (?P<keys>[^)]*)\)"),
+     lambda m: gettext("%(name)s: the %(region)s price book has no %(arch)s prices for this "
+                       "option (missing %(keys)s); leave it out or choose another region or "
+                       "architecture.")
+     % {"name": m["name"], "region": m["region"], "arch": m["arch"], "keys": m["keys"]}),
     ("region", re.compile(r"^the price book for (?P<region>\S+) is incomplete: (?P<what>.*)$"),
      lambda m: gettext("The price book for %(region)s is incomplete (%(what)s); an editor must "
                        "complete it.") % {"region": m["region"], "what": m["what"]}),

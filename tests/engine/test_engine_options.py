@@ -252,8 +252,9 @@ def test_fargate_counts_tasks_like_the_ec2_fleet() -> None:
     base = {"requests_per_month": 1000, "duration_ms": 100, "memory_mb": 512, "options": ALL}
     r = compare(parse_workload(base), SHEET).to_contract()["fargate"]
     assert r["sizing"]["peak_tasks"] == 2
-    assert (r["sizing"]["task_vcpu"], r["sizing"]["task_memory_gb"]) == (0.25, 1.0)
-    hourly = 0.25 * 0.04048 + 1.0 * 0.004445
+    # A task keeps no memory for an OS: 512 MB fits the 0.5 GB task.
+    assert (r["sizing"]["task_vcpu"], r["sizing"]["task_memory_gb"]) == (0.25, 0.5)
+    hourly = 0.25 * 0.04048 + 0.5 * 0.004445
     assert r["items"]["tasks"] == pytest.approx(2 * 730 * hourly)
     spot = compare(parse_workload({**base, "fargate": {"spot": True}}), SHEET).to_contract()
     assert spot["fargate"]["items"]["tasks"] == pytest.approx(0.30 * r["items"]["tasks"])
@@ -316,8 +317,17 @@ def test_steady_traffic_and_no_server_team_choose_managed_instances() -> None:
 def test_blocked_options_are_left_out_of_the_choice() -> None:
     data = {"requests_per_month": 2e9, "duration_ms": 200, "memory_mb": 2048, "options": ALL,
             "needs": {"gpu": True}}
-    choice = compare(parse_workload(data), SHEET).to_contract()["option_choice"]
-    assert choice["choice"] == "ec2"
+    # With a GPU need, "auto" searches the GPU families (g5.xlarge: us-east-1, $1.006 an hour).
+    from engine_testlib import US_EAST_1_INSTANCES
+
+    from advisor.pricing.sheet import InstanceType
+    gpu = InstanceType("g5.xlarge", 4, 16.0, "x86_64", 1.006)  # type: ignore[arg-type]
+    sheet = make_sheet(OPTION_RATES, instances=(*US_EAST_1_INSTANCES, gpu))
+    result = compare(parse_workload(data), sheet).to_contract()
+    assert result["option_choice"]["choice"] == "ec2"
+    assert result["ec2"]["instance_type"] == "g5.xlarge"
+    # A book without any GPU type searches as before.
+    assert compare(parse_workload(data), SHEET).to_contract()["option_choice"]["choice"] == "ec2"
 
 
 def test_a_new_option_is_one_module() -> None:

@@ -6,8 +6,8 @@ PATH is a file or a directory of them (its ec2/ folder included), in either of A
 - an offer file of the bulk price list (AmazonEC2, AWSLambda, AmazonApiGateway, AWSELB; e.g.
   https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSLambda/current/us-east-1/index.json);
 - a pricing-page feed (https://b0.p.awsstatic.com/pricing/2.0/meteredUnitMaps/..., the files the
-  aws.amazon.com pricing pages load: Lambda, API Gateway, NAT gateway, VPC, CloudWatch, EBS, EC2
-  on demand and reserved). ``--region all`` imports every region the feeds cover, each into
+  aws.amazon.com pricing pages load: Lambda, API Gateway, NAT gateway, VPC, CloudWatch, ECS
+  (Fargate), EBS, EC2 on demand and reserved). ``--region all`` imports every region the feeds cover, each into
   its own import draft.
 Everything is read and checked before anything is written, and each region's writing is one
 transaction: a malformed file leaves the database as it was.

@@ -2,8 +2,12 @@
 builds it from AWS's pricing-page feeds and fixtures/sourced_rows.json).
 
 Safe to run again: a book is matched by region, name and effective date. A draft gets only
-the rows it lacks; a published book is read-only and is left alone. Rows already present,
-whether seeded earlier or edited by an admin, are never overwritten.
+the rows it lacks. A published book gets only the keys and instance types it lacks (a price
+no source gave when it was seeded, so nothing it priced before changes; every saved report
+keeps the rows it used): a database seeded before a region's gaps were sourced prices that
+region after the next `make run`. Rows already present, whether seeded earlier or edited by an
+admin, are never overwritten: a changed price reaches a published book only through a new
+book (the importer's draft, published by an editor).
 """
 
 from __future__ import annotations
@@ -61,11 +65,6 @@ class Command(BaseCommand):
             defaults={"status": PriceBook.Status.DRAFT, "notes": data["notes"]},
         )
         label = f"{book.region} '{book.name}' from {book.effective_from}"
-        if book.is_published:
-            # A published book is read-only (saved reports name it): new seed rows belong in
-            # a new book, not in this one.
-            self.stdout.write(f"{label}: published, kept as it is")
-            return
         # Keys are added whole (every tier) or not at all, so an edited tier ladder stays as
         # the editor left it.
         have_keys = set(book.rates.values_list("key", flat=True))
@@ -78,7 +77,8 @@ class Command(BaseCommand):
         if created and data["status"] == PriceBook.Status.PUBLISHED:
             book.status, book.published_at = PriceBook.Status.PUBLISHED, timezone.now()
             book.save(update_fields=["status", "published_at"])
-        verb = "created" if created else "kept"
+        verb = "created" if created else "published, gaps filled" if book.is_published \
+            else "kept"
         self.stdout.write(
             f"{label}: {verb}; {len(new_rates)} rates and {len(new_types)} instance types added"
         )

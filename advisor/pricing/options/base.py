@@ -79,5 +79,8 @@ class OptionSpec:
     items: tuple[str, ...]
     prepare: Callable[[Workload, PriceSheet], OptionModel]
     rate_keys: tuple[str, ...] = ()
+    # Keys of shared services the option always reads (Fargate's Application Load Balancer):
+    # a book without them refuses the option on ``options``, naming them.
+    shared_keys: tuple[str, ...] = ()
     # Order in the contract and on the page (lower first).
     order: int = 100

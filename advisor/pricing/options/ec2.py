@@ -30,7 +30,7 @@ def from_model(model: Ec2Model) -> OptionModel:
         return {"instance_type": s.instance_type, "peak_instances": s.peak_instances,
                 "instance_hours": s.instance_hours}
 
-    return OptionModel(name="ec2", items=EC2_ITEMS, item_arrays=arrays,
+    return OptionModel(name="ec2", items=EC2_ITEMS, item_arrays=arrays, kinks=model.kinks,
                        spacing=model.step_spacing(), first_step=int(w.ec2.min_instances),
                        detail=detail, total_fn=model.total, grid_total=model.total)
 

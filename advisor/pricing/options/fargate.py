@@ -10,8 +10,11 @@ utilisation, memory rule, HA floor ``ec2.min_instances`` and, with ``ec2.scaling
 "autoscale", the hour-by-hour traffic profile): a task size is one of the valid vCPU / memory
 combinations (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size),
 priced at ``vCPU × vCPU rate + GB × GB rate`` an hour, and the cheapest size for the load is
-chosen at each volume, as "auto" does for instance types. Each task keeps 0.5 GiB for the
-container runtime and agent, as an instance does for its OS. An Application Load Balancer is
+chosen at each volume, as "auto" does for instance types. A task is not an EC2 instance:
+its containers get the whole task memory (the Fargate agent and container runtime run outside
+the task's allocation: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html,
+"Task CPU and memory"), so the 0.5 GiB an instance keeps for its OS is not taken here; a
+128 MB function at low traffic runs on 0.25 vCPU / 0.5 GB tasks. An Application Load Balancer is
 always in front. Tasks run for hours at a time here, so per-second billing comes to the same
 as hourly and the one-minute minimum never applies (:func:`task_charge` applies both for
 short tasks, as in AWS's examples).
@@ -92,10 +95,13 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
 
     # Tasks are sized like the EC2 fleet, with its public-address switch (a task in a public
     # subnet holds a public IPv4 address) and its log volume; instance families do not apply.
+    # (A GPU need is this option's blocker below, not a filter on task sizes.)
     fw = replace(w, ec2=replace(w.ec2, instance_type="auto", purchase="on_demand",
-                                ebs_gb_per_instance=0, load_balancer="alb", families=""))
+                                ebs_gb_per_instance=0, load_balancer="alb", families=""),
+                 needs=replace(w.needs, gpu=False))
     # The task sizes as a sheet of their own, built once per price sheet.
-    model = build_ec2_model(fw, sheet.derived(("fargate_tasks", arch, spot), task_sheet))
+    model = build_ec2_model(fw, sheet.derived(("fargate_tasks", arch, spot), task_sheet),
+                            os_reserved_gib=0.0)
 
     def arrays(r: np.ndarray) -> dict[str, np.ndarray]:
         items, _ = ec2_item_arrays(model, r)
@@ -132,11 +138,13 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
     if (w.needs.task_vcpus or 0) > MAX_VCPU or (w.needs.task_memory_mb or 0) > MAX_MEMORY_GB * 1024:
         blockers.append(("fargate_size", {"task_vcpus": w.needs.task_vcpus,
                                           "task_memory_mb": w.needs.task_memory_mb}))
-    return OptionModel(name=NAME, items=ITEMS, item_arrays=arrays, spacing=model.step_spacing(),
+    return OptionModel(name=NAME, items=ITEMS, item_arrays=arrays, kinks=model.kinks,
+                       spacing=model.step_spacing(),
                        first_step=int(w.ec2.min_instances), detail=detail,
                        blockers=tuple(blockers), total_fn=model.total, grid_total=model.total)
 
 
 OPTION = OptionSpec(name=NAME, items=ITEMS, prepare=prepare, order=40,
                     rate_keys=("fargate.{arch}.vcpu_hour", "fargate.{arch}.gb_hour",
-                               "fargate.spot"))
+                               "fargate.spot"),
+                    shared_keys=("alb.hourly", "alb.lcu_hourly"))

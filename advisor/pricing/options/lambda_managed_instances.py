@@ -37,8 +37,13 @@ import numpy as np
 
 from advisor.pricing.catalogue import RESERVED_OPTIONS
 from advisor.pricing.ec2 import OS_RESERVED_GIB, Ec2Model, fleet_ceil, fleet_frontier
-from advisor.pricing.lambda_ import front_door_monthly, http_api_units, lambda_fixed_items
-from advisor.pricing.network import logs_monthly
+from advisor.pricing.lambda_ import (
+    front_door_monthly,
+    http_api_units,
+    lambda_fixed_items,
+    lambda_logs_kinks,
+    lambda_logs_monthly,
+)
 from advisor.pricing.options.base import OptionModel, OptionSpec
 from advisor.pricing.profiles import sizing_levels
 from advisor.pricing.sheet import PriceSheet
@@ -86,7 +91,9 @@ def eligible(w: Workload, sheet: PriceSheet) -> tuple[np.ndarray, np.ndarray]:
         if t is None:
             raise _refuse(w, f'"{named}" is not in the {sheet.book.region} price book')
         i = table.types.index(t)
-        if not family_ok[i] or t.burstable_baseline is not None:
+        if not family_ok[i] or t.burstable_baseline is not None or not table.searched[i]:
+            # (Current-generation c, m and r types only: a previous-generation m4 is refused
+            # with the same message.)
             raise _refuse(w, f"Lambda Managed Instances run on c, m and r types, not {named}")
         if t.architecture != w.architecture:
             raise _refuse(w, f"{named} is {t.architecture}; the function is {w.architecture}")
@@ -96,7 +103,8 @@ def eligible(w: Workload, sheet: PriceSheet) -> tuple[np.ndarray, np.ndarray]:
         if w.ec2.purchase in RESERVED_OPTIONS and t.price_for(w.ec2.purchase) is None:
             raise _refuse(w, f"the price book has no {w.ec2.purchase} rate for {named}")
         return np.array([i]), per[[i]]
-    ok = (table.arm64 == (w.architecture == "arm64")) & family_ok & ~table.burstable & (per >= 1)
+    ok = ((table.arm64 == (w.architecture == "arm64")) & family_ok & ~table.burstable
+          & table.searched & (per >= 1))
     # A reserved purchase needs the type's own reserved rate (the feed has none for some).
     if w.ec2.purchase in RESERVED_OPTIONS:
         ok &= np.isfinite(table.price(w.ec2.purchase))
@@ -161,7 +169,9 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
     # The functions write CloudWatch Logs as Lambda's do (lambda_log_bytes_per_request). The
     # instances sit in the capacity provider's subnets with no public address of their own;
     # the NAT gateways' and a load balancer front door's addresses are Lambda's fixed ones.
-    logs_per_request = float(logs_monthly(sheet, 1.0, w.lambda_log_bytes_per_request))
+    # Lambda's own logs: vended, tiered, the free GB first (lambda_.lambda_logs_monthly);
+    # kept out of the fleet model, whose logs are linear.
+    logs_per_request = 0.0
     model = Ec2Model(
         workload=fleet_w, types=types, cpu_coef=cpu_coef, mem_coef=conc_coef, coef=coef,
         instance_price=instance_price,
@@ -187,11 +197,12 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
             "nat_gateway": np.full(shape, fixed["nat_gateway"]),
             "data_transfer": np.full(shape, fixed["data_transfer"]),
             "public_ipv4": np.full(shape, fixed["public_ipv4"]),
-            "logs": r * logs_per_request + np.zeros(shape),
+            "logs": lambda_logs_monthly(sheet, w, r) + np.zeros(shape),
         }
 
     def total(r: np.ndarray, d: np.ndarray | None = None) -> np.ndarray:
-        return model.total(r, d) + r * request_price + front_door_monthly(sheet, w, r)
+        return (model.total(r, d) + r * request_price + front_door_monthly(sheet, w, r)
+                + lambda_logs_monthly(sheet, w, r))
 
     def detail(r: float) -> dict[str, Any]:
         avg = r / (hours * 3600)
@@ -227,7 +238,7 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
         blockers.append(("mi_gpu", {}))
     if w.needs.dedicated_tenancy:
         blockers.append(("mi_dedicated", {}))
-    kinks = np.array(front_door_kinks(sheet, w), dtype=float)
+    kinks = np.array(front_door_kinks(sheet, w) + lambda_logs_kinks(sheet, w), dtype=float)
     return OptionModel(name=NAME, items=ITEMS, item_arrays=arrays, kinks=kinks,
                        spacing=model.step_spacing(), first_step=MIN_INSTANCES, detail=detail,
                        blockers=tuple(blockers), total_fn=total, grid_total=total)
