@@ -385,7 +385,7 @@ def assumption_items(inputs: Mapping[str, Any], instance_type: str, purchase_fac
         out.append(("fixed_fleet", {"peak_to_average": t["peak_to_average"]}))
     else:
         out.append(("autoscale", {"profile": t["profile"]}))
-        cap = max_peak(t["profile"])
+        cap = max_peak(t["profile"], t.get("hourly_weights", ()))
         if t["peak_to_average"] > cap:
             out.append(("autoscale_cap", {"cap": cap, "peak_to_average": t["peak_to_average"]}))
     if e["instance_type"] == "auto":

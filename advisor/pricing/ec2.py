@@ -42,6 +42,8 @@ from advisor.pricing.workload import Workload, WorkloadError
 OS_RESERVED_GIB = 0.5
 LAMBDA_MB_PER_VCPU = 1769.0
 LAMBDA_MAX_VCPU = 6.0
+# Most elements (volumes × types × load levels) one sizing array may hold (8 bytes each).
+SIZING_CHUNK = 1 << 20
 EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_transfer",
              "public_ipv4", "logs")
 
@@ -164,10 +166,25 @@ class Ec2Model:
                        idx: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(instance-hours a month, peak instances), shape ``broadcast(avg_rps, d) + (k,)``."""
         coef = self.coef if idx is None else self.coef[idx]
-        load = (np.asarray(avg_rps, dtype=float) * np.asarray(duration_ms, dtype=float))[..., None, None]
+        load = np.asarray(avg_rps, dtype=float) * np.asarray(duration_ms, dtype=float)
+        per_load = coef[:, None] * self.levels
+        if load.size * per_load.size <= SIZING_CHUNK:
+            return self._hours_at(load, per_load)
+        # A measured week has up to 168 levels: the grid's 40,000 cells × types × levels would
+        # take hundreds of MB at once, so the cells go through in slices of bounded size.
+        flat = load.reshape(-1)
+        step = max(1, SIZING_CHUNK // per_load.size)
+        hours = np.empty((flat.size, coef.size))
+        peaks = np.empty((flat.size, coef.size))
+        for start in range(0, flat.size, step):
+            hours[start:start + step], peaks[start:start + step] = \
+                self._hours_at(flat[start:start + step], per_load)
+        return hours.reshape(load.shape + (coef.size,)), peaks.reshape(load.shape + (coef.size,))
+
+    def _hours_at(self, load: np.ndarray, per_load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # The hot path of every break-even search: one (volumes × types × levels) array,
         # rounded up in place (fleet_ceil's rule) and summed over the levels by one dot.
-        n = noise_ceil_inplace(load * (coef[:, None] * self.levels))
+        n = noise_ceil_inplace(load[..., None, None] * per_load)
         np.maximum(n, self.workload.ec2.min_instances, out=n)
         shape = n.shape
         hours = n.reshape(-1, shape[-1]).dot(self.level_share).reshape(shape[:-1])
@@ -238,8 +255,9 @@ def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
         hourly = table.hourly[idx][keep[0]]
         factor = float(instance_price[keep[0]] / hourly) if hourly else 1.0
 
-    levels, share = sizing_levels(w.traffic.profile, w.traffic.peak_to_average, e.scaling)
-    weights = weekly_weights(w.traffic.profile, w.traffic.peak_to_average)
+    t = w.traffic
+    levels, share = sizing_levels(t.profile, t.peak_to_average, e.scaling, t.hourly_weights)
+    weights = weekly_weights(t.profile, t.peak_to_average, t.hourly_weights)
     lb_fixed = float(load_balancer_monthly(sheet, e.load_balancer, 0.0, hours, w.connections,
                                            w.payload_kb, "ec2", weights))
     lb_per_rps = float(load_balancer_monthly(sheet, e.load_balancer, 1.0, hours, w.connections,
