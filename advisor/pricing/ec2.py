@@ -209,7 +209,11 @@ class Ec2Model:
         per_request = (self.workload.duration_ms / (self.hours * 3600)
                        * self.coef[self.frontier][:, None] * self.levels[None, :]).ravel()
         per_request = per_request[per_request > 0]  # a quiet hour at level 0 never steps
-        return np.unique(1.0 / per_request)
+        # A measured hour can be a vanishing share of the mean (1e-310): it steps beyond any
+        # volume a float holds, i.e. never.
+        with np.errstate(over="ignore"):
+            spacing = 1.0 / per_request
+        return np.unique(spacing[np.isfinite(spacing)])
 
 
 def fleet_frontier(price: np.ndarray, coef: np.ndarray) -> np.ndarray:
