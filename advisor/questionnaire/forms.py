@@ -30,7 +30,7 @@ from advisor.pricing.workload import (
     REQUIRED,
     FieldSpec,
 )
-from advisor.questionnaire import texts
+from advisor.questionnaire import texts, weights
 from advisor.questionnaire.labels import (
     CHOICE_LABELS,
     HELP,
@@ -172,6 +172,8 @@ def _field_for(spec: FieldSpec) -> forms.Field:
                                       **common)
     if spec.kind == "string":
         return forms.CharField(max_length=64, required=False, strip=True, **common)
+    if spec.kind == "weights":
+        return weights.WeightsField(**common)
     return ContractNumberField(spec, name, required=spec.required, **common)
 
 
@@ -219,6 +221,11 @@ class QuestionnaireForm(forms.Form):
                            gettext("Enter the requests a month: %(range)s.")
                            % {"range": range_text(self.specs["requests_per_month"])})
         self._clean_ranges(data)
+        measured = data.get("traffic_hourly_weights")
+        if measured:
+            # What the box holds, in words, under it (the engine checks the rest).
+            field = self.fields["traffic_hourly_weights"]
+            field.help_text = f"{weights.note(measured)} {field.help_text}"
         return data
 
     def _clean_ranges(self, data: dict[str, Any]) -> None:
@@ -402,6 +409,8 @@ def bind_data(query: Mapping[str, Any]) -> dict[str, Any]:
     for name, default in DEFAULTS.items():
         if name in data:
             continue
+        if name == "traffic_peak_to_average" and data.get("traffic_profile") == "custom":
+            continue  # a measured shape gives its own peak
         if isinstance(default, bool):
             if default and not from_form:
                 data[name] = "on"
