@@ -224,8 +224,8 @@ class QuestionnaireForm(forms.Form):
         measured = data.get("traffic_hourly_weights")
         if measured:
             # What the box holds, in words, under it (the engine checks the rest).
-            field = self.fields["traffic_hourly_weights"]
-            field.help_text = f"{weights.note(measured)} {field.help_text}"
+            bound = self["traffic_hourly_weights"]  # bound while cleaning: set its own text
+            bound.help_text = f"{weights.note(measured)} {bound.help_text}"
         return data
 
     def _clean_ranges(self, data: dict[str, Any]) -> None:
