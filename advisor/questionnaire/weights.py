@@ -44,11 +44,12 @@ def parse(text: str) -> list[float]:
 def note(weights: Sequence[float]) -> str:
     """'Custom hourly shape: 168 measured hours, busiest hour 3.2 × the mean.'"""
     mean = math.fsum(weights) / len(weights)
-    peak = max(weights) / mean if mean > 0 else 0.0
+    peak = round(max(weights) / mean, 2) if mean > 0 else 0.0
+    shown = int(peak) if peak.is_integer() else peak
     return ngettext(
         "Custom hourly shape: %(n)s measured hour, busiest hour %(peak)s × the mean.",
         "Custom hourly shape: %(n)s measured hours, busiest hour %(peak)s × the mean.",
-        len(weights)) % {"n": len(weights), "peak": formats.number_format(round(peak, 2))}
+        len(weights)) % {"n": len(weights), "peak": formats.number_format(shown)}
 
 
 class WeightsField(forms.CharField):
