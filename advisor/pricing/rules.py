@@ -134,9 +134,9 @@ RULES: tuple[Rule, ...] = (
         "hour's requests or rate. They are scaled to a mean of 1, so the busiest hour is the "
         "largest weight × the monthly average: that is the peak-to-average, and a "
         "peak-to-average sent beside the weights must agree with it (within 0.5 %). "
-        "Autoscaling fleets (EC2, Managed Instances, Fargate) are sized hour by hour along "
-        "the measured week, a fixed fleet for its busiest hour, and a load balancer's "
-        "capacity units follow it. A range or a \"what if\" of peak-to-average stretches or "
+        "Autoscaling fleets (EC2, Lambda Managed Instances, ECS on Fargate) are sized hour by "
+        "hour along the measured week, a fixed fleet for its busiest hour, and a load "
+        "balancer's capacity units follow it. A range or a \"what if\" of peak-to-average stretches or "
         "flattens the measured week by the same rule as the built-in shapes."), CONTRACT),
     Rule("ec2_purchase", "ec2", gettext_noop("Purchase options"), gettext_noop(
         # xgettext:no-python-format
