@@ -44,6 +44,9 @@ LAMBDA_MB_PER_VCPU = 1769.0
 LAMBDA_MAX_VCPU = 6.0
 # Most elements (volumes × types × load levels) one sizing array may hold (8 bytes each).
 SIZING_CHUNK = 1 << 20
+# With more load levels than this (a measured week), the cheapest fleet is found by bounds
+# first and only the types that can win are sized level by level (Ec2Model._cheapest_fleet).
+PRUNE_LEVELS = 8
 EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_transfer",
              "public_ipv4", "logs")
 
@@ -195,9 +198,51 @@ class Ec2Model:
         d = self.workload.duration_ms if duration_ms is None else duration_ms
         r = np.asarray(requests, dtype=float)
         avg = r / (self.hours * 3600)
-        hours, _ = self.instance_hours(avg, d, self.frontier)
-        fleet = (hours * self.per_instance_hour[self.frontier]).min(axis=-1)
+        if self.levels.size > PRUNE_LEVELS and self.frontier.size > 1:
+            fleet = self._cheapest_fleet(avg * np.asarray(d, dtype=float))
+        else:
+            hours, _ = self.instance_hours(avg, d, self.frontier)
+            fleet = (hours * self.per_instance_hour[self.frontier]).min(axis=-1)
         return fleet + self.fixed_monthly + self.lb_per_avg_rps * avg + self.logs_per_request * r
+
+    def _cheapest_fleet(self, load: np.ndarray) -> np.ndarray:
+        """The cheapest frontier fleet's monthly cost at each load (requests/s × ms), the
+        same figure as sizing every type at every level, for many levels (a measured week).
+
+        A type's fleet at load x is ``Σ share_l max(m, ceil(y L_l))`` with ``y = x c_k``:
+        without the ceil this is ``B(y) = m × (share of levels with y L_l <= m) + y × Σ share
+        L over the others``, read from suffix sums of the sorted levels; the ceil adds less
+        than 1 instance on those others. A type whose lower bound exceeds another's upper
+        bound cannot be the cheapest, so only the remaining (load, type) pairs, usually one
+        or two a load, are sized level by level.
+        """
+        shape = load.shape
+        x = load.reshape(-1)
+        fr = self.frontier
+        coef, per_hour = self.coef[fr], self.per_instance_hour[fr]
+        levels, share = self.levels, self.level_share  # ascending (np.unique)
+        m = float(self.workload.ec2.min_instances)
+        above_share = np.append(np.cumsum(share[::-1])[::-1], 0.0)
+        above_load = np.append(np.cumsum((share * levels)[::-1])[::-1], 0.0)
+        y = x[:, None] * coef[None, :]
+        with np.errstate(divide="ignore"):
+            first = np.searchsorted(levels, m / y, side="right")  # first level above m
+        base = m * (1.0 - above_share[first]) + y * above_load[first]
+        scale = per_hour * self.hours
+        # Slack for float noise (noise_ceil may round a value just above an integer down).
+        lower = base * scale * (1 - 1e-9)
+        upper = (base + above_share[first]) * scale * (1 + 1e-9)
+        rows, cols = np.nonzero(lower <= upper.min(axis=1, keepdims=True))
+        cost = np.empty(rows.size)
+        step = max(1, SIZING_CHUNK // levels.size)
+        per_load = coef[:, None] * levels
+        for s in range(0, rows.size, step):
+            r, k = rows[s:s + step], cols[s:s + step]
+            n = noise_ceil_inplace(x[r, None] * per_load[k])
+            np.maximum(n, m, out=n)
+            cost[s:s + step] = n.dot(share) * self.hours * per_hour[k]
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        return np.minimum.reduceat(cost, starts).reshape(shape)
 
     def step_spacing(self) -> np.ndarray:
         """Where :meth:`total` (at the workload's duration) can jump, as spacings in requests
