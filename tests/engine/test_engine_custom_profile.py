@@ -261,3 +261,23 @@ def test_any_measured_week_gives_sane_totals_and_true_break_even(
     change = np.flatnonzero(((d[:-1] < -0.01) & (d[1:] > 0.01)) | ((d[:-1] > 0.01) & (d[1:] < -0.01)))
     for i in change:
         assert np.any((points >= xs[i] * (1 - 1e-9)) & (points <= xs[i + 1] * (1 + 1e-9))), xs[i]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(weights=WEIGHTS, duration=st.floats(1, 900_000), memory=st.sampled_from([128, 1024, 1769, 10240]),
+       floor=st.integers(1, 6), scaling=st.sampled_from(["autoscale", "fixed"]))
+def test_pruned_cheapest_fleet_equals_sizing_every_type(
+        sheet: PriceSheet, weights: list[float], duration: float, memory: int, floor: int,
+        scaling: str) -> None:
+    """Many levels take the bounded search (Ec2Model._cheapest_fleet); it must give what
+    sizing every frontier type at every level gives, at every volume."""
+    w = parse_workload({**BASE, "duration_ms": duration, "memory_mb": memory,
+                        "ec2": {"scaling": scaling, "min_instances": floor},
+                        "traffic": {"profile": "custom", "hourly_weights": weights}})
+    model = build_ec2_model(w, sheet)
+    r = np.geomspace(1, 1e12, 2001)
+    avg = r / (model.hours * 3600)
+    hours, _ = model.instance_hours(avg, duration, model.frontier)
+    every = ((hours * model.per_instance_hour[model.frontier]).min(axis=-1) + model.fixed_monthly
+             + model.lb_per_avg_rps * avg + model.logs_per_request * r)
+    assert model.total(r) == pytest.approx(every, rel=1e-12, abs=1e-9)
