@@ -15,6 +15,7 @@ from advisor.pricing.workload import (
     GROUPS,
     RANGED_FIELDS,
     REQUIRED,
+    WEIGHT_COUNTS,
     FieldSpec,
 )
 from reports.models import NOTES_MAX, TITLE_MAX
@@ -28,6 +29,10 @@ def field_schema(spec: FieldSpec) -> dict[str, Any]:
     if spec.kind == "list":
         schema.update({"type": "array", "minItems": 1, "uniqueItems": True,
                        "items": {"type": "string", "enum": list(spec.choices)}})
+    elif spec.kind == "weights":
+        # traffic.hourly_weights: one day or one week of hours (not all zero: said in words).
+        schema.update({"type": "array", "items": {"type": "number", "minimum": 0},
+                       "anyOf": [{"minItems": n, "maxItems": n} for n in WEIGHT_COUNTS]})
     elif spec.kind == "choice":
         kinds = {type(c) for c in spec.choices}
         schema["type"] = "string" if kinds == {str} else "number"
@@ -83,9 +88,12 @@ def cross_field_rules() -> dict[str, Any]:
         "description": (
             "Rules between fields: provisioned_share_of_requests must be 0 (or left out) when "
             "provisioned_concurrency is 0 or left out; provisioned_hours_per_month must be at "
-            "most hours_per_month."
+            "most hours_per_month; traffic.hourly_weights is required with traffic.profile "
+            '"custom" and refused otherwise, and a traffic.peak_to_average sent with it must be '
+            "within 0.5 % of its largest weight ÷ its mean."
         ),
         "allOf": [
+            custom_profile_rule(),
             {"if": not_warm,
              "then": {"properties": {"provisioned_share_of_requests": _zero_or_default(
                  "provisioned_share_of_requests")}}},
@@ -94,6 +102,16 @@ def cross_field_rules() -> dict[str, Any]:
                  "maximum": next(spec.default for spec in FIELDS if spec.name == "hours_per_month")}}}},
         ],
     }
+
+
+def custom_profile_rule() -> dict[str, Any]:
+    """``traffic.hourly_weights`` with the profile "custom" and only with it."""
+    custom = {"required": ["traffic"], "properties": {"traffic": {
+        "required": ["profile"], "properties": {"profile": {"const": "custom"}}}}}
+    return {"if": custom,
+            "then": {"required": ["traffic"],
+                     "properties": {"traffic": {"required": ["hourly_weights"]}}},
+            "else": {"properties": {"traffic": {"not": {"required": ["hourly_weights"]}}}}}
 
 
 def ranges_schema() -> dict[str, Any]:

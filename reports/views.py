@@ -31,7 +31,7 @@ from advisor.plumbing.cache import cache_get, cache_set, templates_version
 from advisor.plumbing.jsonio import strict_json_loads
 from advisor.plumbing.middleware import too_many_requests
 from advisor.pricing.workload import DERIVED, FIELDS, _resolve_derived
-from advisor.questionnaire import honest, korean, option_presenters, texts
+from advisor.questionnaire import honest, korean, option_presenters, texts, weights
 from advisor.questionnaire.forms import LABELS, form_data, form_name
 from advisor.questionnaire.numbers import usd
 from advisor.questionnaire.presenters import results_context, side_labels
@@ -125,11 +125,16 @@ def input_rows(inputs: dict[str, Any]) -> list[dict[str, str]]:
     names += [name for name in flat if name not in names]
     # A worked-out value is said to three significant figures, what its inputs justify
     # ("0.868 vCPUs", not "0.868287").
-    return [{"name": name, "label": str(LABELS.get(form_name(name), name)),
+    rows = [{"name": name, "label": str(LABELS.get(form_name(name), name)),
              "value": shown(float(f"{flat[name]:.3g}") if name in derived
                             and isinstance(flat[name], float) else flat[name]),
              "derived": name in derived}
             for name in names]
+    for row in rows:
+        if row["name"] == "traffic.hourly_weights":
+            # 24 or 168 numbers say less than what they come to (the link carries them all).
+            row["value"] = weights.note(weights.parse(str(flat[row["name"]])))
+    return rows
 
 
 def calculator_url(inputs: dict[str, Any], basis: str | None = None) -> str:

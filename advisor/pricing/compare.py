@@ -360,6 +360,9 @@ ASSUMPTIONS: dict[str, str] = {
         "every hour of the month."),
     "autoscale": gettext_noop(
         "The EC2 fleet autoscales hour by hour along the '{profile}' week."),
+    "custom_profile": gettext_noop(
+        "The traffic shape is measured: {hours} hourly weights, the busiest hour {peak:.3g} × "
+        "the mean."),
     "autoscale_cap": gettext_noop(
         "A week of hourly averages cannot peak above {cap:g} × the mean: the quiet hours carry "
         "no traffic and the busiest hour is still sized for {peak_to_average:g} × the average."),
@@ -408,11 +411,14 @@ def assumption_items(inputs: Mapping[str, Any], instance_type: str, purchase_fac
         ("burstable", {}),
         ("egress", {}),
     ]
+    if t.get("hourly_weights"):
+        out.append(("custom_profile", {"hours": len(t["hourly_weights"]),
+                                       "peak": t["peak_to_average"]}))
     if e["scaling"] == "fixed":
         out.append(("fixed_fleet", {"peak_to_average": t["peak_to_average"]}))
     else:
         out.append(("autoscale", {"profile": t["profile"]}))
-        cap = max_peak(t["profile"])
+        cap = max_peak(t["profile"], t.get("hourly_weights", ()))
         if t["peak_to_average"] > cap:
             out.append(("autoscale_cap", {"cap": cap, "peak_to_average": t["peak_to_average"]}))
     if e["instance_type"] == "auto":

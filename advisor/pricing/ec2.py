@@ -45,6 +45,11 @@ from advisor.pricing.workload import Workload, WorkloadError
 OS_RESERVED_GIB = 0.5
 LAMBDA_MB_PER_VCPU = 1769.0
 LAMBDA_MAX_VCPU = 6.0
+# Most elements (volumes × types × load levels) one sizing array may hold (8 bytes each).
+SIZING_CHUNK = 1 << 20
+# With more load levels than this (a measured week), the cheapest fleet is found by bounds
+# first and only the types that can win are sized level by level (Ec2Model._cheapest_fleet).
+PRUNE_LEVELS = 8
 EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_transfer",
              "public_ipv4", "logs")
 
@@ -203,10 +208,25 @@ class Ec2Model:
                        idx: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(instance-hours a month, peak instances), shape ``broadcast(avg_rps, d) + (k,)``."""
         coef = self.coef if idx is None else self.coef[idx]
-        load = (np.asarray(avg_rps, dtype=float) * np.asarray(duration_ms, dtype=float))[..., None, None]
+        load = np.asarray(avg_rps, dtype=float) * np.asarray(duration_ms, dtype=float)
+        per_load = coef[:, None] * self.levels
+        if load.size * per_load.size <= SIZING_CHUNK:
+            return self._hours_at(load, per_load)
+        # A measured week has up to 168 levels: the grid's 40,000 cells × types × levels would
+        # take hundreds of MB at once, so the cells go through in slices of bounded size.
+        flat = load.reshape(-1)
+        step = max(1, SIZING_CHUNK // per_load.size)
+        hours = np.empty((flat.size, coef.size))
+        peaks = np.empty((flat.size, coef.size))
+        for start in range(0, flat.size, step):
+            hours[start:start + step], peaks[start:start + step] = \
+                self._hours_at(flat[start:start + step], per_load)
+        return hours.reshape(load.shape + (coef.size,)), peaks.reshape(load.shape + (coef.size,))
+
+    def _hours_at(self, load: np.ndarray, per_load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # The hot path of every break-even search: one (volumes × types × levels) array,
         # rounded up in place (fleet_ceil's rule) and summed over the levels by one dot.
-        n = noise_ceil_inplace(load * (coef[:, None] * self.levels))
+        n = noise_ceil_inplace(load[..., None, None] * per_load)
         np.maximum(n, self.workload.ec2.min_instances, out=n)
         shape = n.shape
         hours = n.reshape(-1, shape[-1]).dot(self.level_share).reshape(shape[:-1])
@@ -217,9 +237,51 @@ class Ec2Model:
         d = self.workload.duration_ms if duration_ms is None else duration_ms
         r = np.asarray(requests, dtype=float)
         avg = r / (self.hours * 3600)
-        hours, _ = self.instance_hours(avg, d, self.frontier)
-        fleet = (hours * self.per_instance_hour[self.frontier]).min(axis=-1)
+        if self.levels.size > PRUNE_LEVELS and self.frontier.size > 1:
+            fleet = self._cheapest_fleet(avg * np.asarray(d, dtype=float))
+        else:
+            hours, _ = self.instance_hours(avg, d, self.frontier)
+            fleet = (hours * self.per_instance_hour[self.frontier]).min(axis=-1)
         return fleet + self.fixed_monthly + self.lb_per_avg_rps * avg + self.logs(r)
+
+    def _cheapest_fleet(self, load: np.ndarray) -> np.ndarray:
+        """The cheapest frontier fleet's monthly cost at each load (requests/s × ms), the
+        same figure as sizing every type at every level, for many levels (a measured week).
+
+        A type's fleet at load x is ``Σ share_l max(m, ceil(y L_l))`` with ``y = x c_k``:
+        without the ceil this is ``B(y) = m × (share of levels with y L_l <= m) + y × Σ share
+        L over the others``, read from suffix sums of the sorted levels; the ceil adds less
+        than 1 instance on those others. A type whose lower bound exceeds another's upper
+        bound cannot be the cheapest, so only the remaining (load, type) pairs, usually one
+        or two a load, are sized level by level.
+        """
+        shape = load.shape
+        x = load.reshape(-1)
+        fr = self.frontier
+        coef, per_hour = self.coef[fr], self.per_instance_hour[fr]
+        levels, share = self.levels, self.level_share  # ascending (np.unique)
+        m = float(self.workload.ec2.min_instances)
+        above_share = np.append(np.cumsum(share[::-1])[::-1], 0.0)
+        above_load = np.append(np.cumsum((share * levels)[::-1])[::-1], 0.0)
+        y = x[:, None] * coef[None, :]
+        with np.errstate(divide="ignore"):
+            first = np.searchsorted(levels, m / y, side="right")  # first level above m
+        base = m * (1.0 - above_share[first]) + y * above_load[first]
+        scale = per_hour * self.hours
+        # Slack for float noise (noise_ceil may round a value just above an integer down).
+        lower = base * scale * (1 - 1e-9)
+        upper = (base + above_share[first]) * scale * (1 + 1e-9)
+        rows, cols = np.nonzero(lower <= upper.min(axis=1, keepdims=True))
+        cost = np.empty(rows.size)
+        step = max(1, SIZING_CHUNK // levels.size)
+        per_load = coef[:, None] * levels
+        for s in range(0, rows.size, step):
+            r, k = rows[s:s + step], cols[s:s + step]
+            n = noise_ceil_inplace(x[r, None] * per_load[k])
+            np.maximum(n, m, out=n)
+            cost[s:s + step] = n.dot(share) * self.hours * per_hour[k]
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        return np.minimum.reduceat(cost, starts).reshape(shape)
 
     def step_spacing(self) -> np.ndarray:
         """Where :meth:`total` (at the workload's duration) can jump, as spacings in requests
@@ -231,7 +293,11 @@ class Ec2Model:
         per_request = (self.workload.duration_ms / (self.hours * 3600)
                        * self.coef[self.frontier][:, None] * self.levels[None, :]).ravel()
         per_request = per_request[per_request > 0]  # a quiet hour at level 0 never steps
-        return np.unique(1.0 / per_request)
+        # A measured hour can be a vanishing share of the mean (1e-310): it steps beyond any
+        # volume a float holds, i.e. never.
+        with np.errstate(over="ignore"):
+            spacing = 1.0 / per_request
+        return np.unique(spacing[np.isfinite(spacing)])
 
 
 def fleet_frontier(price: np.ndarray, coef: np.ndarray) -> np.ndarray:
@@ -280,8 +346,9 @@ def build_ec2_model(w: Workload, sheet: PriceSheet,
         hourly = table.hourly[idx][keep[0]]
         factor = float(instance_price[keep[0]] / hourly) if hourly else 1.0
 
-    levels, share = sizing_levels(w.traffic.profile, w.traffic.peak_to_average, e.scaling)
-    weights = weekly_weights(w.traffic.profile, w.traffic.peak_to_average)
+    t = w.traffic
+    levels, share = sizing_levels(t.profile, t.peak_to_average, e.scaling, t.hourly_weights)
+    weights = weekly_weights(t.profile, t.peak_to_average, t.hourly_weights)
     lb_fixed = float(load_balancer_monthly(sheet, e.load_balancer, 0.0, hours, w.connections,
                                            w.payload_kb, "ec2", weights))
     lb_per_rps = float(load_balancer_monthly(sheet, e.load_balancer, 1.0, hours, w.connections,

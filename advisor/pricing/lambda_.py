@@ -167,7 +167,8 @@ def front_door_monthly(sheet: PriceSheet, w: Workload, requests: np.ndarray | fl
         return tiered_cost(r * units, sheet.tier_arrays("apigw.http.requests"), per=1e6)
     if w.front_door == "alb":
         avg_rps = r / (w.hours_per_month * 3600)
-        weights = weekly_weights(w.traffic.profile, w.traffic.peak_to_average)
+        weights = weekly_weights(w.traffic.profile, w.traffic.peak_to_average,
+                                 w.traffic.hourly_weights)
         return load_balancer_monthly(sheet, "alb", avg_rps, w.hours_per_month, w.connections,
                                      w.payload_kb, "lambda", weights)
     return np.zeros_like(r)

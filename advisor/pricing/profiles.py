@@ -19,17 +19,32 @@ these shapes (all traffic in one hour): beyond that the weights are capped there
 fleet sizing still uses ``p`` for its busiest hour (see :func:`sizing_levels`).
 With ``peak_to_average`` 1 every shape is every hour 1.
 
-Few distinct levels per shape keep EC2 sizing cheap: it is evaluated once per level.
+``custom``: a measured week (``traffic.hourly_weights``). 168 weights are one week, Monday
+00:00 UTC first (the clock AWS's logs and metrics keep); 24 weights are one day, 00:00 UTC
+first, repeated for every day. They are normalised to mean 1 on input
+(:func:`normalise_weights`), so the busiest hour is ``max(weights)`` × the mean and
+``peak_to_average`` is derived from them. At that peak the week is the weights themselves;
+at another peak (an uncertainty range, a "what if") the measured week is the base shape and
+is stretched or flattened by the same rule as the shapes above. Pricing only depends on
+how many hours sit at each level, never on which hour of the week they fall on.
+
+Few distinct levels per shape keep EC2 sizing cheap: it is evaluated once per level (up to
+168 for a measured week).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
 
 PROFILES: tuple[str, ...] = ("flat", "business_hours", "spiky")
+CUSTOM = "custom"
+# A measured shape: one day (repeated for every day of the week) or one week.
+WEIGHT_COUNTS: tuple[int, ...] = (24, 168)
 DAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HOURS_PER_WEEK = 168
 
@@ -57,17 +72,58 @@ def _base_shape(profile: str) -> pd.Series:
     return pd.Series(level, index=index, dtype=float)
 
 
-def max_peak(profile: str) -> float:
+def normalise_weights(values: Sequence[float]) -> tuple[float, ...]:
+    """Hourly weights scaled to mean 1, as given in length (24 or 168).
+
+    Weights already at mean 1 (an echoed result, a saved report) come back unchanged to the
+    last bit, so a workload read back prices exactly as before. Dividing by the largest weight
+    first keeps tiny or huge inputs finite. The caller has checked: finite, >= 0, not all 0.
+    """
+    w = [float(v) for v in values]
+    mean = math.fsum(w) / len(w)
+    if abs(mean - 1.0) <= 1e-12:
+        return tuple(w)
+    top = max(w)
+    scaled = [v / top for v in w]
+    mean = math.fsum(scaled) / len(scaled)
+    return tuple(v / mean for v in scaled)
+
+
+def week_of(weights: Sequence[float]) -> np.ndarray:
+    """168 hourly weights from 24 (one day, repeated) or 168 (one week)."""
+    w = np.asarray(weights, dtype=float)
+    return np.tile(w, HOURS_PER_WEEK // w.size) if w.size == 24 else w
+
+
+def weights_peak(weights: Sequence[float]) -> float:
+    """The busiest hour of normalised weights, × the mean: the derived peak_to_average."""
+    return float(max(weights))
+
+
+def _shape(profile: str, custom: tuple[float, ...]) -> np.ndarray:
+    if profile == CUSTOM:
+        if len(custom) not in WEIGHT_COUNTS:
+            raise ValueError("the custom traffic profile needs 24 or 168 hourly weights")
+        return week_of(custom)
+    return _base_shape(profile).to_numpy()
+
+
+def max_peak(profile: str, custom: Sequence[float] = ()) -> float:
     """The largest busiest-hour/mean ratio a week of this shape can carry."""
-    s = _base_shape(profile).to_numpy()
+    s = _shape(profile, tuple(custom))
     return HOURS_PER_WEEK / int((s == s.max()).sum())
 
 
 @lru_cache(maxsize=256)
-def _weights(profile: str, peak_to_average: float) -> np.ndarray:
-    s = _base_shape(profile).to_numpy()
+def _weights(profile: str, peak_to_average: float, custom: tuple[float, ...] = ()) -> np.ndarray:
+    s = _shape(profile, custom)
     p = float(peak_to_average)
-    if p <= 1.0:
+    if profile == CUSTOM and math.isclose(p, float(s.max()), rel_tol=1e-12):
+        # The measured week at its own peak: the weights as given (normalised on input).
+        w = s / s.mean() if abs(s.mean() - 1.0) > 1e-12 else s.copy()
+    elif p <= 1.0 or s.max() - s.mean() <= 1e-12 * s.max():
+        # Peak 1, or a flat measured week with nothing to stretch (its cap is 1: the fleet
+        # sizing still takes p for the busiest hour, see _levels).
         w = np.ones(HOURS_PER_WEEK)
     else:
         top = s == s.max()
@@ -105,26 +161,34 @@ def _water_level(s: np.ndarray, top: np.ndarray, p: float) -> np.ndarray:
     return g / g.mean()
 
 
-def weekly_weights(profile: str, peak_to_average: float) -> np.ndarray:
-    """168 read-only hourly weights (Mon 00:00 first): mean 1, busiest hour min(p, cap)."""
-    return _weights(profile, float(peak_to_average))
+def weekly_weights(profile: str, peak_to_average: float,
+                   custom: Sequence[float] = ()) -> np.ndarray:
+    """168 read-only hourly weights (Mon 00:00 first): mean 1, busiest hour min(p, cap).
+
+    ``custom``: the normalised ``traffic.hourly_weights`` of the profile "custom".
+    """
+    return _weights(profile, float(peak_to_average), tuple(custom))
 
 
-def profile_frame(profile: str, peak_to_average: float) -> pd.DataFrame:
+def profile_frame(profile: str, peak_to_average: float,
+                  custom: Sequence[float] = ()) -> pd.DataFrame:
     """The week as a table (day, hour, weight) for charts and the methodology page."""
-    frame = _base_shape(profile).rename("base").reset_index()
-    frame["weight"] = weekly_weights(profile, peak_to_average)
+    index = pd.MultiIndex.from_product([DAYS, range(24)], names=["day", "hour"])
+    base = pd.Series(_shape(profile, tuple(custom)), index=index, dtype=float)
+    frame = base.rename("base").reset_index()
+    frame["weight"] = weekly_weights(profile, peak_to_average, custom)
     return frame
 
 
 @lru_cache(maxsize=256)
-def _levels(profile: str, peak_to_average: float, scaling: str) -> tuple[np.ndarray, np.ndarray]:
+def _levels(profile: str, peak_to_average: float, scaling: str,
+            custom: tuple[float, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
     p = float(peak_to_average)
     if scaling == "fixed":
         # A fixed fleet is sized for the busiest hour all month.
         levels, share = np.array([p]), np.array([1.0])
     else:
-        w = np.array(weekly_weights(profile, p))
+        w = np.array(weekly_weights(profile, p, custom))
         # If the week cannot carry p (cap above), the busiest hour is still sized for p.
         w[w == w.max()] = max(p, float(w.max()))
         levels, counts = np.unique(w, return_counts=True)
@@ -134,9 +198,10 @@ def _levels(profile: str, peak_to_average: float, scaling: str) -> tuple[np.ndar
     return levels, share
 
 
-def sizing_levels(profile: str, peak_to_average: float, scaling: str) -> tuple[np.ndarray, np.ndarray]:
+def sizing_levels(profile: str, peak_to_average: float, scaling: str,
+                  custom: Sequence[float] = ()) -> tuple[np.ndarray, np.ndarray]:
     """Distinct hourly load levels (× average rate) and the share of hours at each.
 
     Fixed fleets: one level, ``peak_to_average``, all hours. Autoscale: the profile's weights.
     """
-    return _levels(profile, float(peak_to_average), scaling)
+    return _levels(profile, float(peak_to_average), scaling, tuple(custom))

@@ -130,6 +130,16 @@ RULES: tuple[Rule, ...] = (
         "autoscaling fleet is sized hour by hour along the week's traffic profile (flat, "
         "business hours or spiky), never below the minimum instances; instances are billed "
         "per second, so whole hours are a fair approximation."), EC2_PRICING),
+    Rule("traffic_custom", "ec2", gettext_noop("A measured traffic shape"), gettext_noop(
+        "The traffic profile \"custom\" takes the hours you measured: 24 numbers (one day from "
+        "00:00 UTC, repeated for every day) or 168 (one week from Monday 00:00 UTC), each "
+        "hour's requests or rate. They are scaled to a mean of 1, so the busiest hour is the "
+        "largest weight × the monthly average: that is the peak-to-average, and a "
+        "peak-to-average sent beside the weights must agree with it (within 0.5 %). "
+        "Autoscaling fleets (EC2, Lambda Managed Instances, ECS on Fargate) are sized hour by "
+        "hour along the measured week, a fixed fleet for its busiest hour, and a load "
+        "balancer's capacity units follow it. A range or a \"what if\" of peak-to-average stretches or "
+        "flattens the measured week by the same rule as the built-in shapes."), CONTRACT),
     Rule("ec2_purchase", "ec2", gettext_noop("Purchase options"), gettext_noop(
         # xgettext:no-python-format
         "Reserved instances (standard, no upfront, 1 or 3 years) are priced at each type's "

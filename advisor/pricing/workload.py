@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
-Kind = Literal["number", "integer", "boolean", "choice", "string", "list"]
+Kind = Literal["number", "integer", "boolean", "choice", "string", "list", "weights"]
 
 
 class _Required:
@@ -79,6 +79,8 @@ class FieldSpec:
             return "true or false"
         if self.kind == "list":
             return "a list of one or more of " + ", ".join(json.dumps(c) for c in self.choices)
+        if self.kind == "weights":
+            return WEIGHTS_ALLOWED
         if self.choices:
             return "one of " + ", ".join(json.dumps(c) for c in self.choices)
         if self.kind == "string":
@@ -140,6 +142,12 @@ MANAGED_RUNTIMES = ("python", "nodejs", "java", "dotnet")
 
 # What a result's comparative figures count (advisor/pricing/basis.py).
 BASES = ("bill", "bill_and_operations")
+# traffic.hourly_weights: a measured week or day (advisor/pricing/profiles.py).
+WEIGHT_COUNTS = (24, 168)
+WEIGHTS_ALLOWED = "24 or 168 numbers ≥ 0, not all zero"
+# A peak_to_average sent beside custom weights must be their busiest hour within this share
+# (it may be rounded, "3.21" for 3.2147); the weights' own peak is then used.
+CUSTOM_PEAK_TOLERANCE = 0.005
 
 USE_CASES = ("http_api", "scheduled_job", "event_processing", "pilot", "unpredictable_traffic",
              "batch")
@@ -198,8 +206,16 @@ FIELDS: tuple[FieldSpec, ...] = (
             "GB a month through the NAT gateways, on whichever side uses them."),
     _number("traffic.peak_to_average", 1, 1, 1000, "ratio",
             "Busiest hour's request rate divided by the monthly average."),
-    _choice("traffic.profile", "flat", ("flat", "business_hours", "spiky"),
-            "Shape of a week that an autoscaling EC2 fleet follows."),
+    _choice("traffic.profile", "flat", ("flat", "business_hours", "spiky", "custom"),
+            "Shape of a week that an autoscaling EC2 fleet follows; custom = the measured "
+            "traffic.hourly_weights."),
+    FieldSpec("traffic.hourly_weights", "weights", DERIVED, "",
+              "A measured shape: 24 numbers (one day from 00:00 UTC, repeated for every day) or "
+              "168 (one week from Monday 00:00 UTC), each hour's requests or rate. Normalised "
+              "to mean 1 (the result echoes them so); peak_to_average is then their busiest "
+              "hour. Required with traffic.profile \"custom\", refused otherwise.",
+              default_note='none: required with traffic.profile "custom", refused with the '
+                           "other profiles"),
     _number("connections.requests_per_connection", 10, 1, 1e9, "requests",
             "Requests per client connection (load-balancer capacity units)."),
     _number("connections.connection_seconds", 60, 0, 31 * 86_400, "seconds",
@@ -309,6 +325,8 @@ Range = tuple[float, float, float]
 class Traffic:
     peak_to_average: float = 1
     profile: str = "flat"
+    # The profile "custom": 24 or 168 weights of mean 1 (empty for the other profiles).
+    hourly_weights: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -449,6 +467,11 @@ class Workload:
         top = {f.name for f in FIELDS if f.group is None} | set(GROUPS)
         out = {k: v for k, v in asdict(self).items() if k in top}
         out["ranges"] = {name: list(r) for name, r in self.ranges}
+        # Only a custom profile has weights: other inputs read exactly as before they existed.
+        if self.traffic.hourly_weights:
+            out["traffic"]["hourly_weights"] = list(self.traffic.hourly_weights)
+        else:
+            out["traffic"].pop("hourly_weights")
         # With the default options the inputs read exactly as before the options existed.
         if tuple(self.options) == DEFAULT_OPTIONS:
             for name in ("options", *OPTION_GROUPS):
@@ -501,6 +524,8 @@ def _check(spec: FieldSpec, value: Any) -> tuple[Any, str | None]:
     got = f" (got {_show(value)})"
     if value is None and spec.nullable:
         return None, None
+    if spec.kind == "weights":
+        return _check_weights(value)
     if spec.kind == "boolean":
         return (value, None) if isinstance(value, bool) else (None, f"must be {allowed}{got}")
     if spec.kind == "list":
@@ -540,6 +565,61 @@ def _check(spec: FieldSpec, value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
+def _check_weights(value: Any) -> tuple[Any, str | None]:
+    """``traffic.hourly_weights``: 24 or 168 finite numbers >= 0, not all zero; returned
+    normalised to mean 1."""
+    from advisor.pricing.profiles import normalise_weights  # profiles imports numpy
+
+    if not isinstance(value, list | tuple):
+        return None, f"must be a list of {WEIGHTS_ALLOWED} (got {_show(value)})"
+    if len(value) not in WEIGHT_COUNTS:
+        return None, f"must be {WEIGHTS_ALLOWED} (got {len(value)})"
+    for i, v in enumerate(value):
+        bad = (isinstance(v, bool) or not isinstance(v, int | float)
+               or isinstance(v, float) and not math.isfinite(v) or abs(v) > 1e300 or v < 0)
+        if bad:
+            return None, f"must be {WEIGHTS_ALLOWED} (item {i} is {_show(v)})"
+    if not any(value):
+        return None, f"must be {WEIGHTS_ALLOWED} (got all zero)"
+    return normalise_weights(value), None
+
+
+def _check_custom_profile(values: dict[str, Any], stated_peak: bool,
+                          ranges: dict[str, Range], errors: dict[str, list[str]]) -> None:
+    """Weights go with the profile "custom" and only with it; its peak_to_average is the
+    weights' busiest hour (a stated one must agree, see CUSTOM_PEAK_TOLERANCE)."""
+    name, peak_name = "traffic.hourly_weights", "traffic.peak_to_average"
+    weights, profile = values[name], values["traffic.profile"]
+    if name in errors or "traffic.profile" in errors:
+        values[name] = ()
+        return
+    if profile != "custom":
+        if weights is not DERIVED:
+            errors.setdefault(name, []).append(
+                f'only with traffic.profile "custom" (got profile {_show(profile)}); leave it '
+                'out or set traffic.profile to "custom"')
+        values[name] = ()
+        return
+    if weights is DERIVED:
+        errors.setdefault(name, []).append(
+            f'required with traffic.profile "custom": {WEIGHTS_ALLOWED}')
+        values[name] = ()
+        return
+    peak = max(weights)
+    if stated_peak and peak_name not in errors:
+        stated = values[peak_name]
+        if abs(stated - peak) > CUSTOM_PEAK_TOLERANCE * peak:
+            errors.setdefault(peak_name, []).append(
+                f'with traffic.profile "custom" it is the busiest hour of '
+                f"traffic.hourly_weights, {round(peak, 2):g} × the mean; leave it out or give "
+                f"{round(peak, 2):g} (got {_show(stated)})")
+            return
+    values[peak_name] = peak
+    if peak_name in ranges:
+        low, _expected, high = ranges[peak_name]
+        ranges[peak_name] = (min(low, peak), peak, max(high, peak))
+
+
 def _check_provisioned(values: dict[str, Any]) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     warm = values["provisioned_concurrency"] > 0
@@ -571,6 +651,8 @@ def _resolve_derived(values: dict[str, Any]) -> None:
         values["needs.task_memory_mb"] = memory
     if values.get("needs.task_vcpus") is DERIVED:
         values["needs.task_vcpus"] = lambda_vcpus(memory)
+    if values.get("traffic.hourly_weights") is DERIVED:
+        values["traffic.hourly_weights"] = ()
 
 
 def parse_workload(data: object) -> Workload:
@@ -625,6 +707,9 @@ def parse_workload(data: object) -> Workload:
         else:
             values[spec.name] = value
 
+    traffic = sources["traffic"]
+    _check_custom_profile(values, "peak_to_average" in traffic or "traffic.peak_to_average" in ranges,
+                          ranges, errors)
     for name, (_low, expected, _high) in ranges.items():
         if name not in errors and values[name] != expected:
             add(f"ranges.{name}", f"the middle (expected) value must equal {name} "

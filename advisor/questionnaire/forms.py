@@ -30,7 +30,7 @@ from advisor.pricing.workload import (
     REQUIRED,
     FieldSpec,
 )
-from advisor.questionnaire import texts
+from advisor.questionnaire import texts, weights
 from advisor.questionnaire.coverage import region_choices
 from advisor.questionnaire.labels import (
     CHOICE_LABELS,
@@ -182,6 +182,8 @@ def _field_for(spec: FieldSpec) -> forms.Field:
                                       **common)
     if spec.kind == "string":
         return forms.CharField(max_length=64, required=False, strip=True, **common)
+    if spec.kind == "weights":
+        return weights.WeightsField(**common)
     return ContractNumberField(spec, name, required=spec.required, **common)
 
 
@@ -236,6 +238,11 @@ class QuestionnaireForm(forms.Form):
             hours = data.get("hours_per_month") or 730
             self._show_traffic("avg_rps", rate_text(data["requests_per_month"] / (hours * 3600)))
         self._clean_ranges(data)
+        measured = data.get("traffic_hourly_weights")
+        if measured:
+            # What the box holds, in words, under it (the engine checks the rest).
+            bound = self["traffic_hourly_weights"]  # bound while cleaning: set its own text
+            bound.help_text = f"{weights.note(measured)} {bound.help_text}"
         return data
 
     def _show_traffic(self, name: str, value: str) -> None:
@@ -432,6 +439,8 @@ def bind_data(query: Mapping[str, Any]) -> dict[str, Any]:
     for name, default in DEFAULTS.items():
         if name in data:
             continue
+        if name == "traffic_peak_to_average" and data.get("traffic_profile") == "custom":
+            continue  # a measured shape gives its own peak
         if isinstance(default, bool):
             if default and not from_form:
                 data[name] = "on"

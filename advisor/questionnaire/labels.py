@@ -42,6 +42,7 @@ LABELS: dict[str, Text] = {
     "nat_processed_gb": _("Data through NAT gateways"),
     "traffic_peak_to_average": _("Peak to average"),
     "traffic_profile": _("Traffic profile"),
+    "traffic_hourly_weights": _("Measured hourly traffic"),
     "connections_requests_per_connection": _("Requests per connection"),
     "connections_connection_seconds": _("Connection lifetime"),
     "connections_rules_per_request": _("Listener rules per request"),
@@ -107,6 +108,10 @@ HELP: dict[str, Text] = {
     "traffic_peak_to_average": _("Busiest hour's request rate divided by the monthly average; "
                                  "a fixed EC2 fleet is sized for it."),
     "traffic_profile": _("Shape of a week that an autoscaling EC2 fleet follows."),
+    "traffic_hourly_weights": _("For the profile “Custom”: 24 numbers (one day from 00:00 UTC, "
+                                "every day alike) or 168 (a week from Monday 00:00 UTC), each "
+                                "hour's requests, separated by commas. The busiest hour sets "
+                                "the peak to average: leave that empty or give the same."),
     "connections_requests_per_connection": _("For load-balancer capacity units."),
     "connections_connection_seconds": _("How long one client connection stays open."),
     "connections_rules_per_request": _("Listener rules evaluated per request; the first 10 are "
@@ -189,7 +194,7 @@ CHOICE_LABELS: dict[str, dict[Any, Text]] = {
                    "http_api": _("API Gateway HTTP API"), "rest_api": _("API Gateway REST API"),
                    "alb": _("Application Load Balancer"), "function_url": _("Function URL")},
     "traffic_profile": {"flat": _("Flat"), "business_hours": _("Business hours"),
-                        "spiky": _("Spiky")},
+                        "spiky": _("Spiky"), "custom": _("Custom (measured hours)")},
     "ec2_purchase": {"on_demand": _("On-demand"),
                      "reserved_1y": _("Reserved instance, 1 year, no upfront"),
                      "reserved_3y": _("Reserved instance, 3 years, no upfront"),
@@ -223,7 +228,8 @@ SECTIONS: tuple[tuple[str, Text, tuple[str, ...], bool], ...] = (
     ("workload", _("Workload"),
      ("requests_per_month", "avg_rps", "duration_ms", "memory_mb", "architecture", "payload_kb"),
      True),
-    ("traffic", _("Traffic shape"), ("traffic_peak_to_average", "traffic_profile"), True),
+    ("traffic", _("Traffic shape"),
+     ("traffic_peak_to_average", "traffic_profile", "traffic_hourly_weights"), True),
     ("front_door", _("Front door"), ("front_door",), True),
     ("network", _("Network and security"),
      ("lambda_in_vpc_with_internet", "ec2_private_subnets_with_nat", "ec2_private_subnets",

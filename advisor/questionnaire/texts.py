@@ -235,6 +235,22 @@ ERROR_PATTERNS: tuple[tuple[str | None, re.Pattern[str], Callable[[re.Match[str]
     ("region", re.compile(r'^the price book is for (?P<book>\S+) \(got "(?P<got>.*)"\)$'),
      lambda m: gettext("The price book is for %(book)s (got “%(got)s”).")
      % {"book": m["book"], "got": m["got"]}),
+    # The measured traffic shape (workload.py, _check_weights and _check_custom_profile).
+    ("traffic.hourly_weights", re.compile(r'^required with traffic.profile "custom"'),
+     lambda m: gettext("Paste the measured hours (24 or 168 numbers) for the profile “Custom”, "
+                       "or choose another profile.")),
+    ("traffic.hourly_weights", re.compile(r'^only with traffic.profile "custom"'),
+     lambda m: gettext("Measured hours are used only with the profile “Custom”: choose it, or "
+                       "empty this box.")),
+    ("traffic.hourly_weights", re.compile(r"^must be (a list of )?24 or 168 numbers"),
+     lambda m: gettext("Enter %(counts)s numbers of 0 or more, not all zero, separated by "
+                       "commas.") % {"counts": gettext("24 or 168")}),
+    ("traffic.peak_to_average",
+     re.compile(r'^with traffic.profile "custom" it is the busiest hour of '
+                r"traffic.hourly_weights, (?P<peak>\S+) × the mean"),
+     lambda m: gettext("With measured hours the peak to average is their busiest hour, "
+                       "%(peak)s: leave it empty or enter %(peak)s.")
+     % {"peak": _number(m["peak"])}),
     (None, re.compile(r"^unknown field"), lambda m: gettext("Unknown field.")),
     (None, re.compile(r"^required: (?P<what>.*)$"),
      lambda m: gettext("Required: %(what)s.") % {"what": m["what"]}),

@@ -151,6 +151,8 @@ DEFAULT_NOTES: dict[str, Any] = {
     "provisioned_share_of_requests": gettext_lazy("1 when provisioned_concurrency > 0, else 0"),
     "needs.task_memory_mb": gettext_lazy("memory_mb"),
     "needs.task_vcpus": gettext_lazy("memory_mb / 1769, at most 6 (what Lambda gives that memory)"),
+    "traffic.hourly_weights": gettext_lazy(
+        'none: required with traffic.profile "custom", refused with the other profiles'),
 }
 
 

@@ -162,7 +162,8 @@ def prepare(w: Workload, sheet: PriceSheet) -> OptionModel:
         instance_price = hourly * factor
     per_hour = instance_price + hourly * fee
     frontier = fleet_frontier(per_hour, coef)
-    levels, share = sizing_levels(w.traffic.profile, w.traffic.peak_to_average, "autoscale")
+    levels, share = sizing_levels(w.traffic.profile, w.traffic.peak_to_average, "autoscale",
+                                  w.traffic.hourly_weights)
     fixed = lambda_fixed_items(sheet, w)
     fleet_w = replace(w, ec2=replace(e, min_instances=MIN_INSTANCES, scaling="autoscale",
                                      ebs_gb_per_instance=0))
