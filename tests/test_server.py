@@ -130,3 +130,37 @@ def test_make_serve_uses_the_threaded_worker_by_default() -> None:
                             text=True, timeout=60)
     threads, keepalive = map(int, result.stdout.split())
     assert threads > 1 and keepalive <= 5
+
+
+def test_a_refused_body_closes_the_connection(server: int) -> None:
+    """A 413 leaves the body unread: the answer says "Connection: close" and the server closes,
+    rather than announcing keep-alive and then dropping a client that reuses the connection."""
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as s:
+        s.sendall(b"POST /api/v1/compare HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  b"Content-Type: application/json\r\nContent-Length: 10000000\r\n\r\n"
+                  + b"{" + b" " * 20_000)
+        received = b""
+        while True:  # bounded by the socket timeout and the server closing
+            data = s.recv(65536)
+            if not data:
+                break
+            received += data
+    head, _, body = received.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0] == "HTTP/1.1 413 Request Entity Too Large" or lines[0].startswith("HTTP/1.1 413")
+    headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+    assert headers["connection"] == "close"
+    assert "65536" in json.loads(body[: int(headers["content-length"])])["errors"]["__all__"][0]
+
+
+def test_a_small_answer_keeps_the_connection(server: int) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
+    try:
+        for _ in range(2):  # the same connection twice
+            conn.request("POST", "/api/v1/compare", body=b"[]", headers={"Content-Type": "application/json"})
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 400
+            assert response.getheader("Connection") == "keep-alive"
+    finally:
+        conn.close()
