@@ -114,7 +114,9 @@ def _probe(alias: str, connect: Callable[[], Any]) -> None:
             connection = connect()
         except Exception as exc:
             with _lock:
-                _down_until[alias] = time.monotonic() + retry_seconds()
+                # The next try is one period away; a second period of slack so that a late
+                # wake-up of this thread does not let requests through to wait for themselves.
+                _down_until[alias] = time.monotonic() + 2 * retry_seconds()
             logger.debug("database %r still unreachable: %r", alias, exc)
             continue
         with contextlib.suppress(Exception):  # a probe's connection only had to open
@@ -285,7 +287,5 @@ class GuardedConnectMixin:
 
     def _probe_connect(self) -> Any:
         """A connection made outside the guard by a wrapper of its own (other thread)."""
-        from django.db import connections
-
-        wrapper = connections.create_connection(self.alias)
+        wrapper = type(self)(self.settings_dict, alias=self.alias)  # type: ignore[call-arg,attr-defined]
         return super(GuardedConnectMixin, wrapper).get_new_connection(wrapper.get_connection_params())  # type: ignore[misc]
