@@ -19,6 +19,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 # using a thread and reads each request in one of its threads, so it takes workers x threads
 # slow clients to stall it. The proxy in front must still buffer requests (README).
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# With threads, gunicorn's gthread worker, changed to accept a connection only while one of
+# its threads is free: slow clients on one worker no longer hold up connections the other
+# workers could serve (config/gunicorn_worker.py).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or (
+    "config.gunicorn_worker.ThreadWorker" if threads > 1 else "sync")
 # A comparison takes milliseconds; a worker stuck for 30 s is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20

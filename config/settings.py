@@ -138,7 +138,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # request wait for the connect timeout while the database hangs.
     DATABASES["default"]["ENGINE"] = "advisor.plumbing.postgresql"
 # Seconds between background tries to reach the database after a failure (see above).
-DATABASE_RETRY_SECONDS = env_int("DATABASE_RETRY_SECONDS", 2, minimum=1)
+DATABASE_RETRY_SECONDS = env_int("DATABASE_RETRY_SECONDS", 1, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

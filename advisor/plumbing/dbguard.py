@@ -48,7 +48,7 @@ class Unavailable(Exception):
 
 
 def retry_seconds() -> float:
-    return float(getattr(settings, "DATABASE_RETRY_SECONDS", 2))
+    return float(getattr(settings, "DATABASE_RETRY_SECONDS", 1))
 
 
 def connect_timeout(alias: str = "default") -> float:
