@@ -94,6 +94,40 @@ def test_the_background_retry_ends_the_back_off(monkeypatch: Any) -> None:
     assert db.get_new_connection({}) is not None
 
 
+def test_the_watchdog_ends_a_call_that_passes_its_deadline() -> None:
+    """A blocked read on a socket nobody answers returns at the deadline (the socket is shut
+    down under it); a call that ends in time is left alone."""
+    ours, silent = socket.socketpair()
+    expired: list[str] = []
+    try:
+        token = dbguard.watchdog.watch(ours.fileno(), time.monotonic() + 0.3, lambda: expired.append("x"))
+        started = time.monotonic()
+        assert ours.recv(1) == b""  # would block for ever without the watchdog
+        took = time.monotonic() - started
+        assert 0.25 < took < 2
+        assert dbguard.watchdog.done(token) is False  # it had been cut off
+        deadline = time.monotonic() + 2
+        while not expired and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert expired == ["x"]
+    finally:
+        ours.close()
+        silent.close()
+    ours, other = socket.socketpair()
+    try:
+        token = dbguard.watchdog.watch(ours.fileno(), time.monotonic() + 0.2, lambda: expired.append("y"))
+        other.sendall(b"!")
+        assert ours.recv(1) == b"!"
+        assert dbguard.watchdog.done(token) is True
+        time.sleep(0.4)
+        other.sendall(b"?")
+        assert ours.recv(1) == b"?"  # still open: the watchdog forgot it
+        assert expired == ["x"]
+    finally:
+        ours.close()
+        other.close()
+
+
 @contextlib.contextmanager
 def _hung_listener() -> Iterator[int]:
     """Accepts connections and never answers: a hung database server."""

@@ -202,6 +202,17 @@ def _shut_down(fd: int) -> None:
 watchdog = Watchdog()
 
 
+def _after_fork_in_child() -> None:
+    # A fork (gunicorn's workers, after preloading the app) copies the lock as it was, maybe
+    # held by a thread the child does not have: start the child with its own.
+    watchdog._cond = threading.Condition(threading.Lock())
+    watchdog._calls.clear()
+    watchdog._pid = 0
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 class GuardedConnectMixin:
     """For a database backend's DatabaseWrapper: new connections go through the guard, and
     every call on an open connection is bounded by the watchdog's deadline."""
