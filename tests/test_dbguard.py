@@ -334,3 +334,18 @@ def test_a_frozen_database_answers_503_within_6_s_and_recovers_within_3_s(
     assert recovered is not None and recovered < 3, f"recovered {time.monotonic() - thawed:.1f} s after the thaw"
     for method, path, body, headers in pages:
         assert _get(frozen_server, path, method, body, headers)[0] in (200, 201)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("postgres://u@db:5432/advisor", "-c statement_timeout=3000"),
+    ("postgres://u@db:5432/advisor?options=-c%20search_path%3Dx", "-c search_path=x -c statement_timeout=3000"),
+    ("postgres://u@db:5432/advisor?options=-c%20statement_timeout%3D900", "-c statement_timeout=900"),
+])
+def test_every_postgresql_connection_has_both_timeouts(url: str, expected: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DJANGO_"))}
+    env["DATABASE_URL"] = url
+    code = ("import json; from config import settings as s; o = s.DATABASES['default']['OPTIONS']; "
+            "print(json.dumps([o['connect_timeout'], o['options'], s.DATABASE_QUERY_DEADLINE_MS]))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60, check=True)
+    assert json.loads(result.stdout) == [3, expected, 4000]
