@@ -20,6 +20,10 @@ Scenarios (``--scenarios db,redis,worker,hang``):
   hang    the database hangs (the relay accepts connections and never answers) during load:
           p99 under 1 s (503 at once after a process's first failed connection), then
           recovery; latencies also as a ratio to /healthz measured just before.
+  freeze  PostgreSQL frozen with SIGSTOP during load (a private cluster this script makes
+          with initdb, bench/pgcluster.py; the other scenarios then use it too): every
+          page within 6 s (503 with Retry-After), /healthz 200 within 3 s of the thaw.
+          ``--scenarios freeze`` needs no DATABASE_URL.
 Pages that do not exist yet (404 before any fault) are reported as skipped.
 """
 
@@ -47,6 +51,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load  # noqa: E402  (bench/load.py, the load generator)
+import pgcluster  # noqa: E402  (bench/pgcluster.py, a private PostgreSQL to freeze)
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -463,6 +468,76 @@ def scenario_hang(server: Server, relay: Relay, checks: list[Page], duration: fl
     return problems
 
 
+def scenario_freeze(server: Server, cluster: pgcluster.Cluster, checks: list[Page], duration: float,
+                    concurrency: int) -> list[str]:
+    """PostgreSQL frozen (SIGSTOP of the postmaster and every backend of the private cluster)
+    during load: its kernel still accepts and acknowledges, so only the app's own deadlines
+    help. Goals: /healthz and every page answer within 6 s (503 with Retry-After, or 200 when
+    a page needs no database) while it is frozen, and /healthz is 200 again within 3 s of the
+    thaw."""
+    problems: list[str] = []
+    target = load.Target("127.0.0.1", server.port)
+    kinds = [p.name for p in checks if p.name in ("partial", "report", "api")] + ["healthz"]
+    mix = {k: 1 for k in kinds}
+    plan = load.build_requests(target, kinds, 20, 5)
+    warm = load.run_threads(target, plan, mix, concurrency, min(5.0, duration), 30)
+    print(f"freeze: warm-up, {sum(len(v) for v in warm.latencies.values())} requests "
+          f"(every worker thread keeps a database connection)")
+    result: dict[str, load.Tally] = {}
+    runner = threading.Thread(target=lambda: result.update(
+        t=load.run_threads(target, plan, mix, concurrency, duration, 30)))
+    print(f"freeze: SIGSTOP to PostgreSQL's {len(cluster.pids())} processes; load of "
+          f"{concurrency} connections for {duration:.0f} s")
+    cluster.freeze()
+    frozen_at = time.monotonic()
+    try:
+        runner.start()
+        probes = [Page("healthz", "GET", "/healthz", html=False), *checks]
+        while time.monotonic() - frozen_at < duration - 2:
+            for page in probes:
+                try:
+                    status, body, took = request(server, page, timeout=20)
+                except (OSError, http.client.HTTPException) as exc:
+                    problems.append(f"freeze: {page.name} failed outright: {exc!r}")
+                    continue
+                retry = b"" if status != 503 else b" (Retry-After)"
+                print(f"  {time.monotonic() - frozen_at:5.1f} s  {page.name:<8} -> {status} in "
+                      f"{took * 1000:.0f} ms{retry.decode()}")
+                if took >= 6:
+                    problems.append(f"freeze: {page.name} took {took:.1f} s (goal < 6 s)")
+                # Sign-in is rate limited before it needs the database: 429 is an answer too.
+                allowed = (200, 503, 429) if page.name == "signin" else (200, 503)
+                if status not in allowed or (page.name == "healthz" and status != 503):
+                    problems.append(f"freeze: {page.name} answered {status}")
+                if not no_traceback(body):
+                    problems.append(f"freeze: {page.name} showed a traceback")
+        runner.join()
+    finally:
+        print("freeze: SIGCONT: PostgreSQL runs again")
+        cluster.thaw()
+    thawed = time.monotonic()
+    took = wait_until(lambda: get(server, "/healthz")[0] == 200, 60, "freeze: /healthz did not recover")
+    print(f"  /healthz back to 200 {took:.1f} s after the thaw")
+    if took > 3:
+        problems.append(f"freeze: /healthz recovered {took:.1f} s after the thaw (goal <= 3 s)")
+    wait_until(lambda: all_healthy(server), 60, "freeze: not every worker recovered")
+    print(f"  every worker answers 200 {time.monotonic() - thawed:.1f} s after the thaw")
+    tally = result["t"]
+    summary = load.summarise(tally, duration)
+    load.print_table(summary)
+    print("  statuses:", dict(sorted(tally.statuses.items())))
+    if summary["all"]["max_ms"] >= 6000:
+        problems.append(f"freeze: the slowest request under load took {summary['all']['max_ms']:.0f} ms (goal < 6 s)")
+    odd = {k: v for k, v in tally.statuses.items() if k.split()[1] not in ("200", "503")}
+    if odd or tally.errors:
+        problems.append(f"freeze: answers other than 200 and 503 while frozen: {odd}, errors {tally.errors}")
+    for page in checks:
+        status, _, _ = request(server, page)
+        if status >= 500:
+            problems.append(f"freeze: after the thaw {page.name} answered {status}")
+    return problems
+
+
 @contextlib.contextmanager
 def running(server: Server) -> Iterator[Server]:
     try:
@@ -488,6 +563,12 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
 
     database_url = args.database_url
+    cluster: pgcluster.Cluster | None = None
+    if "freeze" in scenarios:
+        # Frozen with SIGSTOP: never the machine's shared server, a cluster of this run's own.
+        cluster = pgcluster.Cluster().start()
+        database_url = cluster.url
+        print(f"private PostgreSQL on 127.0.0.1:{cluster.port} ({cluster.dir})")
     relay: Relay | None = None
     if "db" in scenarios or "hang" in scenarios:
         parts = urllib.parse.urlsplit(database_url)
@@ -501,6 +582,21 @@ def main(argv: list[str] | None = None) -> int:
     if not database_url:
         raise SystemExit("set DATABASE_URL (or --database-url)")
 
+    problems: list[str] = []
+    try:
+        problems = run_scenarios(database_url, scenarios, args, relay, cluster)
+    finally:
+        if cluster:
+            cluster.stop()
+    print()
+    for problem in problems:
+        print("FAIL", problem)
+    print("all fault scenarios passed" if not problems else f"{len(problems)} problems")
+    return 1 if problems else 0
+
+
+def run_scenarios(database_url: str, scenarios: list[str], args: argparse.Namespace, relay: Relay | None,
+                  cluster: pgcluster.Cluster | None) -> list[str]:
     problems: list[str] = []
     with running(Server(database_url, args.workers)) as server:
         checks = []
@@ -524,13 +620,12 @@ def main(argv: list[str] | None = None) -> int:
                 if relay is None:
                     raise SystemExit("the hang scenario needs the relay (no --db-stop/--db-start)")
                 problems += scenario_hang(server, relay, checks, args.load_seconds, args.concurrency)
+            elif name == "freeze":
+                assert cluster is not None
+                problems += scenario_freeze(server, cluster, checks, args.load_seconds, args.concurrency)
             else:
                 raise SystemExit(f"unknown scenario {name!r}")
-    print()
-    for problem in problems:
-        print("FAIL", problem)
-    print("all fault scenarios passed" if not problems else f"{len(problems)} problems")
-    return 1 if problems else 0
+    return problems
 
 
 if __name__ == "__main__":

@@ -19,6 +19,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 # using a thread and reads each request in one of its threads, so it takes workers x threads
 # slow clients to stall it. The proxy in front must still buffer requests (README).
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# With threads, gunicorn's gthread worker, changed to accept a connection only while one of
+# its threads is free: slow clients on one worker no longer hold up connections the other
+# workers could serve (config/gunicorn_worker.py).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or (
+    "config.gunicorn_worker.ThreadWorker" if threads > 1 else "sync")
 # A comparison takes milliseconds; a worker stuck for 30 s is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
@@ -42,11 +47,23 @@ control_socket_disable = True
 
 
 class _AnonymousResponse(_gunicorn_wsgi.Response):
-    """Gunicorn's response without its ``Server`` header: naming the server software only helps
-    someone looking for a version with a known hole."""
+    """Gunicorn's response without its ``Server`` header (naming the server software only helps
+    someone looking for a version with a known hole), closing after a refused body."""
 
     def default_headers(self) -> list[str]:
         return [line for line in super().default_headers() if not line.startswith("Server:")]
+
+    def process_headers(self, headers: list[tuple[str, str]]) -> None:
+        # A 413 leaves the body it refused unread: gunicorn would announce keep-alive, then
+        # fail to drain the body in time and drop the connection under a client that reuses
+        # it. Say "Connection: close" instead and close (RFC 9110 §15.5.14). Gunicorn drops
+        # hop-by-hop headers from the application, so an app's own "Connection: close" is
+        # honoured here too.
+        if self.status_code == 413 or any(
+            name.lower() == "connection" and value.strip().lower() == "close" for name, value in headers
+        ):
+            self.force_close()
+        super().process_headers(headers)
 
 
 _gunicorn_wsgi.Response = _AnonymousResponse  # type: ignore[misc]

@@ -119,16 +119,26 @@ DATABASES = {
 # A restarted database must not cost the first request after it: persistent connections are
 # checked before reuse, and an unreachable PostgreSQL host fails in seconds, not minutes.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's statement_timeout on every connection, and this side's deadline for any call on
+# an open connection: a hung server never fires its own timeout, so a watchdog cuts the call
+# off a second after the server would have (advisor/plumbing/dbguard.py). 0 turns both off
+# (for instance for one long migration).
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 3000)
+DATABASE_QUERY_DEADLINE_MS = DATABASE_STATEMENT_TIMEOUT_MS + 1000 if DATABASE_STATEMENT_TIMEOUT_MS else 0
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
-    )
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1))
+    # The server ends any statement that runs longer (every query here takes milliseconds);
+    # added to options the URL may already carry (?options=...).
+    if DATABASE_STATEMENT_TIMEOUT_MS and "statement_timeout" not in str(_options.get("options", "")):
+        _options["options"] = (f"{_options.get('options', '')} -c statement_timeout="
+                               f"{DATABASE_STATEMENT_TIMEOUT_MS}").strip()
     # The same backend, but after a failed connection a process answers 503 at once and
     # retries in the background (advisor/plumbing/dbguard.py) instead of making every
     # request wait for the connect timeout while the database hangs.
     DATABASES["default"]["ENGINE"] = "advisor.plumbing.postgresql"
 # Seconds between background tries to reach the database after a failure (see above).
-DATABASE_RETRY_SECONDS = env_int("DATABASE_RETRY_SECONDS", 2, minimum=1)
+DATABASE_RETRY_SECONDS = env_int("DATABASE_RETRY_SECONDS", 1, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

@@ -8,12 +8,14 @@ protect) and touch neither the session nor the CSRF token. Every error has the o
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
 from advisor import services
@@ -36,8 +38,49 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+# An error body is at most this many bytes: a request of MAX_BODY bytes naming thousands of
+# unknown fields is answered with the first problems and a count of the rest, not megabytes.
+MAX_ERROR_BODY = 64 * 1024
+# A field name echoed in an error is cut to this many characters.
+MAX_ECHOED_NAME = 100
+# Control characters, lone UTF-16 surrogates (JSON can carry "\ud800"; many decoders refuse
+# one) and the JavaScript line separators: echoed as the visible text \uXXXX instead.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def safe_text(text: object, limit: int = 0) -> str:
+    """``text`` with every unsafe character written out as ``\\uXXXX``, cut to ``limit``."""
+    out = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text))
+    return out if not limit or len(out) <= limit else out[:limit - 1] + "\u2026"
+
+
+def bounded(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The errors with names and messages made safe, at most MAX_ERROR_BODY bytes of JSON."""
+    out: dict[str, list[str]] = {}
+    # Room for the envelope and the closing note; JsonResponse escapes non-ASCII, so the
+    # length of json.dumps is the length in bytes.
+    budget = MAX_ERROR_BODY - 1024
+    size = 0
+    items = list(errors.items())
+    for index, (field, messages) in enumerate(items):
+        name = field if field == "__all__" else safe_text(field, MAX_ECHOED_NAME)
+        texts = [safe_text(m) for m in messages]
+        cost = len(json.dumps({name: texts})) + 2
+        if size + cost > budget:
+            left = len(items) - index
+            out.setdefault("__all__", []).append(ngettext(
+                "%(count)d more field has problems that are not listed; correct the ones "
+                "above and send the request again.",
+                "%(count)d more fields have problems that are not listed; correct the ones "
+                "above and send the request again.", left) % {"count": left})
+            break
+        out.setdefault(name, []).extend(texts)  # two long names may be cut to one
+        size += cost
+    return out
+
+
 def errors(status: int, errors: dict[str, list[str]], headers: dict[str, str] | None = None) -> JsonResponse:
-    response = JsonResponse({"errors": errors}, status=status)
+    response = JsonResponse({"errors": bounded(errors)}, status=status)
     for name, value in (headers or {}).items():
         response[name] = value
     return response

@@ -249,6 +249,60 @@ def test_surrogates_in_workload_strings_are_field_errors(api: Client, price_book
         assert {"region", "ec2.instance_type"} <= set(response.json()["errors"])
 
 
+def test_thousands_of_unknown_fields_get_a_bounded_answer(api: Client, price_book: Any) -> None:
+    """7,700 unknown names in 63 KB once answered 4 MB (each message listed every allowed
+    field): the allowed fields are listed once, and an error body is at most 64 KB."""
+    from reports.api import MAX_ERROR_BODY
+
+    fields = {**WORKLOAD, **{f"{i:x}": 0 for i in range(7700)},
+              "needs": {f"n{i}": 0 for i in range(50)}}
+    body = json.dumps(fields, separators=(",", ":"))
+    assert 60_000 < len(body) <= 64 * 1024
+    for url in ("/api/v1/compare", "/api/v1/reports"):
+        response = api.post(url, body, content_type="application/json")
+        assert response.status_code == 400
+        assert len(response.content) <= MAX_ERROR_BODY
+        errors = response.json()["errors"]
+        messages = [m for ms in errors.values() for m in ms]
+        assert sum("allowed fields:" in m for m in messages) == 1
+        assert errors["0"] == [messages[0]] and messages[0].startswith("unknown field; allowed fields: ")
+        assert errors["1"] == ["unknown field"]
+        listed = len(errors) - 1
+        assert errors["__all__"] == [f"{7750 - listed} more fields have problems that are not "
+                                     "listed; correct the ones above and send the request again."]
+
+
+def test_a_few_unknown_fields_are_all_listed(api: Client, price_book: Any) -> None:
+    body = json.dumps({**WORKLOAD, "colour": 1, "size": 2, "needs": {"a": 1, "b": 2},
+                       "ranges": {"x": [1, 2, 3], "y": [1, 2, 3]}})
+    errors = api.post("/api/v1/compare", body, content_type="application/json").json()["errors"]
+    assert errors["colour"][0].startswith("unknown field; allowed fields: region, ")
+    assert errors["needs.a"][0].startswith("unknown field; allowed fields in needs: ")
+    assert errors["ranges.x"][0].startswith("unknown field; inputs that may be given as a range: ")
+    assert errors["size"] == errors["needs.b"] == errors["ranges.y"] == ["unknown field"]
+    assert "__all__" not in errors
+
+
+@pytest.mark.parametrize("name", [r"\ud800", r"a\udfffb", r"line\nbreak\u2028", r"\u0000"])
+def test_an_unknown_field_name_is_echoed_escaped(api: Client, price_book: Any, name: str) -> None:
+    """A lone surrogate (or a control character) in a field's name comes back as the visible
+    text \\uXXXX: strict JSON decoders refuse a lone surrogate even when escaped."""
+    body = '{"requests_per_month": 1, "duration_ms": 1, "memory_mb": 128, "' + name + '": 1}'
+    response = api.post("/api/v1/compare", body, content_type="application/json")
+    assert response.status_code == 400
+    text = response.content.decode("utf-8")
+    escaped = name.replace(r"\n", r"\u000a")
+    assert json.dumps(escaped) in text  # the name as visible text, e.g. "\\ud800"
+    for key in response.json()["errors"]:
+        assert key.isprintable() and not any("\ud800" <= c <= "\udfff" for c in key)
+
+
+def test_a_long_unknown_name_is_cut(api: Client, price_book: Any) -> None:
+    body = json.dumps({**WORKLOAD, "x" * 5000: 1})
+    errors = api.post("/api/v1/compare", body, content_type="application/json").json()["errors"]
+    assert [k for k in errors if k.startswith("x")] == ["x" * 99 + "\u2026"]
+
+
 def test_the_save_form_refuses_surrogates_and_nul() -> None:
     from reports.forms import ReportMetaForm
 
@@ -286,28 +340,95 @@ def test_a_failed_save_gives_the_allowance_back(api: Client, price_book: Any, se
 def _at(monkeypatch: Any, moment: float) -> None:
     from advisor.plumbing import ratelimit
 
-    monkeypatch.setattr(ratelimit.time, "time", lambda: moment)
+    monkeypatch.setattr(ratelimit, "clock", lambda: moment)
 
 
-def test_no_double_burst_across_the_window_edge(monkeypatch: Any) -> None:
+def _most_in_any_window(times: list[float], window: float) -> int:
+    """The most events any closed interval of ``window`` seconds holds."""
+    most, first = 0, 0
+    for last, t in enumerate(times):
+        while times[first] < t - window:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+def _attack(monkeypatch: Any, scope: str, moments: list[float], limit: int = 30,
+            window: int = 3600) -> list[float]:
+    """A client trying at each moment (in order, on an injected clock); the moments let through."""
+    from advisor.plumbing import ratelimit
+
+    now = [0.0]
+    monkeypatch.setattr(ratelimit, "clock", lambda: now[0])
+    allowed = []
+    for moment in moments:
+        now[0] = moment
+        if ratelimit.hit(scope, "203.0.113.7", limit, window) is None:
+            allowed.append(moment)
+    return allowed
+
+
+def _schedules(start: float) -> dict[str, list[float]]:
+    hour = 3600.0
+    return {
+        # The burst that beat the weighted two-window estimate: the allowance spent late in
+        # one clock hour, then again and again as the estimate let the old events "fade".
+        "edge bursts": sorted({start + hour - 5 + i * 0.1 for i in range(40)}
+                              | {start + hour + k * 60 + i * 0.1 for k in range(150) for i in range(5)}),
+        "steady": [start + i * 7.0 for i in range(int(3 * hour / 7))],
+        "at every bucket edge": [start + b * 60.0 + d for b in range(180) for d in (-0.001, 0.0, 59.999)],
+    }
+
+
+@pytest.mark.parametrize("schedule", ["edge bursts", "steady", "at every bucket edge"])
+def test_no_hour_lets_more_than_the_limit_through(monkeypatch: Any, schedule: str) -> None:
+    """The README's promise, REPORTS_PER_HOUR in ANY hour, checked over every interval."""
+    import time
+
+    start = (int(time.time() // 3600) + 1) * 3600.0
+    allowed = _attack(monkeypatch, "any-hour-" + schedule.replace(" ", "-"), _schedules(start)[schedule])
+    assert _most_in_any_window(allowed, 3600) == 30  # never more, and the allowance is usable
+    assert len(allowed) >= 30 * 2  # over three hours the client is not shut out either
+
+
+def test_the_window_holds_against_redis_too(monkeypatch: Any, settings: Any) -> None:
+    """The same promise with the shared counters in a real Redis (skipped without one)."""
+    import time
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/8"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": url}}
+    start = (int(time.time() // 3600) + 1) * 3600.0
+    scope = f"any-hour-redis-{uuid.uuid4().hex}"  # runs on one server never share counters
+    allowed = _attack(monkeypatch, scope, _schedules(start)["edge bursts"])
+    assert _most_in_any_window(allowed, 3600) == 30
+
+
+def test_the_wait_is_true_and_no_earlier_than_a_window(monkeypatch: Any) -> None:
     import time
 
     from advisor.plumbing import ratelimit
 
-    edge = (int(time.time() // 3600) + 1) * 3600.0
-    _at(monkeypatch, edge - 1)
+    start = (int(time.time() // 3600) + 1) * 3600.0 + 30
+    _at(monkeypatch, start)
     for _ in range(3):
-        assert ratelimit.hit("edge", "a", 3, 3600) is None
-    assert ratelimit.hit("edge", "a", 3, 3600) is not None
-    # A fixed clock-hour window would allow three more here, two seconds later.
-    _at(monkeypatch, edge + 1)
-    wait = ratelimit.hit("edge", "a", 3, 3600)
-    assert wait in (1199, 1200)  # the previous hour's 3 fade to 2 a third of the way in
-    _at(monkeypatch, edge + 1 + wait - 2)
-    assert ratelimit.hit("edge", "a", 3, 3600) is not None
-    _at(monkeypatch, edge + 1 + wait)
-    assert ratelimit.hit("edge", "a", 3, 3600) is None
-    assert ratelimit.hit("edge", "a", 3, 3600) is not None
+        assert ratelimit.hit("wait", "a", 3, 3600) is None
+    wait = ratelimit.hit("wait", "a", 3, 3600)
+    # The events leave with their one-minute bucket: 3,600 s to 3,660 s after they happened.
+    assert wait is not None and 3600 <= wait <= 3660
+    _at(monkeypatch, start + wait - 1)
+    assert ratelimit.hit("wait", "a", 3, 3600) is not None
+    _at(monkeypatch, start + wait)
+    assert ratelimit.hit("wait", "a", 3, 3600) is None
+    assert ratelimit.hit("wait", "a", 3, 3600) is None
+    assert ratelimit.hit("wait", "a", 3, 3600) is None
+    assert ratelimit.hit("wait", "a", 3, 3600) is not None
 
 
 def test_a_refused_event_is_not_counted(monkeypatch: Any) -> None:
@@ -319,9 +440,31 @@ def test_a_refused_event_is_not_counted(monkeypatch: Any) -> None:
     _at(monkeypatch, start)
     assert ratelimit.hit("r", "a", 1, 60) is None
     for _ in range(20):  # hammering while refused does not push the wait further out
-        assert ratelimit.hit("r", "a", 1, 60) == 120
-    _at(monkeypatch, start + 120)
+        assert ratelimit.hit("r", "a", 1, 60) == 61  # a window and one 1-second bucket
+    _at(monkeypatch, start + 61)
     assert ratelimit.hit("r", "a", 1, 60) is None
+
+
+def test_the_per_process_fallback_keeps_the_promise(monkeypatch: Any, settings: Any) -> None:
+    """Redis down: each process counts on its own, with the same bound."""
+    import time
+
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: refused at once
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    from advisor.plumbing import cache as app_cache
+    from advisor.plumbing import ratelimit
+
+    ratelimit.reset()
+    app_cache.reset()
+    start = (int(time.time() // 3600) + 1) * 3600.0
+    try:
+        allowed = _attack(monkeypatch, "fallback", _schedules(start)["edge bursts"])
+    finally:
+        app_cache.reset()
+        ratelimit.reset()
+    assert _most_in_any_window(allowed, 3600) == 30
 
 
 # Chunked bodies ------------------------------------------------------------------------------------

@@ -221,3 +221,24 @@ def test_results_and_report_pages_work_with_redis_down(client: Client, price_boo
     assert page.status_code == 200 and 'id="results"' in page.content.decode()
     after = client.post("/api/v1/compare", workload, content_type="application/json")
     assert after.status_code == 200 and after.json() == before
+
+
+def test_a_results_partial_during_an_outage_is_the_503_page(client: Client, price_book: Any) -> None:
+    """The database failing under a comparison is an outage, not bad inputs: the 503 page with
+    Retry-After, never a 200 saying "These inputs could not be compared"."""
+    partial = {"requests_per_month": "4000000", "duration_ms": "90", "memory_mb": "1024"}
+    htmx = {"HX-Request": "true", "HX-Target": "results"}
+    for error in (OperationalError("server closed the connection unexpectedly"),
+                  InterfaceError("connection already closed")):
+        with mock.patch("advisor.services.snapshot", side_effect=error):
+            fragment = client.get("/", partial, headers=htmx)
+            page = client.get("/", partial)
+        for response in (fragment, page):
+            assert response.status_code == 503
+            assert response["Retry-After"] == "30"
+            assert "could not be compared" not in response.content.decode()
+    with mock.patch("advisor.services.snapshot", side_effect=ValueError("a bug")):
+        # Any other failure is still the inputs' message, logged, not a 500.
+        fragment = client.get("/", partial, headers=htmx)
+    assert fragment.status_code == 200 and "could not be compared" in fragment.content.decode()
+    assert client.get("/", partial, headers=htmx).status_code == 200

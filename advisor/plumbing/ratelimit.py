@@ -1,12 +1,18 @@
 """A sliding-window rate limiter over the configured cache, shared by every process.
 
-Counts are kept per fixed window (``cache.add`` creates a window's counter atomically,
-``cache.incr`` counts atomically), but the limit applies to a window that slides: the events
-of the current window plus the previous window's count weighted by how much of it still lies
-within the last ``window_s`` seconds. A fixed window would let a client spend its whole
-allowance in the last second of one window and again in the first second of the next (twice
-the limit in two seconds); the sliding estimate refuses the second burst. It errs on the
-strict side: after a burst the wait is at most one window plus a ``1/limit`` share of it.
+The promise is exact: at most ``limit`` events in ANY interval of ``window_s`` seconds. Events
+are counted in short buckets (``window_s / 60`` seconds, at least 1 s; ``cache.add`` creates a
+bucket's counter atomically, ``cache.incr`` counts atomically), and an event is allowed only if
+it fits together with every event of the current bucket and the ``N`` buckets before it. Those
+``N + 1`` buckets reach back at least ``window_s`` seconds from any moment inside the current
+one, so every interval of ``window_s`` seconds that ends with an allowed event had all of its
+earlier events counted when that event was allowed. (A weighted two-window estimate let up to
+twice the limit through in one interval: it assumed the previous window's events were spread
+evenly.) The price of exactness is a bucket's length: a client regains an event at most
+``window_s + bucket`` seconds after spending it, never sooner than ``window_s``.
+
+Counting first and checking after (then giving the count back when over the limit) means two
+processes racing for the last event may both be refused, never both allowed.
 
 When the cache is down (Redis unreachable) the limiter keeps availability first but does not
 fail open: it counts in this process's memory instead (each process then allows the limit on
@@ -22,6 +28,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -76,22 +83,33 @@ local_counters = _LocalCounters()
 _fallback_logged = False
 
 
-def _key(scope: str, ident: str, window_start: int) -> str:
+# Seconds since the epoch; tests put a clock of their own here.
+clock: Callable[[], float] = time.time
+
+# Buckets per window: the window's events are counted in this many short buckets.
+BUCKETS = 60
+
+
+def buckets_of(window_s: int) -> tuple[int, int]:
+    """(bucket length in whole seconds, buckets that together span at least ``window_s``)."""
+    size = max(1, window_s // BUCKETS)
+    return size, math.ceil(window_s / size)
+
+
+def _key(scope: str, ident: str, window_s: int, bucket: int) -> str:
     digest = hashlib.sha256(ident.encode("utf-8", "replace")).hexdigest()[:32]
-    return f"ratelimit:{scope}:{digest}:{window_start}"
+    return f"ratelimit:{scope}:{digest}:{window_s}:{bucket}"
 
 
-def _shared_counts(current: str, previous: str, window_s: int) -> tuple[int, int]:
-    """Count one event in the shared cache; (events in the current window, previous window)."""
-    # Two windows and a second of slack: the previous window's count is still read while the
-    # current one runs.
-    cache.add(current, 0, timeout=2 * window_s + 1)
+def _shared_counts(current: str, earlier: list[str], timeout: int) -> tuple[int, dict[str, int]]:
+    """Count one event in the shared cache; (events in the current bucket, earlier buckets)."""
+    cache.add(current, 0, timeout=timeout)
     try:
         count = cache.incr(current)
     except ValueError:  # evicted between add and incr: this is the first event again
-        cache.set(current, 1, timeout=2 * window_s + 1)
+        cache.set(current, 1, timeout=timeout)
         count = 1
-    return count, int(cache.get(previous) or 0)
+    return count, {k: int(v or 0) for k, v in cache.get_many(earlier).items()}
 
 
 def _fallback(exc: Exception | None, key: str) -> None:
@@ -105,7 +123,8 @@ def _fallback(exc: Exception | None, key: str) -> None:
 
 
 def hit(scope: str, ident: str, limit: int, window_s: int) -> int | None:
-    """Count one event; return the seconds to wait if it is over ``limit`` per window, else None.
+    """Count one event; return the seconds to wait if it would make more than ``limit`` in
+    some interval of ``window_s`` seconds, else None.
 
     ``limit`` 0 (or less) means no limit. A refused event is not counted, so a client that
     waits the returned seconds gets through.
@@ -118,13 +137,17 @@ def hit_once(scope: str, ident: str, limit: int, window_s: int) -> tuple[int | N
     global _fallback_logged
     if limit <= 0:
         return None, None
-    now = time.time()
-    window_start = int(now // window_s) * window_s
-    current, previous = _key(scope, ident, window_start), _key(scope, ident, window_start - window_s)
+    now = clock()
+    size, span = buckets_of(window_s)
+    bucket = int(now // size)
+    current = _key(scope, ident, window_s, bucket)
+    earlier_keys = [_key(scope, ident, window_s, b) for b in range(bucket - span, bucket)]
+    # Kept while a later bucket still counts it, and a bucket's length of slack.
+    timeout = (span + 2) * size
     local = True
     if app_cache.available():
         try:
-            count, before = _shared_counts(current, previous, window_s)
+            count, found = _shared_counts(current, earlier_keys, timeout)
             local = False
             if _fallback_logged:
                 _fallback_logged = False
@@ -134,28 +157,26 @@ def hit_once(scope: str, ident: str, limit: int, window_s: int) -> tuple[int | N
     else:
         _fallback(None, current)
     if local:
-        count = local_counters.incr(current, 2 * window_s + 1)
-        before = local_counters.get(previous)
-    elapsed = now - window_start
-    weight = 1 - elapsed / window_s
-    if before * weight + count <= limit:
+        count = local_counters.incr(current, timeout)
+        found = {k: local_counters.get(k) for k in earlier_keys}
+    earlier = [found.get(k, 0) for k in earlier_keys]
+    if sum(earlier) + count <= limit:
         return None, Hit(current, local)
     refund(Hit(current, local))
-    return _wait(limit, count - 1, before, elapsed, window_s), None
+    return _wait(limit, earlier, count - 1, bucket, span, size, now), None
 
 
-def _wait(limit: int, count: int, before: int, elapsed: float, window_s: int) -> int:
-    """Seconds until one more event fits: ``before`` (previous window) fades out linearly
-    during the current window, then ``count`` (this window) does during the next one."""
-    room = limit - count - 1
-    if room >= 0 and before > 0:
-        # before * (1 - (elapsed + t) / window) <= room
-        t = window_s * (1 - room / before) - elapsed
-        if t < window_s - elapsed:
-            return max(1, math.ceil(t))
-    # Next window: count * (1 - t2 / window) + 1 <= limit
-    t2 = window_s * (1 - (limit - 1) / count) if count > 0 else 0.0
-    return max(1, math.ceil(window_s - elapsed + max(0.0, t2)))
+def _wait(limit: int, earlier: list[int], count: int, bucket: int, span: int, size: int,
+          now: float) -> int:
+    """Seconds until one more event fits: the oldest buckets leave the span one by one (the
+    bucket ``bucket - span + i`` no longer counts from bucket ``bucket + i + 1`` on)."""
+    excess = sum(earlier) + count + 1 - limit
+    gone = 0
+    for i, events in enumerate([*earlier, count]):
+        gone += events
+        if gone >= excess:
+            return max(1, math.ceil((bucket + i + 1) * size - now))
+    return max(1, math.ceil((bucket + span + 1) * size - now))  # unreachable while limit >= 1
 
 
 def refund(counted: Hit | None) -> None:

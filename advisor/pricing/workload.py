@@ -671,9 +671,14 @@ def parse_workload(data: object) -> Workload:
     # Unknown fields are errors, not ignored: a typo must not silently fall back to a default.
     top_names = [f.name for f in FIELDS if f.group is None]
     allowed_top = top_names + list(GROUPS) + ["ranges"]
+    # The allowed names are listed once, at the first unknown field: repeated for each of
+    # thousands of unknown names they made a small request answer megabytes.
+    listed = False
     for key in data:
         if key not in allowed_top:
-            add(str(key), "unknown field; allowed fields: " + ", ".join(allowed_top))
+            add(str(key), "unknown field" if listed
+                else "unknown field; allowed fields: " + ", ".join(allowed_top))
+            listed = True
 
     sources: dict[str | None, Mapping[str, Any]] = {None: data}
     for group in GROUPS:
@@ -682,9 +687,12 @@ def parse_workload(data: object) -> Workload:
         if not isinstance(raw, Mapping):
             add(group, f"must be an object with the fields {', '.join(names)} (got {_show(raw)})")
             raw = {}
+        listed = False
         for key in raw:
             if key not in names:
-                add(f"{group}.{key}", f"unknown field; allowed fields in {group}: " + ", ".join(names))
+                add(f"{group}.{key}", "unknown field" if listed
+                    else f"unknown field; allowed fields in {group}: " + ", ".join(names))
+                listed = True
         sources[group] = raw
 
     ranges = _parse_ranges(data.get("ranges", {}), add)
@@ -738,11 +746,13 @@ def _parse_ranges(raw: object, add: Callable[[str, str], None]) -> dict[str, Ran
             '{"requests_per_month": [2000000, 5000000, 20000000]} (got ' + _show(raw) + ")")
         return {}
     out: dict[str, Range] = {}
+    listed = False
     for name, triple in raw.items():
         path = f"ranges.{name}"
         if name not in RANGED_FIELDS:
-            add(path, "unknown field; inputs that may be given as a range: "
-                + ", ".join(RANGED_FIELDS))
+            add(path, "unknown field" if listed else "unknown field; inputs that may be given "
+                "as a range: " + ", ".join(RANGED_FIELDS))
+            listed = True
             continue
         spec = FIELD_BY_NAME[name]
         if not isinstance(triple, list | tuple) or len(triple) != 3:

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from django.db import connection
-from django.db.utils import DatabaseError
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -109,6 +109,10 @@ def _context(request: HttpRequest, form: QuestionnaireForm) -> dict[str, Any]:
             snapshot = services.snapshot(form.to_workload_data())
         except services.ComparisonError as exc:
             form.add_engine_errors(exc.errors)
+        except (OperationalError, InterfaceError):
+            # The database is down or hung, not the inputs: the 503 page (with Retry-After)
+            # from DatabaseUnavailableMiddleware, never "could not be compared".
+            raise
         except Exception:  # never a 500 for a questionnaire input: log it, say so
             logger.exception("comparison failed for %s", request.GET.urlencode())
             form.add_error(None, _("These inputs could not be compared. Please change a value "
