@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# One BLAS thread per request thread (why: advisor/pricing/__init__.py); before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def env_str(name: str, default: str = "") -> str:
