@@ -206,9 +206,47 @@ def fleet_frontier(price: np.ndarray, coef: np.ndarray) -> np.ndarray:
     return order[keep]
 
 
-def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
+@dataclass(frozen=True)
+class _Fleet:
+    """The frontier types and their per-type columns: all that depends on the sheet's types
+    (hundreds of rows), never on volume, duration or traffic shape."""
+
+    types: tuple[InstanceType, ...]
+    cpu_coef: np.ndarray
+    mem_coef: np.ndarray
+    coef: np.ndarray
+    instance_price: np.ndarray
+    per_instance_hour: np.ndarray
+    factor: float
+    ipv4_hourly: float
+    families: tuple[str, ...]
+    considered: int
+
+
+# Distinct fleets kept per sheet; a typed request volume or duration reuses its fleet.
+FLEETS_KEPT = 256
+
+
+def _fleet(w: Workload, sheet: PriceSheet, hours: float) -> _Fleet:
+    """The fleet's frontier for ``w``, worked out once per price sheet and fleet inputs (type
+    or "auto" filters, purchase option, memory, CPU share, utilisation target, disk, subnets,
+    hours): masking and sorting the book's hundreds of types is most of a model's cost, and
+    a keystroke that changes the traffic or the duration changes none of them."""
     e = w.ec2
-    hours = float(w.hours_per_month)
+    key = (e.instance_type, e.purchase, w.architecture, w.memory_mb, e.family_filter,
+           e.cpu_share, e.target_utilization, e.ebs_gb_per_instance, e.public_instances, hours)
+    kept: dict[object, _Fleet] = sheet.derived("ec2_fleets", dict)
+    fleet = kept.get(key)
+    if fleet is None:
+        fleet = _build_fleet(w, sheet, hours)
+        if len(kept) >= FLEETS_KEPT:
+            kept.clear()
+        kept[key] = fleet
+    return fleet
+
+
+def _build_fleet(w: Workload, sheet: PriceSheet, hours: float) -> _Fleet:
+    e = w.ec2
     table = sheet.table
     if e.instance_type == "auto":
         idx = candidate_indices(w, sheet)
@@ -237,6 +275,18 @@ def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
     if e.purchase in RESERVED_OPTIONS:
         hourly = table.hourly[idx][keep[0]]
         factor = float(instance_price[keep[0]] / hourly) if hourly else 1.0
+    columns = [cpu_coef[keep], mem_coef[keep], coef[keep], instance_price[keep], per_hour[keep]]
+    for column in columns:  # shared by every model of this fleet: nobody may write to them
+        column.flags.writeable = False
+    return _Fleet(tuple(table.types[i] for i in idx[keep]), *columns, factor=factor,
+                  ipv4_hourly=ipv4_hourly, families=families, considered=int(idx.size))
+
+
+def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
+    e = w.ec2
+    hours = float(w.hours_per_month)
+    fleet = _fleet(w, sheet, hours)
+    ipv4_hourly = fleet.ipv4_hourly
 
     levels, share = sizing_levels(w.traffic.profile, w.traffic.peak_to_average, e.scaling)
     weights = weekly_weights(w.traffic.profile, w.traffic.peak_to_average)
@@ -252,15 +302,16 @@ def build_ec2_model(w: Workload, sheet: PriceSheet) -> Ec2Model:
     ipv4_fixed = public_ipv4_monthly(sheet, addresses, hours)
     logs_per_request = float(logs_monthly(sheet, 1.0, w.ec2_log_bytes_per_request))
     return Ec2Model(
-        workload=w, types=tuple(table.types[i] for i in idx[keep]), cpu_coef=cpu_coef[keep],
-        mem_coef=mem_coef[keep], coef=coef[keep], instance_price=instance_price[keep],
-        per_instance_hour=per_hour[keep], frontier=np.arange(keep.size), levels=levels,
-        level_share=share, purchase_factor=factor,
+        workload=w, types=fleet.types, cpu_coef=fleet.cpu_coef,
+        mem_coef=fleet.mem_coef, coef=fleet.coef, instance_price=fleet.instance_price,
+        per_instance_hour=fleet.per_instance_hour, frontier=np.arange(len(fleet.types)),
+        levels=levels, level_share=share, purchase_factor=fleet.factor,
         ebs_gb_month=sheet.rate("ebs.gp3.gb_month"),
         fixed_monthly=lb_fixed + nat + transfer + ipv4_fixed,
         lb_fixed=lb_fixed, lb_per_avg_rps=lb_per_rps, nat=nat, transfer=transfer, hours=hours,
         ipv4_per_instance_hour=ipv4_hourly, ipv4_fixed=ipv4_fixed,
-        logs_per_request=logs_per_request, families=families, types_considered=int(idx.size),
+        logs_per_request=logs_per_request, families=fleet.families,
+        types_considered=fleet.considered,
     )
 
 
