@@ -28,6 +28,7 @@ from django.views.decorators.http import condition, require_POST
 
 from advisor import services
 from advisor.plumbing.cache import ProcessCache, cache_get, cache_set, templates_version
+from advisor.plumbing.gzipped import KeptPage
 from advisor.plumbing.jsonio import strict_json_loads
 from advisor.plumbing.middleware import too_many_requests
 from advisor.pricing.workload import DERIVED, FIELDS, _resolve_derived
@@ -229,7 +230,7 @@ def _page_key(request: HttpRequest, code: Any, region: str) -> str | None:
     parts = [str(code), get_language() or "", services.prices_version(region),
              templates_version(*PAGE_TEMPLATES), request.scheme, request.get_host(),
              *(static(name) for name in PAGE_STATIC)]
-    return "report-page:v1:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return "report-page:v2:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def _csrf_secret(request: HttpRequest) -> str:
@@ -265,8 +266,8 @@ FOREVER = {"public": True, "max_age": 365 * 24 * 3600, "immutable": True}
 def report_page(request: HttpRequest, code: Any) -> HttpResponse:
     region = _region(request, code)
     key = _page_key(request, code, region) if region is not None else None
-    html = _pages.get(key) if key else None
-    if html is None:
+    kept = _pages.get(key) if key else None
+    if kept is None:
         # The snapshot (tens of KB) is read only when the kept HTML or today's totals are
         # missing.
         report = get_object_or_404(Report.objects.defer("snapshot_json"), code=code)
@@ -282,11 +283,19 @@ def report_page(request: HttpRequest, code: Any) -> HttpResponse:
             "today": today,
             "csrf_token": PAGE_PLACEHOLDER,
         }, request)
+        kept = KeptPage.of(html, PAGE_PLACEHOLDER)
         # A failed look at today's prices (neither totals nor errors) is not kept: a passing
         # fault must not hide the banner.
         if key and (today.get("result") is not None or today.get("errors")):
-            _pages.set(key, html)
-    return HttpResponse(html.replace(PAGE_PLACEHOLDER, get_token(request)))
+            _pages.set(key, kept)
+    response = kept.response(request, get_token(request))
+    if response.has_header("Content-Encoding"):
+        # Another representation of the same page: a weak validator (RFC 9110 8.8.1), as
+        # GZipMiddleware would make it; If-None-Match compares weakly, so 304s still come.
+        etag = _page_etag(request, code)
+        if etag:
+            response["ETag"] = f'W/"{etag}"'
+    return response
 
 
 @read_only

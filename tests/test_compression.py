@@ -70,3 +70,39 @@ def test_plotly_waits_for_the_answer(client: Client, price_book: Any) -> None:
     assert not re.search(r'<script[^>]+src="[^"]*plotly[^"]*"', html)
     assert re.search(r'<script src="/static/js/app\.js" data-plotly="/static/vendor/'
                      r'plotly-advisor\.min\.js" defer>', html)
+
+
+def test_kept_page_joins_its_pieces_into_one_valid_gzip_member() -> None:
+    from advisor.plumbing.gzipped import KeptPage, _deflate
+
+    spot = "csrf0placeholder"
+    html = ("<p>é</p>" * 500 + spot) * 3 + "<footer>" + "x" * 1000
+    kept = KeptPage.of(html, spot)
+    seen = set()
+    for token in ("a" * 64, "Zq9" * 21 + "z"):
+        body = kept.gzip(token)
+        assert gzip.decompress(body).decode() == html.replace(spot, token)
+        seen.add(len(body))
+        # The token is deflated on its own: what the page around it holds cannot change it.
+        assert _deflate(token.encode()) in body
+    assert len(kept.gzip("b" * 64)) <= len(gzip.compress(html.encode())) + 300
+
+
+def test_kept_partial_and_report_come_compressed_with_a_fresh_token(client: Client,
+                                                                    price_book: Any) -> None:
+    url = "/?" + urlencode(form_data(STARTING_VALUES))
+    texts = []
+    for _ in range(3):  # drawn, then kept by inputs, then kept by this very address
+        _, html = compressed(client.get(url, **HTMX, **GZIP))
+        texts.append(html)
+    found = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', t) for t in texts]
+    assert all(len(f) == 1 for f in found) and len({f[0] for f in found}) == 3
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert len({strip.sub("", t) for t in texts}) == 1
+    workload = {"requests_per_month": 10_000_000, "duration_ms": 120, "memory_mb": 512}
+    code = client.post("/api/v1/reports", json.dumps(workload),
+                       content_type="application/json").json()["code"]
+    first = client.get(f"/r/{code}/", **GZIP)
+    assert first["ETag"].startswith('W/"')
+    again = client.get(f"/r/{code}/", HTTP_IF_NONE_MATCH=first["ETag"], **GZIP)
+    assert again.status_code == 304
