@@ -7,10 +7,12 @@ thing, the banner that says they would give different totals.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.db.models.signals import post_delete
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -213,13 +215,38 @@ PAGE_PLACEHOLDER = "csrf0placeholder0for0a0kept0report0page"
 _pages = ProcessCache(size=200, seconds=RENDERED_SECONDS)
 
 
+# Report code -> (when read, region): a report's region never changes, so a page served from
+# the kept HTML needs no query at all. Kept as briefly as the price books
+# (services.BOOK_MEMO_SECONDS): a report deleted in another process is gone from this one
+# within that time, and at once from the process that deleted it.
+_regions: dict[str, tuple[float, str]] = {}
+REGIONS_KEPT = 20_000
+
+
 def _region(request: HttpRequest, code: Any) -> str | None:
-    """The report's region (None: no such report), read once per request: the ETag and the
-    kept page both need it, and a deleted report must stop being served at once."""
+    """The report's region (None: no such report), looked up once per request: the ETag and
+    the kept page both need it."""
     if not hasattr(request, "_report_region"):
-        request._report_region = (  # type: ignore[attr-defined]
-            Report.objects.filter(code=code).values_list("region", flat=True).first())
+        known = _regions.get(str(code))
+        if known is not None and time.monotonic() - known[0] < services.BOOK_MEMO_SECONDS:
+            region: str | None = known[1]
+        else:
+            region = Report.objects.filter(code=code).values_list("region", flat=True).first()
+            if region is None:
+                _regions.pop(str(code), None)
+            else:
+                if len(_regions) >= REGIONS_KEPT:
+                    _regions.clear()
+                _regions[str(code)] = (time.monotonic(), region)
+        request._report_region = region  # type: ignore[attr-defined]
     return request._report_region  # type: ignore[attr-defined,no-any-return]
+
+
+def _forget_region(instance: Report, **_: Any) -> None:
+    _regions.pop(str(instance.code), None)
+
+
+post_delete.connect(_forget_region, sender=Report, dispatch_uid="reports.views.forget-region")
 
 
 def _page_key(request: HttpRequest, code: Any, region: str) -> str | None:
