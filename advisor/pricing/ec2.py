@@ -36,7 +36,13 @@ from advisor.pricing.network import (
     transfer_monthly,
 )
 from advisor.pricing.profiles import sizing_levels, weekly_weights
-from advisor.pricing.sheet import InstanceType, PriceSheet, noise_ceil, noise_ceil_inplace
+from advisor.pricing.sheet import (
+    NOISE_REL,
+    InstanceType,
+    PriceSheet,
+    noise_ceil,
+    noise_ceil_inplace,
+)
 from advisor.pricing.workload import Workload, WorkloadError
 
 OS_RESERVED_GIB = 0.5
@@ -44,6 +50,13 @@ LAMBDA_MB_PER_VCPU = 1769.0
 LAMBDA_MAX_VCPU = 6.0
 EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_transfer",
              "public_ipv4", "logs")
+
+
+# Sizing cells × types × load levels beyond this many values, with two levels or more (an
+# autoscaled fleet), goes through Ec2Model._cheapest_fleet, a block of cells at a time (small
+# enough to stay in the CPU cache).
+PRUNE_FROM = 400_000
+PRUNE_BLOCK = 2048
 
 
 class InstanceTypeError(WorkloadError):
@@ -178,9 +191,48 @@ class Ec2Model:
         d = self.workload.duration_ms if duration_ms is None else duration_ms
         r = np.asarray(requests, dtype=float)
         avg = r / (self.hours * 3600)
-        hours, _ = self.instance_hours(avg, d, self.frontier)
-        fleet = (hours * self.per_instance_hour[self.frontier]).min(axis=-1)
+        cells = int(np.prod(np.broadcast_shapes(np.shape(avg), np.shape(d))))
+        if cells * self.coef.size * self.levels.size >= PRUNE_FROM and self.levels.size > 1 \
+                and self.coef.size > 1:
+            fleet = self._cheapest_fleet(avg, d)
+        else:
+            hours, _ = self.instance_hours(avg, d, self.frontier)
+            fleet = (hours * self.per_instance_hour[self.frontier]).min(axis=-1)
         return fleet + self.fixed_monthly + self.lb_per_avg_rps * avg + self.logs_per_request * r
+
+    def _cheapest_fleet(self, avg_rps: np.ndarray, duration_ms: np.ndarray | float) -> np.ndarray:
+        """The cheapest fleet's monthly cost at many loads (the 200 × 200 map), the same
+        figures as sizing every type everywhere, with far fewer types sized.
+
+        A fleet depends on the load (requests a second × ms) alone and never costs less at a
+        higher load. Cells are taken in order of load, a block at a time; a type whose cost
+        at the block's lowest load (a lower bound: each level's fleet at least the load's
+        exact share of an instance, less float noise) exceeds another type's cost at the
+        block's highest load (an upper bound: at most one instance more a level) cannot be
+        the cheapest anywhere in the block and is not sized there. The types that remain are
+        sized exactly as :meth:`instance_hours` does, so every figure is unchanged.
+        """
+        load = np.asarray(avg_rps, dtype=float) * np.asarray(duration_ms, dtype=float)
+        flat = load.ravel()
+        order = np.argsort(flat, kind="stable")
+        ordered = flat[order]
+        out = np.empty(flat.size)
+        per_hour = self.per_instance_hour * self.hours
+        steps = self.coef[:, None] * self.levels  # (types, levels)
+        floor = float(self.workload.ec2.min_instances)
+        margin = 1e-9
+        for start in range(0, flat.size, PRUNE_BLOCK):
+            cells = order[start:start + PRUNE_BLOCK]
+            low, high = ordered[start], ordered[min(start + PRUNE_BLOCK, flat.size) - 1]
+            lower = np.maximum(floor, low * steps * (1 - NOISE_REL)).dot(self.level_share)
+            upper = (np.maximum(floor, high * steps) + 1).dot(self.level_share)
+            lower, upper = lower * per_hour, upper * per_hour
+            keep = np.flatnonzero(lower * (1 - margin) <= upper.min() * (1 + margin))
+            if keep.size == 0:  # not a finite load (NaN): size every type, as before
+                keep = self.frontier
+            hours, _ = self.instance_hours(ordered[start:start + cells.size], 1.0, keep)
+            out[cells] = (hours * self.per_instance_hour[keep]).min(axis=-1)
+        return out.reshape(load.shape)
 
     def step_spacing(self) -> np.ndarray:
         """Where :meth:`total` (at the workload's duration) can jump, as spacings in requests
