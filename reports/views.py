@@ -257,7 +257,7 @@ def _page_key(request: HttpRequest, code: Any, region: str) -> str | None:
     parts = [str(code), get_language() or "", services.prices_version(region),
              templates_version(*PAGE_TEMPLATES), request.scheme, request.get_host(),
              *(static(name) for name in PAGE_STATIC)]
-    return "report-page:v2:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return "report-page:v3:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def _csrf_secret(request: HttpRequest) -> str:

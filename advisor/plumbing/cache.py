@@ -75,9 +75,11 @@ class ProcessCache:
             self._keep(key, value)
         return value
 
-    def set(self, key: str, value: Any) -> None:
+    def set(self, key: str, value: Any, shared: bool = True) -> None:
+        """Keep ``value`` here and, unless ``shared`` is false, in the shared cache."""
         self._keep(key, value)
-        cache_set(key, value, int(self.seconds))
+        if shared:
+            cache_set(key, value, int(self.seconds))
 
     def _keep(self, key: str, value: Any) -> None:
         with self._lock:

@@ -38,18 +38,15 @@ _LAST_BLOCK = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS).flush(zlib
 
 @dataclass(frozen=True)
 class KeptPage:
-    """A page with ``placeholder`` where the visitor's CSRF token goes, and its pieces
-    between placeholders already deflated."""
+    """A page cut where the visitor's CSRF token goes, each piece also already deflated."""
 
-    html: str
-    placeholder: str
-    pieces: tuple[bytes, ...]
+    pieces: tuple[bytes, ...]  # the page's UTF-8 between placeholders
     deflated: tuple[bytes, ...]
 
     @classmethod
     def of(cls, html: str, placeholder: str) -> KeptPage:
         pieces = tuple(p.encode() for p in html.split(placeholder))
-        return cls(html, placeholder, pieces, tuple(_deflate(p) for p in pieces))
+        return cls(pieces, tuple(_deflate(p) for p in pieces))
 
     def gzip(self, token: str) -> bytes:
         """One gzip member of the page with ``token`` in each placeholder."""
@@ -74,7 +71,7 @@ class KeptPage:
     def response(self, request: HttpRequest, token: str) -> HttpResponse:
         """The page for this visitor, compressed when the browser takes gzip."""
         if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-            response = HttpResponse(self.html.replace(self.placeholder, token))
+            response = HttpResponse(token.encode().join(self.pieces))
         else:
             response = HttpResponse(self.gzip(token))
             response["Content-Encoding"] = "gzip"

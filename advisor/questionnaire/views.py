@@ -83,8 +83,8 @@ def index(request: HttpRequest) -> HttpResponse:
             if not context["has_results"]:
                 return kept.response(request, get_token(request))
             _fragments.set(key, kept)
-        if raw_key:
-            _fragments.set(raw_key, kept)
+        if raw_key:  # this process only: Redis keeps one copy per inputs, not per spelling
+            _fragments.set(raw_key, kept, shared=False)
         return kept.response(request, get_token(request))
     context = _context(request, form)
     if target == "results":
@@ -136,8 +136,9 @@ def _results_fragment(request: HttpRequest, context: dict[str, Any]) -> str:
             + render_to_string("advisor/index.html#oob", context, request))
 
 
-# Rendered results, per process first (about 80 KB each) and then in the shared cache.
-_fragments = ProcessCache(size=500, seconds=RENDERED_SECONDS)
+# Rendered results, per process first (about 100 KB each, plain and deflated) and then in
+# the shared cache.
+_fragments = ProcessCache(size=200, seconds=RENDERED_SECONDS)
 
 
 def _raw_fragment_key(request: HttpRequest) -> str | None:
@@ -150,7 +151,7 @@ def _raw_fragment_key(request: HttpRequest) -> str | None:
     parts = [sorted(request.GET.lists()), get_language(), services.prices_version(region),
              templates_version(*RESULTS_TEMPLATES)]
     digest = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
-    return "results-raw:v1:" + digest
+    return "results-raw:v3:" + digest
 
 
 def _fragment_key(request: HttpRequest, form: QuestionnaireForm) -> str:
@@ -159,7 +160,7 @@ def _fragment_key(request: HttpRequest, form: QuestionnaireForm) -> str:
     parts = [data, form.cleaned_data.get("rate_basis"), get_language(),
              services.prices_version(region), templates_version(*RESULTS_TEMPLATES)]
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-    return "results-html:v2:" + digest
+    return "results-html:v3:" + digest
 
 
 def _source_url(source: str) -> str:
