@@ -83,6 +83,10 @@ def _book(region: str, on: dt.date | None) -> tuple[PriceBook, PriceSheet, str]:
         raise ComparisonError({"region": [f"the price book for {region} is incomplete: "
                                           + "; ".join(exc.problems)]}) from None
     fingerprint = _sheet_fingerprint(sheet)
+    if memo is not None and memo[1].pk == book.pk and memo[3] == fingerprint:
+        # The same prices: keep the sheet already in use, with everything worked out from it
+        # since (each fleet's frontier of instance types, the rows a snapshot copies).
+        book, sheet = memo[1], memo[2]
     with _books_lock:
         _books[key] = (time.monotonic(), book, sheet, fingerprint)
     return book, sheet, fingerprint
@@ -162,8 +166,8 @@ def _snapshot(workload: Workload, book: PriceBook, sheet: PriceSheet) -> dict[st
         "curve": curve,
         "grid": series.cheaper_map(workload, sheet, break_even_points=crossings),
         # The instance types the result sized (not the book's hundreds).
-        "prices": prices_snapshot(book, {result["ec2"]["instance_type"]}
-                                  | {c["instance_type"] for c in result["ec2"]["candidates"]}),
+        "prices": _prices(book, sheet, {result["ec2"]["instance_type"]}
+                          | {c["instance_type"] for c in result["ec2"]["candidates"]}),
         # Each side's low..high bill at each volume of the curve, over the other ranges.
         "band": _band(workload, sheet, curve["requests_per_month"]),
         # The answer with each deciding assumption undone (the assumptions strip).
@@ -174,6 +178,21 @@ def _snapshot(workload: Workload, book: PriceBook, sheet: PriceSheet) -> dict[st
         # Every compared option on the same axes (the charts draw one line / colour each).
         snap["options"] = option_series(workload, sheet, snap["curve"], snap["grid"])
     return snap
+
+
+def _prices(book: PriceBook, sheet: PriceSheet, names: set[str]) -> dict[str, Any]:
+    """prices_snapshot() for these instance types, read from the database once per price
+    sheet and set of types (a keystroke that keeps the fleet's types reads nothing). The
+    kept dict is shared: callers copy before changing it (snapshots are only stored)."""
+    kept: dict[frozenset[str], dict[str, Any]] = sheet.derived("prices_snapshot", dict)
+    key = frozenset(names)
+    found = kept.get(key)
+    if found is None:
+        found = prices_snapshot(book, names)
+        if len(kept) >= 64:
+            kept.clear()
+        kept[key] = found
+    return found
 
 
 def _band(workload: Workload, sheet: PriceSheet, volumes: list[float]) -> dict[str, Any]:

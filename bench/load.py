@@ -23,6 +23,7 @@ import argparse
 import http.client
 import json
 import multiprocessing
+import os
 import random
 import re
 import sys
@@ -337,6 +338,77 @@ def parse_mix(text: str) -> dict[str, int]:
     return mix
 
 
+def _loadavg() -> str:
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "n/a"
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f}"
+
+
+def run_phases(target: Target, plan: dict[str, list[Request]], phases: list[str],
+               args: argparse.Namespace) -> tuple[dict[str, dict[str, float]], dict[str, str], int]:
+    """Each kind alone, one after the other, against the same server in one invocation: the
+    first (``healthz``, one query) is the ceiling the others are measured against."""
+    results: dict[str, dict[str, float]] = {}
+    loads: dict[str, str] = {}
+    failed = 0
+    # Every distinct request once first (each worker may still draw a page once): a run
+    # measures the steady state of pages that are viewed again, not their first drawing.
+    conn = _connection(target, args.timeout)
+    for kind in phases:
+        for req in plan[kind]:
+            _call(conn, req)
+    conn.close()
+    for kind in phases:
+        shares = [args.concurrency // args.processes
+                  + (1 if i < args.concurrency % args.processes else 0)
+                  for i in range(args.processes)]
+        jobs = [(target, {kind: plan[kind]}, {kind: 1}, n, args.duration, args.timeout, seed)
+                for seed, n in enumerate(shares)]
+        before = _loadavg()
+        tally = Tally()
+        with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
+            for part in pool.map(_process_main, jobs):
+                tally.merge(part)
+        loads[kind] = f"{before} before, {_loadavg()} after"
+        row = summarise(tally, args.duration)[kind]
+        results[kind] = row
+        failed += int(row["errors"] + row["status_5xx"] + row["status_other"])
+        for line in tally.samples:
+            print("  sample failure:", line)
+        print(f"{kind}: {row['per_second']} req/s, p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms"
+              f" (load average {loads[kind]})", flush=True)
+    return results, loads, failed
+
+
+def phases_markdown(results: dict[str, dict[str, float]], loads: dict[str, str],
+                    args: argparse.Namespace, note: str) -> str:
+    ceiling = results.get("healthz")
+    goals = {"report": "≥ 60 % of `/healthz`",
+             "partial": "≥ 30 % of `/healthz`, p99 ≤ 3 × `/healthz` p99"}
+    lines = [
+        f"{args.concurrency} connections ({args.processes} client processes on the same "
+        f"machine), {args.duration:g} s per kind, one kind at a time, {args.distinct} distinct "
+        f"workloads, {args.reports} reports, each request made once before the run. "
+        f"{note}".rstrip(),
+        "",
+        "| kind | req/s | share of `/healthz` | p50 ms | p99 ms | p99 / `/healthz` p99 | "
+        "errors + 5xx | load average (1 / 5 / 15 min) | goal |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for kind, row in results.items():
+        share = p99 = ""
+        if ceiling and kind != "healthz" and ceiling["per_second"]:
+            share = f"{100 * row['per_second'] / ceiling['per_second']:.0f} %"
+            p99 = f"{row['p99_ms'] / ceiling['p99_ms']:.1f} ×" if ceiling["p99_ms"] else ""
+        bad = int(row["errors"] + row["status_5xx"] + row["status_other"])
+        lines.append(f"| {kind} | {row['per_second']} | {share or '100 %'} | {row['p50_ms']} | "
+                     f"{row['p99_ms']} | {p99 or '1.0 ×'} | {bad} | {loads[kind]} | "
+                     f"{goals.get(kind, 'the ceiling')} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8000")
@@ -348,6 +420,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports", type=int, default=20, help="reports created for the report pages")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds one request may take")
     parser.add_argument("--json", metavar="FILE", help="also write the summary here")
+    parser.add_argument("--phases", metavar="KIND,...",
+                        help="run these kinds one after the other, each alone for --duration "
+                             "(e.g. healthz,report,partial), and give each as a share of the "
+                             "first; --mix is ignored")
+    parser.add_argument("--append-to", metavar="FILE",
+                        help="with --phases: append the table (with the load average) here")
+    parser.add_argument("--note", default="", help="with --append-to: a sentence on the setup")
     args = parser.parse_args(argv)
     if not 0 < args.duration <= MAX_DURATION_S:
         raise SystemExit(f"--duration must be between 0 and {MAX_DURATION_S} seconds")
@@ -355,6 +434,18 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("--concurrency must be 1..512 and --processes 1..concurrency")
 
     target = parse_target(args.url)
+    if args.phases:
+        phases = list(parse_mix(args.phases.replace(",", "=1,") + "=1"))
+        plan = build_requests(target, phases, args.distinct, args.reports)
+        check_plan(target, plan)
+        results, loads, failed = run_phases(target, plan, phases, args)
+        table = phases_markdown(results, loads, args, args.note)
+        print(table)
+        if args.append_to:
+            stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+            with open(args.append_to, "a") as fh:
+                fh.write(f"\n#### `bench/load.py --phases {args.phases}`, {stamp}\n\n{table}")
+        return 1 if failed else 0
     mix = parse_mix(args.mix)
     plan = build_requests(target, list(mix), args.distinct, args.reports)
     check_plan(target, plan)

@@ -7,10 +7,12 @@ thing, the banner that says they would give different totals.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.db.models.signals import post_delete
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +29,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_POST
 
 from advisor import services
-from advisor.plumbing.cache import cache_get, cache_set, templates_version
+from advisor.plumbing.cache import ProcessCache, cache_get, cache_set, templates_version
+from advisor.plumbing.gzipped import KeptPage
 from advisor.plumbing.jsonio import strict_json_loads
 from advisor.plumbing.middleware import too_many_requests
 from advisor.pricing.workload import DERIVED, FIELDS, _resolve_derived
@@ -234,6 +237,62 @@ def _today(report: Report) -> dict[str, Any]:
     return today  # type: ignore[no-any-return]
 
 
+# The whole page, kept per (report, language, today's prices for its region, templates and
+# static files of this deploy, host): a report never changes, so only those can change what
+# it shows. The visitor's CSRF token is put in afterwards. Per process first (about 90 KB a
+# page), then Redis.
+PAGE_TEMPLATES = ("base.html", *REPORT_TEMPLATES)
+PAGE_STATIC = ("css/app.css", "css/honest.css", "css/print.css", "js/app.js", "js/report.js",
+               "vendor/plotly.css", "vendor/plotly-advisor.min.js", "favicon.svg")
+PAGE_PLACEHOLDER = "csrf0placeholder0for0a0kept0report0page"
+_pages = ProcessCache(size=200, seconds=RENDERED_SECONDS)
+
+
+# Report code -> (when read, region): a report's region never changes, so a page served from
+# the kept HTML needs no query at all. Kept as briefly as the price books
+# (services.BOOK_MEMO_SECONDS): a report deleted in another process is gone from this one
+# within that time, and at once from the process that deleted it.
+_regions: dict[str, tuple[float, str]] = {}
+REGIONS_KEPT = 20_000
+
+
+def _region(request: HttpRequest, code: Any) -> str | None:
+    """The report's region (None: no such report), looked up once per request: the ETag and
+    the kept page both need it."""
+    if not hasattr(request, "_report_region"):
+        known = _regions.get(str(code))
+        if known is not None and time.monotonic() - known[0] < services.BOOK_MEMO_SECONDS:
+            region: str | None = known[1]
+        else:
+            region = Report.objects.filter(code=code).values_list("region", flat=True).first()
+            if region is None:
+                _regions.pop(str(code), None)
+            else:
+                if len(_regions) >= REGIONS_KEPT:
+                    _regions.clear()
+                _regions[str(code)] = (time.monotonic(), region)
+        request._report_region = region  # type: ignore[attr-defined]
+    return request._report_region  # type: ignore[attr-defined,no-any-return]
+
+
+def _forget_region(instance: Report, **_: Any) -> None:
+    _regions.pop(str(instance.code), None)
+
+
+post_delete.connect(_forget_region, sender=Report, dispatch_uid="reports.views.forget-region")
+
+
+def _page_key(request: HttpRequest, code: Any, region: str) -> str | None:
+    """The kept page's key; None for a URL with a query string (the language switcher returns
+    to the full path, so such a page is drawn afresh and not kept)."""
+    if request.GET:
+        return None
+    parts = [str(code), get_language() or "", services.prices_version(region),
+             templates_version(*PAGE_TEMPLATES), request.scheme, request.get_host(),
+             *(static(name) for name in PAGE_STATIC)]
+    return "report-page:v3:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
 def _csrf_secret(request: HttpRequest) -> str:
     """The CSRF secret the page's forms are made with: the visitor's cookie, or the one this
     response will set (so a first visit and the next one share an ETag)."""
@@ -247,7 +306,7 @@ def _page_etag(request: HttpRequest, code: Any) -> str | None:
     (the banner) and the visitor's CSRF cookie (the language switcher's form). A browser asks
     again each time (no-cache) and gets a 304 while none of them has changed, so caching can
     never hide a banner that today's prices call for."""
-    region = Report.objects.filter(code=code).values_list("region", flat=True).first()
+    region = _region(request, code)
     if region is None:
         return None
     parts = [str(code), get_language() or "", templates_version(*REPORT_TEMPLATES),
@@ -265,18 +324,38 @@ FOREVER = {"public": True, "max_age": 365 * 24 * 3600, "immutable": True}
 @cache_control(private=True, no_cache=True)
 @condition(etag_func=_page_etag)
 def report_page(request: HttpRequest, code: Any) -> HttpResponse:
-    # The snapshot (tens of KB) is read only when the kept HTML or today's totals are missing.
-    report = get_object_or_404(Report.objects.defer("snapshot_json"), code=code)
-    parts = _rendered(request, report)
-    return render(request, "reports/report.html", {
-        "report": report,
-        "verdict": parts["verdict"],
-        # Made by our own templates, autoescaped, just above (or kept from an earlier view).
-        "header_html": mark_safe(parts["header"]),  # noqa: S308
-        "body_html": mark_safe(parts["body"]),  # noqa: S308
-        "share_url": request.build_absolute_uri(report.get_absolute_url()),
-        "today": _today(report),
-    })
+    region = _region(request, code)
+    key = _page_key(request, code, region) if region is not None else None
+    kept = _pages.get(key) if key else None
+    if kept is None:
+        # The snapshot (tens of KB) is read only when the kept HTML or today's totals are
+        # missing.
+        report = get_object_or_404(Report.objects.defer("snapshot_json"), code=code)
+        parts = _rendered(request, report)
+        today = _today(report)
+        html = render_to_string("reports/report.html", {
+            "report": report,
+            "verdict": parts["verdict"],
+            # Made by our own templates, autoescaped, just above (or kept from an earlier view).
+            "header_html": mark_safe(parts["header"]),  # noqa: S308
+            "body_html": mark_safe(parts["body"]),  # noqa: S308
+            "share_url": request.build_absolute_uri(report.get_absolute_url()),
+            "today": today,
+            "csrf_token": PAGE_PLACEHOLDER,
+        }, request)
+        kept = KeptPage.of(html, PAGE_PLACEHOLDER)
+        # A failed look at today's prices (neither totals nor errors) is not kept: a passing
+        # fault must not hide the banner.
+        if key and (today.get("result") is not None or today.get("errors")):
+            _pages.set(key, kept)
+    response = kept.response(request, get_token(request))
+    if response.has_header("Content-Encoding"):
+        # Another representation of the same page: a weak validator (RFC 9110 8.8.1), as
+        # GZipMiddleware would make it; If-None-Match compares weakly, so 304s still come.
+        etag = _page_etag(request, code)
+        if etag:
+            response["ETag"] = f'W/"{etag}"'
+    return response
 
 
 @read_only

@@ -39,7 +39,13 @@ from advisor.pricing.network import (
     transfer_monthly,
 )
 from advisor.pricing.profiles import sizing_levels, weekly_weights
-from advisor.pricing.sheet import InstanceType, PriceSheet, noise_ceil, noise_ceil_inplace
+from advisor.pricing.sheet import (
+    NOISE_REL,
+    InstanceType,
+    PriceSheet,
+    noise_ceil,
+    noise_ceil_inplace,
+)
 from advisor.pricing.workload import Workload, WorkloadError
 
 OS_RESERVED_GIB = 0.5
@@ -52,6 +58,13 @@ SIZING_CHUNK = 1 << 20
 PRUNE_LEVELS = 8
 EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_transfer",
              "public_ipv4", "logs")
+
+
+# Sizing cells × types × load levels beyond this many values, with two levels or more (an
+# autoscaled fleet), goes through Ec2Model._cheapest_fleet, a block of cells at a time (small
+# enough to stay in the CPU cache).
+PRUNE_FROM = 400_000
+PRUNE_BLOCK = 2048
 
 
 class InstanceTypeError(WorkloadError):
@@ -238,13 +251,22 @@ class Ec2Model:
         r = np.asarray(requests, dtype=float)
         avg = r / (self.hours * 3600)
         if self.levels.size > PRUNE_LEVELS and self.frontier.size > 1:
-            fleet = self._cheapest_fleet(avg * np.asarray(d, dtype=float))
+            # A measured week: up to 168 levels (bounds over the sorted levels).
+            fleet = self._cheapest_fleet_levels(avg * np.asarray(d, dtype=float))
+        elif self.levels.size > 1 and self.coef.size > 1 and self._cells(avg, d) \
+                * self.coef.size * self.levels.size >= PRUNE_FROM:
+            # Many cells (the 200 × 200 map): blocks of loads, types pruned per block.
+            fleet = self._cheapest_fleet(avg, d)
         else:
             hours, _ = self.instance_hours(avg, d, self.frontier)
             fleet = (hours * self.per_instance_hour[self.frontier]).min(axis=-1)
         return fleet + self.fixed_monthly + self.lb_per_avg_rps * avg + self.logs(r)
 
-    def _cheapest_fleet(self, load: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def _cells(avg: np.ndarray, d: np.ndarray | float) -> int:
+        return int(np.prod(np.broadcast_shapes(np.shape(avg), np.shape(d))))
+
+    def _cheapest_fleet_levels(self, load: np.ndarray) -> np.ndarray:
         """The cheapest frontier fleet's monthly cost at each load (requests/s × ms), the
         same figure as sizing every type at every level, for many levels (a measured week).
 
@@ -283,6 +305,40 @@ class Ec2Model:
         starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
         return np.minimum.reduceat(cost, starts).reshape(shape)
 
+    def _cheapest_fleet(self, avg_rps: np.ndarray, duration_ms: np.ndarray | float) -> np.ndarray:
+        """The cheapest fleet's monthly cost at many loads (the 200 × 200 map), the same
+        figures as sizing every type everywhere, with far fewer types sized.
+
+        A fleet depends on the load (requests a second × ms) alone and never costs less at a
+        higher load. Cells are taken in order of load, a block at a time; a type whose cost
+        at the block's lowest load (a lower bound: each level's fleet at least the load's
+        exact share of an instance, less float noise) exceeds another type's cost at the
+        block's highest load (an upper bound: at most one instance more a level) cannot be
+        the cheapest anywhere in the block and is not sized there. The types that remain are
+        sized exactly as :meth:`instance_hours` does, so every figure is unchanged.
+        """
+        load = np.asarray(avg_rps, dtype=float) * np.asarray(duration_ms, dtype=float)
+        flat = load.ravel()
+        order = np.argsort(flat, kind="stable")
+        ordered = flat[order]
+        out = np.empty(flat.size)
+        per_hour = self.per_instance_hour * self.hours
+        steps = self.coef[:, None] * self.levels  # (types, levels)
+        floor = float(self.workload.ec2.min_instances)
+        margin = 1e-9
+        for start in range(0, flat.size, PRUNE_BLOCK):
+            cells = order[start:start + PRUNE_BLOCK]
+            low, high = ordered[start], ordered[min(start + PRUNE_BLOCK, flat.size) - 1]
+            lower = np.maximum(floor, low * steps * (1 - NOISE_REL)).dot(self.level_share)
+            upper = (np.maximum(floor, high * steps) + 1).dot(self.level_share)
+            lower, upper = lower * per_hour, upper * per_hour
+            keep = np.flatnonzero(lower * (1 - margin) <= upper.min() * (1 + margin))
+            if keep.size == 0:  # not a finite load (NaN): size every type, as before
+                keep = self.frontier
+            hours, _ = self.instance_hours(ordered[start:start + cells.size], 1.0, keep)
+            out[cells] = (hours * self.per_instance_hour[keep]).min(axis=-1)
+        return out.reshape(load.shape)
+
     def step_spacing(self) -> np.ndarray:
         """Where :meth:`total` (at the workload's duration) can jump, as spacings in requests
         a month: it jumps only just after ``n × s`` for a spacing ``s`` and an integer
@@ -311,12 +367,50 @@ def fleet_frontier(price: np.ndarray, coef: np.ndarray) -> np.ndarray:
     return order[keep]
 
 
-def build_ec2_model(w: Workload, sheet: PriceSheet,
-                    os_reserved_gib: float = OS_RESERVED_GIB) -> Ec2Model:
-    """The fleet model; ``os_reserved_gib`` is the memory each instance keeps for its OS
-    (Fargate tasks keep none: options/fargate.py)."""
+@dataclass(frozen=True)
+class _Fleet:
+    """The frontier types and their per-type columns: all that depends on the sheet's types
+    (hundreds of rows), never on volume, duration or traffic shape."""
+
+    types: tuple[InstanceType, ...]
+    cpu_coef: np.ndarray
+    mem_coef: np.ndarray
+    coef: np.ndarray
+    instance_price: np.ndarray
+    per_instance_hour: np.ndarray
+    factor: float
+    ipv4_hourly: float
+    families: tuple[str, ...]
+    considered: int
+
+
+# Distinct fleets kept per sheet; a typed request volume or duration reuses its fleet.
+FLEETS_KEPT = 256
+
+
+def _fleet(w: Workload, sheet: PriceSheet, hours: float,
+           os_reserved_gib: float = OS_RESERVED_GIB) -> _Fleet:
+    """The fleet's frontier for ``w``, worked out once per price sheet and fleet inputs (type
+    or "auto" filters, purchase option, memory, CPU share, utilisation target, disk, subnets,
+    hours): masking and sorting the book's hundreds of types is most of a model's cost, and
+    a keystroke that changes the traffic or the duration changes none of them."""
     e = w.ec2
-    hours = float(w.hours_per_month)
+    key = (e.instance_type, e.purchase, w.architecture, w.memory_mb, e.family_filter,
+           e.cpu_share, e.target_utilization, e.ebs_gb_per_instance, e.public_instances, hours,
+           os_reserved_gib)
+    kept: dict[object, _Fleet] = sheet.derived("ec2_fleets", dict)
+    fleet = kept.get(key)
+    if fleet is None:
+        fleet = _build_fleet(w, sheet, hours, os_reserved_gib)
+        if len(kept) >= FLEETS_KEPT:
+            kept.clear()
+        kept[key] = fleet
+    return fleet
+
+
+def _build_fleet(w: Workload, sheet: PriceSheet, hours: float,
+                 os_reserved_gib: float) -> _Fleet:
+    e = w.ec2
     table = sheet.table
     if e.instance_type == "auto":
         idx = candidate_indices(w, sheet, os_reserved_gib)
@@ -345,6 +439,21 @@ def build_ec2_model(w: Workload, sheet: PriceSheet,
     if e.purchase in RESERVED_OPTIONS:
         hourly = table.hourly[idx][keep[0]]
         factor = float(instance_price[keep[0]] / hourly) if hourly else 1.0
+    columns = [cpu_coef[keep], mem_coef[keep], coef[keep], instance_price[keep], per_hour[keep]]
+    for column in columns:  # shared by every model of this fleet: nobody may write to them
+        column.flags.writeable = False
+    return _Fleet(tuple(table.types[i] for i in idx[keep]), *columns, factor=factor,
+                  ipv4_hourly=ipv4_hourly, families=families, considered=int(idx.size))
+
+
+def build_ec2_model(w: Workload, sheet: PriceSheet,
+                    os_reserved_gib: float = OS_RESERVED_GIB) -> Ec2Model:
+    """The fleet model; ``os_reserved_gib`` is the memory each instance keeps for its OS
+    (Fargate tasks keep none: options/fargate.py)."""
+    e = w.ec2
+    hours = float(w.hours_per_month)
+    fleet = _fleet(w, sheet, hours, os_reserved_gib)
+    ipv4_hourly = fleet.ipv4_hourly
 
     t = w.traffic
     levels, share = sizing_levels(t.profile, t.peak_to_average, e.scaling, t.hourly_weights)
@@ -365,16 +474,16 @@ def build_ec2_model(w: Workload, sheet: PriceSheet,
     logs_free_requests = (free_gb / (w.ec2_log_bytes_per_request / BYTES_PER_GB)
                           if free_gb and w.ec2_log_bytes_per_request else 0.0)
     return Ec2Model(
-        workload=w, types=tuple(table.types[i] for i in idx[keep]), cpu_coef=cpu_coef[keep],
-        mem_coef=mem_coef[keep], coef=coef[keep], instance_price=instance_price[keep],
-        per_instance_hour=per_hour[keep], frontier=np.arange(keep.size), levels=levels,
-        level_share=share, purchase_factor=factor,
+        workload=w, types=fleet.types, cpu_coef=fleet.cpu_coef,
+        mem_coef=fleet.mem_coef, coef=fleet.coef, instance_price=fleet.instance_price,
+        per_instance_hour=fleet.per_instance_hour, frontier=np.arange(len(fleet.types)),
+        levels=levels, level_share=share, purchase_factor=fleet.factor,
         ebs_gb_month=sheet.rate("ebs.gp3.gb_month"),
         fixed_monthly=lb_fixed + nat + transfer + ipv4_fixed,
         lb_fixed=lb_fixed, lb_per_avg_rps=lb_per_rps, nat=nat, transfer=transfer, hours=hours,
         ipv4_per_instance_hour=ipv4_hourly, ipv4_fixed=ipv4_fixed,
-        logs_per_request=logs_per_request, families=families, types_considered=int(idx.size),
-        logs_free_requests=logs_free_requests,
+        logs_per_request=logs_per_request, families=fleet.families,
+        types_considered=fleet.considered, logs_free_requests=logs_free_requests,
     )
 
 

@@ -138,11 +138,11 @@ def you_marker(inputs: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def _sig(values: Sequence[float], digits: int = 6) -> list[float]:
     """Round to significant digits: the JSON stays small and the lines look the same."""
-    out = []
-    for v in values:
-        v = float(v)
-        out.append(0.0 if v == 0 or not math.isfinite(v) else float(f"{v:.{digits}g}"))
-    return out
+    # One comprehension, the format spec built once: the charts of a partial hold about
+    # 2,000 values.
+    spec, isfinite = f".{digits}g", math.isfinite
+    return [0.0 if v == 0 or not isfinite(v) else float(format(v, spec))
+            for v in map(float, values)]
 
 
 def _layout(**extra: Any) -> dict[str, Any]:

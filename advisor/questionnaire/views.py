@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from advisor import services
-from advisor.plumbing.cache import cache_get, cache_set, templates_version
+from advisor.plumbing.cache import ProcessCache, templates_version
+from advisor.plumbing.gzipped import KeptPage
 from advisor.plumbing.middleware import UNAVAILABLE_RETRY_AFTER
 from advisor.pricebook import prices
 from advisor.pricing.catalogue import SPEC_BY_KEY, SPECS
@@ -62,20 +63,29 @@ def _presets(query: QueryDict | None = None) -> list[dict[str, Any]]:
 def index(request: HttpRequest) -> HttpResponse:
     """The questionnaire. GET only, so the URL holds the inputs; htmx asks for a partial:
     HX-Target "results" (a field changed) or "workspace" (a preset was picked)."""
-    form = QuestionnaireForm(bind_data(request.GET), regions=services.regions())
     target = request.htmx.target if request.htmx else None
+    raw_key = _raw_fragment_key(request) if target == "results" else None
+    if raw_key:
+        kept = _fragments.get(raw_key)
+        if kept is not None:  # this very address seen before: no form to build
+            return kept.response(request, get_token(request))
+    form = QuestionnaireForm(bind_data(request.GET), regions=services.regions())
     if target == "results" and form.is_valid():
         # The most frequent request: the same inputs give the same HTML, so it is rendered
-        # once per inputs, prices and language and kept in the cache (the CSRF token of the
-        # save form is per visitor, so it is put in afterwards).
+        # once per inputs, prices and language and kept, compressed, per process and in the
+        # cache (the CSRF token of the save form is per visitor, so it is put in afterwards).
         key = _fragment_key(request, form)
-        html = cache_get(key)
-        if html is None:
+        kept = _fragments.get(key)
+        if kept is None:
             context = _context(request, form)
             html = _results_fragment(request, context | {"csrf_token": CSRF_PLACEHOLDER})
-            if context["has_results"]:
-                cache_set(key, html, RENDERED_SECONDS)
-        return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+            kept = KeptPage.of(html, CSRF_PLACEHOLDER)
+            if not context["has_results"]:
+                return kept.response(request, get_token(request))
+            _fragments.set(key, kept)
+        if raw_key:  # this process only: Redis keeps one copy per inputs, not per spelling
+            _fragments.set(raw_key, kept, shared=False)
+        return kept.response(request, get_token(request))
     context = _context(request, form)
     if target == "results":
         return HttpResponse(_results_fragment(request, context))
@@ -130,13 +140,31 @@ def _results_fragment(request: HttpRequest, context: dict[str, Any]) -> str:
             + render_to_string("advisor/index.html#oob", context, request))
 
 
+# Rendered results, per process first (about 100 KB each, plain and deflated) and then in
+# the shared cache.
+_fragments = ProcessCache(size=200, seconds=RENDERED_SECONDS)
+
+
+def _raw_fragment_key(request: HttpRequest) -> str | None:
+    """The kept fragment's key for this very query string (before the form normalises it):
+    a repeated address skips building and validating the form's 70 fields. None for a
+    region without a book (nothing to keep)."""
+    region = request.GET.get("region") or "us-east-1"
+    if region not in services.regions():
+        return None
+    parts = [sorted(request.GET.lists()), get_language(), services.prices_version(region),
+             templates_version(*RESULTS_TEMPLATES)]
+    digest = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    return "results-raw:v3:" + digest
+
+
 def _fragment_key(request: HttpRequest, form: QuestionnaireForm) -> str:
     data = form.to_workload_data()
     region = data.get("region", "us-east-1")
     parts = [data, form.cleaned_data.get("rate_basis"), get_language(),
              services.prices_version(region), templates_version(*RESULTS_TEMPLATES)]
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-    return "results-html:" + digest
+    return "results-html:v3:" + digest
 
 
 def _source_url(source: str) -> str:

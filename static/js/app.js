@@ -16,8 +16,26 @@
 
   var CONFIG = { displayModeBar: false, responsive: true, displaylogo: false };
 
+  // The chart library (about 400 KB compressed) is fetched only once the answer is on screen
+  // and a chart is there to draw: the verdict and the tables never wait for it.
+  var PLOTLY_SRC = (document.currentScript && document.currentScript.dataset.plotly) || "";
+  var plotlyLoading = false;
+
+  function loadPlotly() {
+    if (plotlyLoading || !PLOTLY_SRC) return;
+    plotlyLoading = true;
+    var script = document.createElement("script");
+    script.src = PLOTLY_SRC;
+    script.async = true;
+    script.onload = function () { drawCharts(document); };
+    document.head.appendChild(script);
+  }
+
   function drawCharts(root) {
-    if (typeof window.Plotly === "undefined") return;
+    if (typeof window.Plotly === "undefined") {
+      if ((root || document).querySelector("[data-chart]")) loadPlotly();
+      return;
+    }
     var lang = (document.documentElement.lang || "en").slice(0, 2);
     (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
       if (el.classList.contains("js-plotly-plot")) return; // already drawn
@@ -181,7 +199,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    drawCharts(document);
+    // After the first frame with the answer in it has been painted.
+    window.requestAnimationFrame(function () {
+      window.setTimeout(function () { drawCharts(document); }, 0);
+    });
     watchSummary();
     document.addEventListener("click", function (event) {
       var link = event.target.closest && event.target.closest("a.preset");
