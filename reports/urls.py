@@ -14,6 +14,7 @@ urlpatterns = [
     path("r/<uuid:code>.json", views.report_json, name="json"),
     path("r/<uuid:code>/recompute", views.recompute, name="recompute"),
     path("api/v1/compare", api.compare, name="api-compare"),
+    path("api/v1/scenarios", api.scenarios, name="api-scenarios"),
     path("api/v1/reports", api.create_report, name="api-reports"),
     path("api/v1/reports/<uuid:code>", api.report_detail, name="api-report"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
