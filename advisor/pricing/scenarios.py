@@ -18,12 +18,14 @@ import copy
 import itertools
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from advisor.pricing.choose import cheapest_of
-from advisor.pricing.compare import compare
-from advisor.pricing.sheet import PriceSheet
+from advisor.pricing.compare import check_prices, check_region, compare, missing_price_error
+from advisor.pricing.ec2 import EC2_ITEMS, build_ec2_model, ec2_items, size_fleet
+from advisor.pricing.lambda_ import LAMBDA_ITEMS, lambda_items
+from advisor.pricing.sheet import MissingPrice, PriceSheet
 from advisor.pricing.workload import (
     FIELD_BY_NAME,
     OPTION_NAMES,
@@ -39,6 +41,12 @@ from advisor.pricing.workload import (
 MAX_SCENARIOS = 200
 # Inputs that cannot be varied: ranges are the uncertainty's, not a price's.
 NOT_VARIED = ("ranges",)
+# Inputs other defaults or cross-field rules depend on (workload.py: DERIVED, CHECKS): a
+# combination that varies one is parsed again in full; any other is the base workload with
+# the (already checked) values replaced, which is the same workload at a tenth of the cost.
+REPARSE = ("memory_mb", "hours_per_month", "provisioned_concurrency",
+           "provisioned_hours_per_month", "provisioned_share_of_requests", "options",
+           "needs.task_memory_mb", "needs.task_vcpus")
 
 SheetFor = Callable[[str], PriceSheet]
 Vary = tuple[tuple[str, tuple[Any, ...]], ...]
@@ -123,8 +131,11 @@ class _Pricer:
     """Prices combinations of one base workload, each region's sheet fetched once and each
     combination priced once (the table and ``best_by_field`` share them)."""
 
-    def __init__(self, data: Mapping[str, Any], sheet_for: SheetFor) -> None:
+    def __init__(self, data: Mapping[str, Any], base: Workload, sheet_for: SheetFor) -> None:
         self.data = data
+        self.base = base
+        ranged = {name for name, _ in base.ranges}
+        self.reparse = set(REPARSE) | ranged
         self.sheet_for = sheet_for
         self.sheets: dict[str, PriceSheet | WorkloadError] = {}
         self.done: dict[tuple[tuple[str, str], ...], Priced] = {}
@@ -143,7 +154,19 @@ class _Pricer:
             self.done[key] = self._price(combo)
         return self.done[key]
 
-    def _price(self, combo: Mapping[str, Any]) -> Priced:
+    def _workload(self, combo: Mapping[str, Any]) -> Workload:
+        if self.reparse.isdisjoint(combo):
+            top: dict[str, Any] = {}
+            groups: dict[str, dict[str, Any]] = {}
+            for path, value in combo.items():
+                group, _, key = path.rpartition(".")
+                if group:
+                    groups.setdefault(group, {})[key] = value
+                else:
+                    top[key] = value
+            for group, values in groups.items():
+                top[group] = replace(getattr(self.base, group), **values)
+            return replace(self.base, **top)
         data = copy.deepcopy(dict(self.data))
         ranges = data.get("ranges")
         for path, value in combo.items():
@@ -152,22 +175,51 @@ class _Pricer:
             # prices no ranges anyway.
             if isinstance(ranges, dict):
                 ranges.pop(path, None)
+        return parse_workload(data)
+
+    def _price(self, combo: Mapping[str, Any]) -> Priced:
         try:
-            w = parse_workload(data)
+            w = self._workload(combo)
         except WorkloadError as exc:
             return Priced({}, None, exc.errors)
         sheet = self.sheet(w.region)
         if isinstance(sheet, WorkloadError):
             return Priced({}, None, sheet.errors)
         try:
-            c = compare(w, sheet, with_break_even=False, with_uncertainty=False)
+            totals, instance_type = _totals(w, sheet)
         except WorkloadError as exc:
             return Priced({}, None, exc.errors)
+        totals = {n: totals[n] for n in OPTION_NAMES if n in w.options and n in totals}
+        return Priced(totals, instance_type if "ec2" in totals else None, None)
+
+
+def _totals(w: Workload, sheet: PriceSheet) -> tuple[dict[str, float], str]:
+    """Each option's monthly total, as compare() adds them up (the same functions, the same
+    order of addition), without the detail a table does not show (assumptions, the
+    recommendation). Options beyond the default pair go through compare() itself."""
+    if w.extra_options:
+        c = compare(w, sheet, with_break_even=False, with_uncertainty=False)
         totals = {"lambda": c.lambda_.monthly_usd, "ec2": c.ec2.monthly_usd}
         if c.options is not None:
             totals.update({n: r.monthly_usd for n, r in c.options.extra.items()})
-        totals = {n: totals[n] for n in OPTION_NAMES if n in w.options and n in totals}
-        return Priced(totals, c.ec2.instance_type if "ec2" in totals else None, None)
+        return totals, c.ec2.instance_type
+    check_region(w, sheet)
+    check_prices(w, sheet)
+    r = float(w.requests_per_month)
+    try:
+        model = build_ec2_model(w, sheet)
+        items, _ = lambda_items(sheet, w, r)
+        lam = sum({k: float(items[k]) for k in LAMBDA_ITEMS}.values())
+        chosen = size_fleet(model, r)[0]
+        e_items = ec2_items(model, chosen, r)
+        ec2 = sum({k: float(e_items[k]) for k in EC2_ITEMS}.values())
+    except MissingPrice as exc:
+        raise missing_price_error(w, sheet, [exc.key]) from None
+    if not (math.isfinite(lam) and math.isfinite(ec2)):
+        raise WorkloadError({"__all__": [
+            "the inputs are too large to price: a total would not be a finite number of USD; "
+            "lower the largest inputs"]})
+    return {"lambda": lam, "ec2": ec2}, chosen.instance_type
 
 
 def _row(combo: Mapping[str, Any], priced: Priced, own: bool) -> dict[str, Any]:
@@ -192,7 +244,7 @@ def scenarios(data: Mapping[str, Any], vary: object, sheet_for: SheetFor) -> dic
     base = parse_workload(data)
     axes = parse_vary(vary)
     own = {path: _own(base, path) for path, _ in axes}
-    pricer = _Pricer(data, sheet_for)
+    pricer = _Pricer(data, base, sheet_for)
     rows: list[dict[str, Any]] = []
     for values in itertools.product(*(vals for _, vals in axes)):
         combo = {path: value for (path, _), value in zip(axes, values, strict=True)}
