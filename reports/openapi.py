@@ -17,6 +17,7 @@ from advisor.pricing.workload import (
     REQUIRED,
     FieldSpec,
 )
+from reports import openapi_scenarios
 from reports.models import NOTES_MAX, TITLE_MAX
 
 JSON = "application/json"
@@ -376,6 +377,7 @@ def document() -> dict[str, Any]:
                                           "content": {JSON: {"schema": {"type": "object"}}}}},
                 }
             },
+            **openapi_scenarios.paths(COMMON_ERRORS, UNAVAILABLE),
             "/r/{code}.json": {
                 "get": {
                     "operationId": "reportJson",
@@ -411,6 +413,7 @@ def document() -> dict[str, Any]:
             "schemas": {
                 "Workload": workload_schema(),
                 "ReportRequest": workload_schema(meta),
+                **openapi_scenarios.schemas(workload_schema()),
                 "Errors": {
                     "type": "object",
                     "required": ["errors"],

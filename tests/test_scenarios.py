@@ -202,3 +202,19 @@ def test_cli_bad_vary_exits_2_naming_the_field(books: None) -> None:
     assert err.startswith("vary.memory_mb: must be an integer between 128 and 10240 (got 64)")
     code, _, err = run_cli(json.dumps(BASE), "--vary", "nonsense")
     assert code == 2 and err.startswith("--vary: ")
+
+
+def test_openapi_describes_the_scenarios_path(client: Client, books: None) -> None:
+    from openapi_schema_validator import OAS31Validator
+    from openapi_spec_validator import validate
+
+    from reports.openapi import document
+
+    doc = document()
+    validate(doc)
+    assert "/api/v1/scenarios" in doc["paths"]
+    body = {**BASE, "vary": {"region": ["ap-northeast-2", "sa-east-1"]}}
+    components = {"components": doc["components"]}
+    OAS31Validator({"$ref": "#/components/schemas/ScenarioRequest", **components}).validate(body)
+    result = post(client, body).json()
+    OAS31Validator({"$ref": "#/components/schemas/Scenarios", **components}).validate(result)
