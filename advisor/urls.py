@@ -1,9 +1,10 @@
 from django.urls import path
 
-from advisor.questionnaire import views
+from advisor.questionnaire import scenario_views, views
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("healthz", views.healthz, name="healthz"),
     path("methodology/", views.methodology, name="methodology"),
+    path("scenarios/", scenario_views.scenarios, name="scenarios"),
 ]
