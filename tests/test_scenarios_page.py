@@ -73,3 +73,57 @@ def test_bad_inputs_are_a_message_not_an_error(client: Client, books: None) -> N
     response = client.get("/scenarios/?memory_mb=1&sc_region=us-east-1")
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
+
+
+def _save(client: Client, query: str, vary: dict[str, Any] | None = None) -> str:
+    from django.http import QueryDict
+
+    from advisor.questionnaire.forms import QuestionnaireForm, bind_data
+
+    form = QuestionnaireForm(bind_data(QueryDict(query)), regions=["ap-northeast-2", "us-east-1"])
+    assert form.is_valid(), form.errors
+    post = {"inputs": json.dumps(form.to_workload_data()), "title": "", "notes": ""}
+    if vary:
+        post["scenario_vary"] = json.dumps(vary)
+    response = client.post("/r/new", post)
+    assert response.status_code == 302, response.content[:500]
+    return response["Location"].split("/r/")[1].strip("/")
+
+
+def test_a_saved_report_keeps_its_scenario_table(client: Client, books: None) -> None:
+    vary = {"region": ["ap-northeast-2", "us-east-1"], "ec2.purchase": ["on_demand", "spot"]}
+    code = _save(client, QUERY, vary)
+    body = client.get(f"/r/{code}.json").json()
+    assert [r["vary"] for r in body["scenarios"]["scenarios"]][1] == {
+        "region": "ap-northeast-2", "ec2.purchase": "spot"}
+    csv_text = client.get(f"/r/{code}.csv").content.decode()
+    assert "scenario,1.region,ap-northeast-2," in csv_text
+    assert "scenario,4.ec2.purchase,spot," in csv_text
+    page = client.get(f"/r/{code}/").content.decode()
+    assert 'id="scenarios-table"' in page and 'class="is-own"' in page
+    assert "Use this" not in page  # frozen: no links that change the workload
+    # A report saved without a table has none.
+    plain = _save(client, QUERY)
+    assert "scenarios" not in client.get(f"/r/{plain}.json").json()
+
+
+def test_two_reports_side_by_side(client: Client, books: None) -> None:
+    a = _save(client, QUERY)
+    b = _save(client, QUERY.replace("ap-northeast-2", "us-east-1").replace(
+        "on_demand", "reserved_1y"))
+    page = client.get(f"/r/{a}/").content.decode()
+    assert f'href="/r/compare/?codes={a}"' in page
+    one = client.get(f"/r/compare/?codes={a}")
+    assert one.status_code == 200 and 'id="compare-add"' in one.content.decode()
+    added = client.get(f"/r/compare/?codes={a}&add=https://example.test/r/{b}/")
+    assert added.status_code == 302 and added["Location"] == f"/r/compare/?codes={a},{b}"
+    html = client.get(added["Location"]).content.decode()
+    inputs = html.split('id="compare-inputs"')[1].split("</table>")[0]
+    assert "ap-northeast-2" in inputs and "us-east-1" in inputs
+    assert "reserved_1y" in inputs and "memory_mb" not in inputs
+    totals = html.split('id="compare-totals"')[1].split("</table>")[0]
+    assert totals.count("<tr") == 3  # header, Lambda, EC2
+    assert "B − A" in totals
+    assert html.count('class="compare-verdict"') == 2
+    assert client.get(f"/r/compare/?codes={a},00000000-0000-0000-0000-000000000000").status_code == 404
+    assert client.post(f"/r/compare/?codes={a},{b}").status_code == 405
