@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from advisor.questionnaire import option_presenters
-from advisor.questionnaire.labels import OPTION_LABELS
+from advisor.questionnaire.forms import form_name
+from advisor.questionnaire.labels import CHOICE_LABELS, OPTION_LABELS
 from advisor.questionnaire.numbers import usd
 from advisor.questionnaire.presenters import item_labels, side_labels
 from reports.export import EC2_ITEMS, LAMBDA_ITEMS
@@ -48,6 +49,11 @@ def _codes(request: HttpRequest) -> tuple[list[str], list[str]]:
             problems.append(_("Paste a report's link or its code (“%(text)s” is neither).")
                             % {"text": added.strip()[:80]})
     return list(dict.fromkeys(found)), problems
+
+
+def _choice(name: str, value: str) -> str:
+    """A choice input in the page's words ("Reserved instance, 1 year ..."), else as shown."""
+    return str(CHOICE_LABELS.get(form_name(name), {}).get(value, value))
 
 
 def _money(value: float | None) -> str:
@@ -81,7 +87,7 @@ def compare_context(reports: list[Report]) -> dict[str, Any]:
     names = list(dict.fromkeys(n for s in sides for n in s["inputs"]))
     differ = []
     for name in names:
-        values = [s["inputs"].get(name, {}).get("value", "—") for s in sides]
+        values = [_choice(name, s["inputs"].get(name, {}).get("value", "—")) for s in sides]
         if len(set(values)) > 1:
             label = next(s["inputs"][name]["label"] for s in sides if name in s["inputs"])
             differ.append({"name": name, "label": label, "values": values})

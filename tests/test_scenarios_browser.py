@@ -107,7 +107,7 @@ def test_tick_two_regions_then_compare_two_reports(live_server: Any, browser: An
         page.wait_for_selector("#compare-totals")
         assert page.locator(".compare-verdict").count() == 2
         inputs = page.text_content("#compare-inputs")
-        assert "ap-northeast-2" in inputs and "reserved_1y" in inputs
+        assert "ap-northeast-2" in inputs and "ec2.purchase" in inputs
         _no_sideways_scroll(page)
         page.screenshot(path=str(SHOTS / f"reports-{screen}-{lang}.png"), full_page=True)
         assert errors == []

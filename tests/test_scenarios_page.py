@@ -120,7 +120,7 @@ def test_two_reports_side_by_side(client: Client, books: None) -> None:
     html = client.get(added["Location"]).content.decode()
     inputs = html.split('id="compare-inputs"')[1].split("</table>")[0]
     assert "ap-northeast-2" in inputs and "us-east-1" in inputs
-    assert "reserved_1y" in inputs and "memory_mb" not in inputs
+    assert "Reserved instance, 1 year" in inputs and "memory_mb" not in inputs
     totals = html.split('id="compare-totals"')[1].split("</table>")[0]
     assert totals.count("<tr") == 3  # header, Lambda, EC2
     assert "B − A" in totals
