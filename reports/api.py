@@ -217,7 +217,7 @@ def _create_report(request: HttpRequest, data: Any) -> JsonResponse:
     if not isinstance(data, dict):
         raise ApiError(400, {"__all__": [_("The request body must be a JSON object with the "
                                            "workload's fields.")]})
-    workload = {k: v for k, v in data.items() if k not in META_FIELDS}
+    workload = {k: v for k, v in data.items() if k not in (*META_FIELDS, "vary")}
     meta, problems = meta_errors(data)
     try:
         services.parse(workload)
@@ -227,6 +227,9 @@ def _create_report(request: HttpRequest, data: Any) -> JsonResponse:
         raise ApiError(400, problems)
     try:
         snapshot = services.snapshot(workload)
+        if "vary" in data:
+            # The scenario table is priced now and kept with the report, as the page does.
+            snapshot = {**snapshot, "scenarios": scenario_service.table(workload, data["vary"])}
     except services.ComparisonError as exc:
         raise ApiError(400, exc.errors) from None
     # Counted only now: a request that cannot be compared (no book for its region) saves

@@ -293,6 +293,9 @@ def document() -> dict[str, Any]:
                   "description": "Optional title of the report, plain text."},
         "notes": {"type": ["string", "null"], "maxLength": NOTES_MAX,
                   "description": "Optional notes, plain text."},
+        "vary": {**openapi_scenarios.vary_schema(), "description": (
+            "Optional: a scenario table (as POST /api/v1/scenarios) priced now and kept "
+            "with the report.")},
     }
     return {
         "openapi": "3.1.0",
@@ -490,6 +493,7 @@ def document() -> dict[str, Any]:
                         "prices": {"type": ["object", "null"],
                                    "description": "Every price the comparison used: the book, "
                                                   "its rates and instance types."},
+                        "scenarios": {"$ref": "#/components/schemas/Scenarios"},
                     },
                 },
             }

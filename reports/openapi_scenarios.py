@@ -28,8 +28,18 @@ REFUSED = {
 }
 
 
+def vary_schema() -> dict[str, Any]:
+    return {
+        "type": "object", "minProperties": 1,
+        "description": (
+            "Field path -> the values to try, each checked as the workload's own field. At "
+            f"most {MAX_SCENARIOS} combinations (the product of the list lengths)."),
+        "propertyNames": {"enum": [name for name in FIELD_BY_NAME if name not in NOT_VARIED]},
+        "additionalProperties": {"type": "array", "minItems": 1},
+    }
+
+
 def schemas(workload_schema: dict[str, Any]) -> dict[str, Any]:
-    vary_fields = [name for name in FIELD_BY_NAME if name not in NOT_VARIED]
     options = {name: _total({"instance_type": {"type": "string"}} if name == "ec2" else None)
                for name in OPTION_NAMES}
     return {
@@ -38,15 +48,7 @@ def schemas(workload_schema: dict[str, Any]) -> dict[str, Any]:
             "required": [*workload_schema.get("required", []), "vary"],
             "properties": {
                 **workload_schema["properties"],
-                "vary": {
-                    "type": "object", "minProperties": 1,
-                    "description": (
-                        "Field path -> the values to try, each checked as the workload's own "
-                        f"field. At most {MAX_SCENARIOS} combinations (the product of the "
-                        "list lengths)."),
-                    "propertyNames": {"enum": vary_fields},
-                    "additionalProperties": {"type": "array", "minItems": 1},
-                },
+                "vary": vary_schema(),
             },
         },
         "Scenarios": {

@@ -218,3 +218,16 @@ def test_openapi_describes_the_scenarios_path(client: Client, books: None) -> No
     OAS31Validator({"$ref": "#/components/schemas/ScenarioRequest", **components}).validate(body)
     result = post(client, body).json()
     OAS31Validator({"$ref": "#/components/schemas/Scenarios", **components}).validate(result)
+
+
+def test_api_report_with_vary_keeps_the_table(client: Client, books: None) -> None:
+    vary = {"architecture": ARCHS}
+    response = post_report = client.post("/api/v1/reports", json.dumps({**BASE, "vary": vary}),
+                                         content_type="application/json")
+    assert post_report.status_code == 201, response.content
+    code = response.json()["code"]
+    body = client.get(f"/api/v1/reports/{code}").json()
+    assert body["scenarios"] == scenario_service.table(BASE, vary)
+    bad = client.post("/api/v1/reports", json.dumps({**BASE, "vary": {"architecture": ["z"]}}),
+                      content_type="application/json")
+    assert bad.status_code == 400 and "vary.architecture" in bad.json()["errors"]
