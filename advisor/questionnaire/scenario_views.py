@@ -149,7 +149,8 @@ def chart(rows: list[dict[str, Any]], options: list[str], paths: list[str]) -> d
     # Only the fields that take more than one value tell the rows apart.
     differ = [i for i, p in enumerate(paths) if len({str(r["raw"][p]) for r in shown}) > 1] \
         or list(range(len(paths)))
-    labels = [" · ".join(r["values"][i] for i in differ) + (" ★" if r["own"] else "")
+    # One line per field: the labels stay narrow enough to leave the bars room on a phone.
+    labels = ["<br>".join(r["values"][i] for i in differ) + (" ★" if r["own"] else "")
               for r in shown]
     data = []
     top = 0.0
@@ -160,7 +161,7 @@ def chart(rows: list[dict[str, Any]], options: list[str], paths: list[str]) -> d
                                                                                       option)),
                      "y": labels, "x": _sig([x if x is not None else 0.0 for x in xs]),
                      "marker": {"color": OPTION_COLOURS.get(option, "#555555")},
-                     "hovertemplate": "%{y}: $%{x:,.2f}<extra>"
+                     "hovertemplate": "$%{x:,.2f}<extra>"
                      + str(OPTION_LABELS.get(option, option)) + "</extra>"})
     ticks = _linear_money_ticks(top)
     return {"data": data, "layout": _layout(
