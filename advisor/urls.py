@@ -1,6 +1,6 @@
 from django.urls import path
 
-from advisor.questionnaire import views
+from advisor.questionnaire import scenario_views, views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -8,4 +8,5 @@ urlpatterns = [
     path("methodology/", views.methodology, name="methodology"),
     path("methodology/<str:region>/instances/", views.methodology_instances,
          name="methodology-instances"),
+    path("scenarios/", scenario_views.scenarios, name="scenarios"),
 ]

@@ -13,6 +13,8 @@ catalogue costs on a shared, noisy machine.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import platform
@@ -54,11 +56,18 @@ def _num(value: str | None) -> float | None:
     return None if value is None else float(value)
 
 
+@functools.cache
+def _fixture(name: str) -> dict:
+    # The file holds every region's rows: decoded once, as the database holds them once.
+    return json.loads((ROOT / "fixtures" / name).read_text())
+
+
 def seeded_sheet(region: str = "us-east-1", only: tuple[str, ...] | None = None) -> PriceSheet:
-    """The region's book of the seed fixture (plain JSON; no database needed)."""
-    data = json.loads((ROOT / "fixtures" / "price_books.json").read_text())
+    """The region's book of the seed fixture (plain JSON; no database needed); each call
+    builds the sheet (its rates and instance table) from the rows again."""
+    data = _fixture("price_books.json")
     book = next(b for b in data["price_books"] if b["region"] == region)
-    options = json.loads((ROOT / "fixtures" / "price_books.options.json").read_text())
+    options = _fixture("price_books.options.json")
     have = {r["key"] for r in book["rates"]}
     extra = [r for r in options["rates_by_region"].get(book["region"], []) if r["key"] not in have]
     rates = [(r["key"], None if r["tier_upto"] is None else float(r["tier_upto"]), float(r["price"]))
@@ -180,6 +189,66 @@ def ranged(sheet: PriceSheet) -> None:
           f"{len(volumes)} volumes {band:.2f} ms, what_if (5 assumptions) {cases:.2f} ms")
 
 
+SCENARIO_REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-northeast-1",
+                    "ap-northeast-2", "ap-southeast-1")
+SCENARIO_PURCHASES = ("on_demand", "reserved_1y", "reserved_3y", "savings_plan_1y",
+                      "savings_plan_3y", "spot")
+SCENARIO_RUNS = 15
+
+
+def scenario_table() -> None:
+    """7 regions × 2 architectures × 6 purchase options (84 scenarios, Lambda and EC2) as one
+    table, against the same 84 combinations asked one at a time in the same run. The table
+    reads each region's sheet once and skips the break-even search; one call at a time reads
+    the region's sheet and runs a full compare() each time (what 84 requests to
+    /api/v1/compare would cost with nothing kept between them)."""
+    from advisor.pricing.scenarios import scenarios
+    from advisor.pricing.workload import WorkloadError
+
+    data = {"requests_per_month": 50_000_000, "duration_ms": 120, "memory_mb": 1024,
+            "region": "ap-northeast-2"}
+    vary = {"region": list(SCENARIO_REGIONS), "architecture": ["x86_64", "arm64"],
+            "ec2.purchase": list(SCENARIO_PURCHASES)}
+
+    def table() -> dict:
+        sheets: dict[str, PriceSheet] = {}
+
+        def sheet_for(region: str) -> PriceSheet:
+            if region not in sheets:
+                sheets[region] = seeded_sheet(region)
+            return sheets[region]
+        return scenarios(data, vary, sheet_for)
+
+    combos = [(r, a, p) for r in SCENARIO_REGIONS for a in ("x86_64", "arm64")
+              for p in SCENARIO_PURCHASES]
+
+    def one_at_a_time(full: bool, sheets: dict[str, PriceSheet] | None = None) -> None:
+        for region, arch, purchase in combos:
+            w = parse_workload({**data, "region": region, "architecture": arch,
+                                "ec2": {"purchase": purchase}})
+            sheet = sheets[region] if sheets else seeded_sheet(region)
+            with contextlib.suppress(WorkloadError):  # refused, as the table's row is
+                compare(w, sheet, with_break_even=full, with_uncertainty=full)
+
+    result = table()
+    refused = sum(1 for row in result["scenarios"] if row["refused"])
+    loaded = {r: seeded_sheet(r) for r in SCENARIO_REGIONS}
+    med, worst = timed(table, SCENARIO_RUNS)
+    single, _ = timed(lambda: one_at_a_time(True), SCENARIO_RUNS)
+    warm, _ = timed(lambda: one_at_a_time(True, loaded), SCENARIO_RUNS)
+    bare, _ = timed(lambda: one_at_a_time(False, loaded), SCENARIO_RUNS)
+    load, _ = timed(lambda: seeded_sheet("us-east-1"), SCENARIO_RUNS)
+    print(f"\nscenario table, 7 regions x 2 architectures x 6 purchase options "
+          f"({result['count']} scenarios, {refused} refused for a missing price)")
+    print(f"  table: median {med:.1f} ms, max {worst:.1f} ms over {SCENARIO_RUNS} runs "
+          f"[goal <= 250 ms]")
+    print(f"  84 single calls (sheet read + full compare() each): median {single:.1f} ms; "
+          f"table / single = {med / single:.2f}  [goal <= 0.5]")
+    print(f"  84 single full compare() calls, sheets already read: {warm:.1f} ms "
+          f"(table / these = {med / warm:.2f}); 84 compare() without break-even or "
+          f"uncertainty, sheets read: {bare:.1f} ms; one sheet read {load:.1f} ms")
+
+
 def main() -> None:
     region = sys.argv[1] if len(sys.argv) > 1 else "us-east-1"
     sheet = seeded_sheet(region)
@@ -232,6 +301,7 @@ def main() -> None:
               f"{COMPARE_RUNS} runs, {omed / med:.1f} x the two-option compare()  "
               f"[goal <= 10 ms]")
     ranged(sheet)
+    scenario_table()
 
 
 if __name__ == "__main__":

@@ -13,12 +13,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
-from advisor import services
+from advisor import scenario_service, services
 from advisor.plumbing.jsonio import NonFiniteNumber, strict_json_loads
 from reports import export, idempotency, saving
 from reports.errors import method_not_allowed
@@ -183,6 +183,33 @@ def compare(request: HttpRequest) -> JsonResponse:
 
 
 @api_view("POST")
+def scenarios(request: HttpRequest) -> HttpResponse:
+    """A workload plus ``vary`` in; the scenario table out, as JSON or (``?format=csv`` or
+    ``Accept: text/csv``) as CSV."""
+    data = read_json(request)
+    if not isinstance(data, dict):
+        raise ApiError(400, {"__all__": [_("The request body must be a JSON object with the "
+                                           "workload's fields.")]})
+    workload = {k: v for k, v in data.items() if k != "vary"}
+    try:
+        result = scenario_service.table(workload, data.get("vary"))
+    except services.ComparisonError as exc:
+        raise ApiError(400, exc.errors) from None
+    if wants_csv(request):
+        response = HttpResponse(scenario_service.to_csv(result), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="scenarios.csv"'
+        return response
+    return JsonResponse(result)
+
+
+def wants_csv(request: HttpRequest) -> bool:
+    if request.GET.get("format") == "csv":
+        return True
+    accept = request.META.get("HTTP_ACCEPT", "")
+    return "text/csv" in accept and "application/json" not in accept
+
+
+@api_view("POST")
 def create_report(request: HttpRequest) -> JsonResponse:
     """A workload plus an optional title and notes in; 201 with the report's code and URL.
 
@@ -233,7 +260,7 @@ def _create_report(request: HttpRequest, data: Any) -> JsonResponse:
     if not isinstance(data, dict):
         raise ApiError(400, {"__all__": [_("The request body must be a JSON object with the "
                                            "workload's fields.")]})
-    workload = {k: v for k, v in data.items() if k not in META_FIELDS}
+    workload = {k: v for k, v in data.items() if k not in (*META_FIELDS, "vary")}
     meta, problems = meta_errors(data)
     try:
         services.parse(workload)
@@ -243,6 +270,9 @@ def _create_report(request: HttpRequest, data: Any) -> JsonResponse:
         raise ApiError(400, problems)
     try:
         snapshot = services.snapshot(workload)
+        if "vary" in data:
+            # The scenario table is priced now and kept with the report, as the page does.
+            snapshot = {**snapshot, "scenarios": scenario_service.table(workload, data["vary"])}
     except services.ComparisonError as exc:
         raise ApiError(400, exc.errors) from None
     # Counted only now: a request that cannot be compared (no book for its region) saves

@@ -119,6 +119,24 @@ def option_rows(result: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def scenario_rows(table: dict[str, Any] | None) -> list[list[str]]:
+    """The saved scenario table: ``scenario`` rows named ``<row>.<column>`` (rows from 1), the
+    columns of ``POST /api/v1/scenarios?format=csv``."""
+    if not table:
+        return []
+    from advisor.pricing.scenarios import csv_rows as scenario_csv
+
+    header, lines = scenario_csv(table)
+    rows: list[list[str]] = []
+    for index, line in enumerate(lines, start=1):
+        for column, value in zip(header, line, strict=True):
+            money = column.endswith("monthly_usd")
+            shown = (cents(value) if money and value is not None else
+                     text(number(value)) if not isinstance(value, list) else " ".join(value))
+            rows.append(["scenario", f"{index}.{column}", shown, USD_MONTH if money else ""])
+    return rows
+
+
 def csv_rows(report: Report, url: str) -> list[list[str]]:
     snapshot = report.snapshot
     result = snapshot["result"]
@@ -153,6 +171,7 @@ def csv_rows(report: Report, url: str) -> list[list[str]]:
         rows.append(["break_even", str(index), str(round(point["requests_per_month"])),
                      "requests/month"])
     rows += option_rows(result)
+    rows += scenario_rows(snapshot.get("scenarios"))
     book = result.get("price_book") or {}
     for key in ("id", "name", "region", "effective_from"):
         rows.append(["price_book", key, text(number(book.get(key))), ""])
@@ -186,4 +205,6 @@ def to_json(report: Report, url: str) -> dict[str, Any]:
         "recomputed_from": str(report.recomputed_from) if report.recomputed_from else None,
         "result": snapshot["result"],
         "prices": snapshot.get("prices"),
+        # The scenario table shown when the report was saved (only when there was one).
+        **({"scenarios": snapshot["scenarios"]} if snapshot.get("scenarios") else {}),
     }

@@ -18,6 +18,7 @@ from advisor.pricing.workload import (
     WEIGHT_COUNTS,
     FieldSpec,
 )
+from reports import openapi_scenarios
 from reports.models import NOTES_MAX, TITLE_MAX
 
 JSON = "application/json"
@@ -333,6 +334,9 @@ def document() -> dict[str, Any]:
                   "description": "Optional title of the report, plain text."},
         "notes": {"type": ["string", "null"], "maxLength": NOTES_MAX,
                   "description": "Optional notes, plain text."},
+        "vary": {**openapi_scenarios.vary_schema(), "description": (
+            "Optional: a scenario table (as POST /api/v1/scenarios) priced now and kept "
+            "with the report.")},
     }
     return {
         "openapi": "3.1.0",
@@ -417,6 +421,7 @@ def document() -> dict[str, Any]:
                                           "content": {JSON: {"schema": {"type": "object"}}}}},
                 }
             },
+            **openapi_scenarios.paths(COMMON_ERRORS, UNAVAILABLE),
             "/r/{code}.json": {
                 "get": {
                     "operationId": "reportJson",
@@ -452,6 +457,7 @@ def document() -> dict[str, Any]:
             "schemas": {
                 "Workload": workload_schema(),
                 "ReportRequest": workload_schema(meta),
+                **openapi_scenarios.schemas(workload_schema()),
                 "Errors": {
                     "type": "object",
                     "required": ["errors"],
@@ -528,6 +534,7 @@ def document() -> dict[str, Any]:
                         "prices": {"type": ["object", "null"],
                                    "description": "Every price the comparison used: the book, "
                                                   "its rates and instance types."},
+                        "scenarios": {"$ref": "#/components/schemas/Scenarios"},
                     },
                 },
             }

@@ -38,7 +38,7 @@ from advisor.questionnaire import honest, korean, option_presenters, texts, weig
 from advisor.questionnaire.forms import LABELS, form_data, form_name
 from advisor.questionnaire.numbers import usd
 from advisor.questionnaire.presenters import results_context, side_labels
-from reports import export, saving
+from reports import export, saving, scenarios
 from reports.errors import method_not_allowed
 from reports.forms import ReportMetaForm
 from reports.models import Report
@@ -47,7 +47,8 @@ MAX_INPUTS_CHARS = 16 * 1024
 # A report never changes, so the HTML drawn from it is kept (per language and template
 # version); the hour bounds how long a changed translation waits.
 RENDERED_SECONDS = 3600
-REPORT_TEMPLATES = ("reports/report.html", "advisor/index.html")
+REPORT_TEMPLATES = ("reports/report.html", "advisor/index.html", "reports/_scenarios.html",
+                    "advisor/_scenarios_table.html")
 TODAY_SECONDS = 24 * 3600
 
 
@@ -198,6 +199,7 @@ def report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
         "input_rows": input_rows(snapshot["result"]["inputs"]),
         "calculator_url": calculator_url(snapshot["result"]["inputs"],
                                          snapshot["result"].get("basis")),
+        **scenarios.report_context(snapshot),
     }
 
 
@@ -397,6 +399,8 @@ def save(request: HttpRequest) -> HttpResponse:
         return _problem(request, {}, form)
     try:
         snapshot = services.snapshot(data)
+        # The scenario table on screen when saving, priced now, is kept with the report.
+        snapshot = scenarios.with_table(snapshot, data, request.POST.get("scenario_vary"))
     except services.ComparisonError as exc:
         return _problem(request, texts.engine_errors(exc.errors), form)
     # Counted only after the comparison worked: input that saves nothing costs no allowance,

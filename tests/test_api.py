@@ -309,7 +309,7 @@ def test_openapi_workload_schema_follows_the_field_table() -> None:
     assert set(workload["properties"]) == top
     assert set(workload["required"]) == {s.name for s in FIELDS if s.required}
     request = document()["components"]["schemas"]["ReportRequest"]
-    assert set(request["properties"]) == top | {"title", "notes"}
+    assert set(request["properties"]) == top | {"title", "notes", "vary"}
 
 
 def test_openapi_schemas_accept_what_the_api_accepts_and_refuse_the_rest() -> None:

@@ -109,7 +109,8 @@ CSRF_PLACEHOLDER = "csrf0placeholder0for0a0cached0fragment"
 RENDERED_SECONDS = 3600
 # Everything the cached results fragment is drawn from: a deploy that changes one of them
 # must not serve the old HTML.
-RESULTS_TEMPLATES = ("advisor/index.html", "advisor/_results_actions.html", "reports/_save_form.html")
+RESULTS_TEMPLATES = ("advisor/index.html", "advisor/_results_actions.html", "reports/_save_form.html",
+                     "advisor/_scenarios.html")
 
 
 def _context(request: HttpRequest, form: QuestionnaireForm) -> dict[str, Any]:

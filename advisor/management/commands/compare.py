@@ -1,4 +1,5 @@
-"""`python manage.py compare [FILE|-] [--at YYYY-MM-DD]`: the comparison contract on the command line.
+"""`python manage.py compare [FILE|-] [--at YYYY-MM-DD] [--vary FIELD=V1,V2 ...] [--format csv]`:
+the comparison contract (or, with ``--vary``, the scenario table) on the command line.
 
 Prints the result JSON and exits 0; bad input exits 2 with one `field: problem` line per
 problem on stderr and nothing on stdout.
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from advisor import services
+from advisor import scenario_service, services
 from advisor.plumbing.jsonio import strict_json_loads
 
 EXIT_BAD_INPUT = 2
@@ -29,6 +30,14 @@ class Command(BaseCommand):
         parser.add_argument("--basis", choices=("bill", "bill_and_operations"),
                             help="what every comparison counts (overrides the JSON's basis): "
                                  "the AWS bill, or the bill plus operations time")
+        parser.add_argument(
+            "--vary", action="append", default=[], metavar="FIELD=V1,V2|JSON",
+            help="price every combination of these values (repeatable), e.g. --vary "
+                 "region=us-east-1,eu-west-1 --vary ec2.purchase=on_demand,spot, or one JSON "
+                 "object such as '{\"architecture\": [\"x86_64\", \"arm64\"]}'; prints the "
+                 "scenario table")
+        parser.add_argument("--format", choices=("json", "csv"), default="json",
+                            help="the scenario table as JSON (default) or CSV")
 
     def handle(self, *args: Any, **options: Any) -> None:
         problems: list[str] = []
@@ -48,9 +57,11 @@ class Command(BaseCommand):
             problems.append(f"input: not valid JSON ({exc})")
         if not problems and options.get("basis") and isinstance(data, dict):
             data = {**data, "basis": options["basis"]}
+        vary = _vary(options["vary"], problems)
         if not problems:
             try:
-                result = services.run(data, on)
+                result = (services.run(data, on) if vary is None
+                          else scenario_service.table(data, vary, on))
             except services.ComparisonError as exc:
                 problems.extend(f"{_field(field)}: {msg}" for field, msgs in exc.errors.items()
                                 for msg in msgs)
@@ -58,7 +69,43 @@ class Command(BaseCommand):
             for line in problems:
                 self.stderr.write(line)
             sys.exit(EXIT_BAD_INPUT)
+        if vary is not None and options["format"] == "csv":
+            self.stdout.write(scenario_service.to_csv(result), ending="")
+            return
         self.stdout.write(json.dumps(result, indent=2, allow_nan=False))
+
+
+def _vary(args: list[str], problems: list[str]) -> dict[str, Any] | None:
+    """``--vary`` arguments as the contract's ``vary`` map: a JSON object, or FIELD=V1,V2
+    where each value reads as JSON when it can (numbers, true/false) and as text otherwise."""
+    if not args:
+        return None
+    vary: dict[str, Any] = {}
+    for arg in args:
+        if arg.lstrip().startswith("{"):
+            try:
+                parsed = strict_json_loads(arg)
+            except (ValueError, RecursionError) as exc:
+                problems.append(f"--vary: not valid JSON ({exc})")
+                continue
+            if not isinstance(parsed, dict):
+                problems.append("--vary: the JSON must be an object of field -> list of values")
+                continue
+            vary.update(parsed)
+            continue
+        name, sep, values = arg.partition("=")
+        if not sep or not name or not values:
+            problems.append(f"--vary: must be FIELD=VALUE,VALUE or a JSON object (got {arg!r})")
+            continue
+        vary[name] = [_value(v) for v in values.split(",")]
+    return vary
+
+
+def _value(text: str) -> Any:
+    try:
+        return strict_json_loads(text)
+    except (ValueError, RecursionError):
+        return text
 
 
 def _read(path: str) -> str:
