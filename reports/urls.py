@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import api, views
+from reports import api, usage_api, views
 
 app_name = "reports"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("r/<uuid:code>/recompute", views.recompute, name="recompute"),
     path("api/v1/compare", api.compare, name="api-compare"),
     path("api/v1/reports", api.create_report, name="api-reports"),
+    path("api/v1/usage", usage_api.usage, name="api-usage"),
     path("api/v1/reports/<uuid:code>", api.report_detail, name="api-report"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
 ]
