@@ -64,7 +64,7 @@ def price_bill(result: dict[str, Any], params: Params, on: dt.date | None = None
     for line in priced:
         billed, ours = line["billed_usd"], line["priced_usd"]
         base = max(abs(billed), abs(ours))
-        if base >= 0.005 and abs(billed - ours) > APART_SHARE * base:
+        if base >= 0.0001 and abs(billed - ours) > APART_SHARE * base:
             result["warnings"].append(
                 f"{line['product_code']} {line['usage_type']} ({line['region']}): billed "
                 f"${billed:,.4f}, our price book gives ${ours:,.4f} "

@@ -286,6 +286,7 @@ CODE_PARAM = {"name": "code", "in": "path", "required": True,
 
 def document() -> dict[str, Any]:
     from reports.export import EC2_ITEMS, LAMBDA_ITEMS
+    from reports.openapi_usage import usage_path, usage_result_schema
 
     meta = {
         "title": {"type": ["string", "null"], "maxLength": TITLE_MAX,
@@ -318,6 +319,7 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/usage": usage_path(),
             "/api/v1/reports": {
                 "post": {
                     "operationId": "createReport",
@@ -411,6 +413,7 @@ def document() -> dict[str, Any]:
             "schemas": {
                 "Workload": workload_schema(),
                 "ReportRequest": workload_schema(meta),
+                "UsageResult": usage_result_schema(),
                 "Errors": {
                     "type": "object",
                     "required": ["errors"],

@@ -28,7 +28,10 @@ class LambdaTextReader:
 
     def recognises(self, head: bytes) -> bool:
         text = head_text(head)
-        return lambda_lines.REPORT in text or _is_insights_csv(text)
+        # START/END lines too: a Lambda log without its REPORT lines is then "nothing usable"
+        # (a clearer answer than "not recognised").
+        return (lambda_lines.REPORT in text or "START RequestId:" in text
+                or "END RequestId:" in text or _is_insights_csv(text))
 
     def read(self, source: Source, params: Params) -> Usage:
         inv = Invocations()
