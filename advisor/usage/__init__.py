@@ -10,6 +10,7 @@ result (``format``, ``workload``, ``measured``, ``bill`` for cost files, ``warni
 
 from __future__ import annotations
 
+import zlib
 from typing import IO, Any
 
 from advisor.usage.base import (
@@ -80,4 +81,7 @@ def read_usage(stream: IO[bytes], params: Params | None = None, *, limit: int | 
                          "memory_mb")
     source = Source(stream, limit=limit, gzipped=gzipped)
     reader = recognise(source, params.format)
-    return reader.read(source, params).to_dict()
+    try:
+        return reader.read(source, params).to_dict()
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        raise UsageError("unusable", f"the file ends early or its gzip is damaged: {exc}") from None

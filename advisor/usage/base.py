@@ -151,6 +151,11 @@ class Source:
         if self._used:
             raise RuntimeError("a Source is read once")
         self._used = True
+        if not self.compressed and self._raw.seekable():
+            # A plain file or an in-memory body: read it directly from its start (no layers to
+            # copy through; the decompression limit has nothing to limit).
+            self._raw.seek(0)
+            return self._raw
         return io.BufferedReader(_Chain(self.head, self._stream), 256 * 1024)  # type: ignore[arg-type]
 
     def seekable_file(self) -> IO[bytes]:

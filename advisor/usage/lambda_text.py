@@ -16,10 +16,31 @@ The REPORT line itself: :mod:`advisor.usage.lambda_lines`.
 from __future__ import annotations
 
 import csv
+import operator
+import re
+from collections import Counter
+
+import numpy as np
 
 from advisor.usage import lambda_lines
 from advisor.usage.base import Params, Source, Usage, head_text
 from advisor.usage.invocations import Invocations
+
+# REPORT lines as ``aws logs tail`` prints them are read a megabyte at a time by one regular
+# expression on bytes (nothing decoded): the timestamp, the log stream (``--format short``
+# has none) and the REPORT's numbers, fields separated by tabs as Lambda writes them. Only
+# the numbers are then handled in Python. A chunk with any other line holding a REPORT (no
+# timestamp, other separators, cut short, a JSON report) goes through the per-line reader,
+# lambda_lines.feed, which reads the same fields.
+_FAST_RX = re.compile(
+    rb"\n(\d[^ \n]*) (?:[^ \n]+ )?REPORT RequestId: [^\t\n]+\tDuration: ([0-9.]+) ms\t"
+    rb"Billed Duration: ([0-9.]+) ms\tMemory Size: (\d+) MB\tMax Memory Used: (\d+) MB"
+    rb"(?:\tInit Duration: ([0-9.]+) ms)?")
+_CHUNK = 1 << 20
+_HOUR_PREFIX = operator.itemgetter(slice(0, 13))  # b"2026-11-30T12"
+_REPORT_B = lambda_lines.REPORT.encode()
+_JSON_B = lambda_lines.PLATFORM_REPORT.encode()
+_TIMEOUT_B = b"Status: timeout"
 
 
 class LambdaTextReader:
@@ -35,15 +56,109 @@ class LambdaTextReader:
 
     def read(self, source: Source, params: Params) -> Usage:
         inv = Invocations()
-        lines = source.lines()
         warnings: list[str] = []
         if _is_insights_csv(head_text(source.head)):
-            _read_csv(inv, lines)
+            _read_csv(inv, source.lines())
         else:
-            feed = lambda_lines.feed
-            for line in lines:
-                feed(inv, line)
+            _read_chunks(inv, source)
         return inv.usage(self.name, params, warnings)
+
+
+def _read_chunks(inv: Invocations, source: Source) -> None:
+    stream = source.binary()
+    hours: dict[bytes, int | None] = {}
+    # Each chunk runs from a line break to just before the last line break read so far, so
+    # that every line in it is whole and starts after a b"\n" (the file's first line too).
+    rest = b"\n"
+    while True:
+        data = stream.read(_CHUNK)
+        if not data:
+            if len(rest) > 1:
+                _chunk(inv, rest, hours)
+            break
+        data = rest + data
+        cut = data.rfind(b"\n")
+        if cut <= 0:
+            rest = data
+            continue
+        rest = data[cut:]
+        _chunk(inv, data[:cut], hours)
+
+
+def _chunk(inv: Invocations, chunk: bytes, hours: dict[bytes, int | None]) -> None:
+    """Lines each after a b"\n": REPORT lines through the one expression at once, or one by
+    one."""
+    rows = _FAST_RX.findall(chunk)
+    reports = chunk.count(_REPORT_B)
+    if reports != len(rows) or _JSON_B in chunk:
+        _slow_lines(inv, chunk)
+        return
+    lines = chunk.count(b"\n")
+    inv.lines += lines
+    inv.skipped += lines - reports
+    if not rows:
+        return
+    n = len(rows)
+    stamps, durations, billed, memory, used, inits = zip(*rows, strict=True)
+    hourly: Counter[int] = Counter()
+    untimed = 0
+    zone = _zone(stamps[0])
+    for prefix, count in Counter(map(_HOUR_PREFIX, stamps)).items():
+        if prefix not in hours:
+            hours[prefix] = _hour_of(prefix, zone)
+        hour = hours[prefix]
+        if hour is None:
+            untimed += count
+        else:
+            hourly[hour] += count
+    first = last = None
+    timed = [s for s in stamps if hours[_HOUR_PREFIX(s)] is not None] if untimed else stamps
+    if timed:
+        first = lambda_lines.epoch(min(timed).decode("ascii", "replace"))
+        last = lambda_lines.epoch(max(timed).decode("ascii", "replace"))
+    sizes = Counter(memory)
+    billed_ms = np.fromiter(map(float, billed), np.float64, n)
+    if len(sizes) == 1:  # the usual case: one memory size, no per-line multiplication
+        gb_ms = float(billed_ms.sum()) * int(next(iter(sizes)))
+    else:
+        gb_ms = float((billed_ms * np.fromiter(map(int, memory), np.float64, n)).sum())
+    inv.add_batch(np.fromiter(map(float, durations), np.float64, n), billed_ms, gb_ms,
+                  {int(k): v for k, v in sizes.items()},
+                  {int(k): v for k, v in Counter(used).items()},
+                  np.fromiter(map(float, filter(None, inits)), np.float64),
+                  _timeouts(chunk), hourly, first, last, untimed)
+
+
+def _timeouts(chunk: bytes) -> int:
+    """REPORT lines that end with Status: timeout (the function's own output may say it too)."""
+    count, at = 0, chunk.find(_TIMEOUT_B)
+    while at >= 0:
+        start = chunk.rfind(b"\n", 0, at) + 1
+        if chunk.find(_REPORT_B, start, at) >= 0:
+            count += 1
+        at = chunk.find(_TIMEOUT_B, at + 1)
+    return count
+
+
+def _slow_lines(inv: Invocations, chunk: bytes) -> None:
+    """The per-line reader, for a chunk holding JSON reports, timeouts or a REPORT the one
+    expression does not match."""
+    feed = lambda_lines.feed
+    for line in chunk[1:].decode("utf-8", "replace").splitlines():  # after the first b"\n"
+        feed(inv, line)
+
+
+def _zone(stamp: bytes) -> str:
+    """The zone a timestamp is written in: "+00:00", "Z" or "" (UTC)."""
+    return stamp[19:].decode("ascii", "replace").lstrip(".0123456789")
+
+
+def _hour_of(prefix: bytes, zone: str) -> int | None:
+    """The hour (since the epoch) of a timestamp's first 13 characters."""
+    if len(prefix) < 13 or not prefix[:1].isdigit():
+        return None
+    ts = lambda_lines.epoch(prefix.decode("ascii", "replace") + ":00:00" + zone)
+    return None if ts is None else int(ts // 3600)
 
 
 def _is_insights_csv(text: str) -> bool:
