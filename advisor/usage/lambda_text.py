@@ -16,6 +16,7 @@ The REPORT line itself: :mod:`advisor.usage.lambda_lines`.
 from __future__ import annotations
 
 import csv
+import gc
 import operator
 import re
 from collections import Counter
@@ -65,6 +66,18 @@ class LambdaTextReader:
 
 
 def _read_chunks(inv: Invocations, source: Source) -> None:
+    # The chunks' tuples hold only bytes: no reference cycles for the collector to find, and
+    # in a process with Django loaded each of its passes would walk every object there is.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _read_chunks_on(inv, source)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_chunks_on(inv: Invocations, source: Source) -> None:
     stream = source.binary()
     hours: dict[bytes, int | None] = {}
     # Each chunk runs from a line break to just before the last line break read so far, so
