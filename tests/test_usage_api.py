@@ -227,3 +227,50 @@ def test_compare_with_usage(tmp_path: Any, price_book: Any) -> None:
     bare.write_text(g.bare_text(INVS[:5]))
     code, out, err = run_cli("compare", b"", "--usage", str(bare))
     assert code == 2 and out == "" and err.startswith("hours: ")
+
+
+# --- hostile input: never a 500, never a traceback --------------------------------------------
+
+def _mangled(draw: Any) -> bytes:
+    from hypothesis import strategies as st
+
+    base = draw(st.sampled_from([
+        TAIL.encode(), g.json_lines(INVS[:50]).encode(), g.filter_log_events(INVS[:50]).encode(),
+        g.get_metric_data(INVS[:200]).encode(), g.cur2_csv(g.lambda_cost_lines(INVS)).encode(),
+        g.focus_csv(g.NOISE_LINES).encode(), g.cur2_parquet(g.NOISE_LINES), b""]))
+    cut = draw(st.integers(0, len(base)))
+    noise = draw(st.binary(max_size=200))
+    mode = draw(st.sampled_from(["cut", "noise", "splice", "gzip-cut", "random"]))
+    if mode == "cut":
+        return base[:cut]
+    if mode == "noise":
+        return noise + base[cut:]
+    if mode == "splice":
+        return base[:cut] + noise + base[cut:]
+    if mode == "gzip-cut":
+        packed = gzip.compress(base)
+        return packed[: max(2, cut * len(packed) // max(len(base), 1))]
+    return noise
+
+
+def _hostile_bodies() -> Any:
+    from hypothesis import strategies as st
+
+    return st.composite(lambda draw: _mangled(draw))()
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(body=_hostile_bodies())
+def test_hostile_bodies_are_200_or_a_json_error(api: Client, price_book: Any, body: bytes) -> None:
+    with override_settings(REPORTS_PER_HOUR=0):
+        response = post(api, body, "?memory_mb=512&hours=24")
+    assert response.status_code in (200, 400), response.content[:300]
+    if response.status_code == 400:
+        assert all(isinstance(m, str) for ms in errors(response).values() for m in ms)
+    code, out, err = run_cli("usage", body, "-", "--memory-mb", "512", "--hours", "24")
+    assert code in (0, 2) and "Traceback" not in err
+    assert (code == 0) == (response.status_code == 200)

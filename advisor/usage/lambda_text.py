@@ -34,9 +34,9 @@ from advisor.usage.invocations import Invocations
 # timestamp, other separators, cut short, a JSON report) goes through the per-line reader,
 # lambda_lines.feed, which reads the same fields.
 _FAST_RX = re.compile(
-    rb"\n(\d[^ \n]*) (?:[^ \n]+ )?REPORT RequestId: [^\t\n]+\tDuration: ([0-9.]+) ms\t"
-    rb"Billed Duration: ([0-9.]+) ms\tMemory Size: (\d+) MB\tMax Memory Used: (\d+) MB"
-    rb"(?:\tInit Duration: ([0-9.]+) ms)?")
+    rb"\n(\d[^ \n]*+) (?:[^ \n]++ )?REPORT RequestId: [^\t\n]++\tDuration: ([0-9.]++) ms\t"
+    rb"Billed Duration: ([0-9.]++) ms\tMemory Size: (\d++ MB\tMax Memory Used: \d++) MB"
+    rb"(?:\tInit Duration: ([0-9.]++) ms)?")
 _CHUNK = 1 << 20
 _HOUR_PREFIX = operator.itemgetter(slice(0, 13))  # b"2026-11-30T12"
 _REPORT_B = lambda_lines.REPORT.encode()
@@ -87,7 +87,7 @@ def _read_chunks_on(inv: Invocations, source: Source) -> None:
         data = stream.read(_CHUNK)
         if not data:
             if len(rest) > 1:
-                _chunk(inv, rest, hours)
+                _chunk(inv, rest, len(rest), hours)
             break
         data = rest + data
         cut = data.rfind(b"\n")
@@ -95,24 +95,24 @@ def _read_chunks_on(inv: Invocations, source: Source) -> None:
             rest = data
             continue
         rest = data[cut:]
-        _chunk(inv, data[:cut], hours)
+        _chunk(inv, data, cut, hours)
 
 
-def _chunk(inv: Invocations, chunk: bytes, hours: dict[bytes, int | None]) -> None:
-    """Lines each after a b"\n": REPORT lines through the one expression at once, or one by
-    one."""
-    rows = _FAST_RX.findall(chunk)
-    reports = chunk.count(_REPORT_B)
-    if reports != len(rows) or _JSON_B in chunk:
-        _slow_lines(inv, chunk)
+def _chunk(inv: Invocations, data: bytes, end: int, hours: dict[bytes, int | None]) -> None:
+    """The lines of data[:end], each after a b"\n": REPORT lines through the one expression
+    at once, or one by one. (Bounds, not slices: a megabyte is not copied again.)"""
+    rows = _FAST_RX.findall(data, 0, end)
+    reports = data.count(_REPORT_B, 0, end)
+    if reports != len(rows) or data.find(_JSON_B, 0, end) >= 0:
+        _slow_lines(inv, data[:end])
         return
-    lines = chunk.count(b"\n")
+    lines = data.count(b"\n", 0, end)
     inv.lines += lines
     inv.skipped += lines - reports
     if not rows:
         return
     n = len(rows)
-    stamps, durations, billed, memory, used, inits = zip(*rows, strict=True)
+    stamps, durations, billed, sizes_used, inits = zip(*rows, strict=True)
     hourly: Counter[int] = Counter()
     untimed = 0
     zone = _zone(stamps[0])
@@ -129,27 +129,34 @@ def _chunk(inv: Invocations, chunk: bytes, hours: dict[bytes, int | None]) -> No
     if timed:
         first = lambda_lines.epoch(min(timed).decode("ascii", "replace"))
         last = lambda_lines.epoch(max(timed).decode("ascii", "replace"))
-    sizes = Counter(memory)
+    # "512 MB\tMax Memory Used: 70": memory size and memory used, counted together.
+    pairs = Counter(sizes_used)
+    memory_of = {pair: int(pair.split(b" ", 1)[0]) for pair in pairs}
+    memory: Counter[int] = Counter()
+    used: Counter[int] = Counter()
+    for pair, count in pairs.items():
+        memory[memory_of[pair]] += count
+        used[int(pair.rsplit(b" ", 1)[1])] += count
     billed_ms = np.fromiter(map(float, billed), np.float64, n)
-    if len(sizes) == 1:  # the usual case: one memory size, no per-line multiplication
-        gb_ms = float(billed_ms.sum()) * int(next(iter(sizes)))
+    if len(memory) == 1:  # the usual case: one memory size, no per-line multiplication
+        mb_ms = float(billed_ms.sum()) * next(iter(memory))
     else:
-        gb_ms = float((billed_ms * np.fromiter(map(int, memory), np.float64, n)).sum())
-    inv.add_batch(np.fromiter(map(float, durations), np.float64, n), billed_ms, gb_ms,
-                  {int(k): v for k, v in sizes.items()},
-                  {int(k): v for k, v in Counter(used).items()},
-                  np.fromiter(map(float, filter(None, inits)), np.float64),
-                  _timeouts(chunk), hourly, first, last, untimed)
+        mb_ms = float((billed_ms * np.fromiter(map(memory_of.__getitem__, sizes_used),
+                                               np.float64, n)).sum())
+    inv.add_batch(np.fromiter(map(float, durations), np.float64, n), billed_ms, mb_ms,
+                  memory, used, np.fromiter(map(float, filter(None, inits)), np.float64),
+                  _timeouts(data, end), hourly, first, last, untimed)
 
 
-def _timeouts(chunk: bytes) -> int:
-    """REPORT lines that end with Status: timeout (the function's own output may say it too)."""
-    count, at = 0, chunk.find(_TIMEOUT_B)
+def _timeouts(data: bytes, end: int) -> int:
+    """REPORT lines of data[:end] that say Status: timeout (the function's own output may
+    say it too)."""
+    count, at = 0, data.find(_TIMEOUT_B, 0, end)
     while at >= 0:
-        start = chunk.rfind(b"\n", 0, at) + 1
-        if chunk.find(_REPORT_B, start, at) >= 0:
+        start = data.rfind(b"\n", 0, at) + 1
+        if data.find(_REPORT_B, start, at) >= 0:
             count += 1
-        at = chunk.find(_TIMEOUT_B, at + 1)
+        at = data.find(_TIMEOUT_B, at + 1, end)
     return count
 
 
