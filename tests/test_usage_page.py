@@ -45,7 +45,7 @@ def test_paste_and_cost_file_bill(client: Client, price_book: Any) -> None:
     response = client.post("/usage/", {"text": g.tail_text(INVS[:500])}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "500 invocations" in response.content.decode()
     lines = g.lambda_cost_lines(INVS) + g.NOISE_LINES
-    response = upload(client, "cur.csv.gz", g.gz(g.cur2_csv(lines)), memory_mb="512")
+    response = upload(client, "cur.csv.gz", g.gz(g.cur2_csv(lines)), usage_memory_mb="512")
     html = response.content.decode()
     assert response.status_code == 200
     assert "Your bill, line by line" in html and "AWSLambda Lambda-GB-Second" in html
@@ -53,7 +53,7 @@ def test_paste_and_cost_file_bill(client: Client, price_book: Any) -> None:
 
 
 @pytest.mark.parametrize("fields, status", [({}, 400), ({"text": "hello"}, 400),
-                                            ({"text": "x", "memory_mb": "64"}, 400)])
+                                            ({"text": "x", "usage_memory_mb": "64"}, 400)])
 def test_errors_are_messages_not_500(client: Client, fields: dict[str, str], status: int) -> None:
     response = client.post("/usage/", fields, HTTP_HX_REQUEST="true")
     assert response.status_code == status
@@ -119,7 +119,7 @@ def test_choosing_a_file_fills_the_form_and_shows_the_summary(live_server: Any, 
             page.screenshot(path=str(SHOTS / f"logs-{lang}-{width}.png"), full_page=False)
             page.locator("#usage-start").scroll_into_view_if_needed()
             page.set_input_files("#usage-file", str(cur))
-            page.fill("input[name=memory_mb]", "512")
+            page.fill("input[name=usage_memory_mb]", "512")
             page.click("#usage-submit")
             page.wait_for_selector(".usage-bill")
             page.locator(".usage-bill").scroll_into_view_if_needed()

@@ -102,7 +102,9 @@ def _source(request: HttpRequest) -> tuple[IO[bytes] | None, bool]:
 
 
 def _params(post: QueryDict) -> Params:
-    return usage_api.params_from(post)
+    # The page's boxes are named usage_* so that they never clash with the questionnaire's.
+    return usage_api.params_from({"hours": post.get("usage_hours"),
+                                  "memory_mb": post.get("usage_memory_mb")})
 
 
 def _render(request: HttpRequest, context: dict[str, Any], status: int = 200,
