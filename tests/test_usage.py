@@ -330,3 +330,10 @@ def test_round_trip_one_memory_size(price_book: Any) -> None:
     compute = services.run(workload)["lambda"]["items"]["compute"]
     billed_gb_s = sum(i.billed * i.memory for i in invs) / 1024 / 1000 * 730 / span_hours(invs)
     assert compute == pytest.approx(billed_gb_s * 0.0000166667, rel=0.015)
+
+
+def test_an_unrecognised_file_is_not_quoted_back() -> None:
+    secret = b"arn:aws:iam::123456789012:role/x 8f2e4b1c-aaaa-bbbb-cccc-000000000000\n"
+    with pytest.raises(UsageError) as info:
+        read(secret)
+    assert "123456789012" not in info.value.message and "8f2e4b1c" not in info.value.message

@@ -20,7 +20,6 @@ from advisor.usage.base import (
     Source,
     TooLarge,
     UsageError,
-    head_text,
 )
 from advisor.usage.cost import parquet_columns
 from advisor.usage.cur2 import Cur2Reader
@@ -64,9 +63,9 @@ def recognise(source: Source, forced: str | None = None) -> Reader:
     for reader in READERS:
         if reader.recognises(source.head):
             return reader
-    sample = head_text(source.head[:60]).splitlines()[0][:40] if source.head.strip() else ""
-    raise UsageError("unrecognised", f"the file's format is not recognised (it starts "
-                     f"{sample!r}); formats read: " + formats_text())
+    # The file's own text is never quoted back: it may hold request IDs, ARNs or account IDs.
+    raise UsageError("unrecognised", "the file's format is not recognised; formats read: "
+                     + formats_text())
 
 
 def read_usage(stream: IO[bytes], params: Params | None = None, *, limit: int | None = None,
