@@ -1,6 +1,6 @@
 from django.urls import path
 
-from advisor.questionnaire import scenario_views, views
+from advisor.questionnaire import scenario_views, usage_page, views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -9,4 +9,5 @@ urlpatterns = [
     path("methodology/<str:region>/instances/", views.methodology_instances,
          name="methodology-instances"),
     path("scenarios/", scenario_views.scenarios, name="scenarios"),
+    path("usage/", usage_page.usage_upload, name="usage"),
 ]

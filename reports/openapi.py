@@ -328,6 +328,7 @@ CODE_PARAM = {"name": "code", "in": "path", "required": True,
 
 def document() -> dict[str, Any]:
     from reports.export import EC2_ITEMS, LAMBDA_ITEMS
+    from reports.openapi_usage import usage_path, usage_result_schema
 
     meta = {
         "title": {"type": ["string", "null"], "maxLength": TITLE_MAX,
@@ -363,6 +364,7 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/usage": usage_path(),
             "/api/v1/reports": {
                 "post": {
                     "operationId": "createReport",
@@ -458,6 +460,7 @@ def document() -> dict[str, Any]:
                 "Workload": workload_schema(),
                 "ReportRequest": workload_schema(meta),
                 **openapi_scenarios.schemas(workload_schema()),
+                "UsageResult": usage_result_schema(),
                 "Errors": {
                     "type": "object",
                     "required": ["errors"],

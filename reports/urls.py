@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import api, compare_views, views
+from reports import api, compare_views, usage_api, views
 
 app_name = "reports"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/compare", api.compare, name="api-compare"),
     path("api/v1/scenarios", api.scenarios, name="api-scenarios"),
     path("api/v1/reports", api.create_report, name="api-reports"),
+    path("api/v1/usage", usage_api.usage, name="api-usage"),
     path("api/v1/reports/<uuid:code>", api.report_detail, name="api-report"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
 ]

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 
 from advisor import scenario_service, services
 from advisor.plumbing.jsonio import strict_json_loads
+from advisor.usage import UsageError
 
 EXIT_BAD_INPUT = 2
 
@@ -38,6 +39,12 @@ class Command(BaseCommand):
                  "scenario table")
         parser.add_argument("--format", choices=("json", "csv"), default="json",
                             help="the scenario table as JSON (default) or CSV")
+        parser.add_argument("--usage", metavar="USAGE_FILE",
+                            help="compare the workload read from a usage file (Lambda logs, "
+                                 "CloudWatch metrics, CUR/FOCUS) instead of workload JSON")
+        from advisor.management.commands.usage import add_usage_arguments
+
+        add_usage_arguments(parser, "--usage-format")
 
     def handle(self, *args: Any, **options: Any) -> None:
         problems: list[str] = []
@@ -49,8 +56,13 @@ class Command(BaseCommand):
                 problems.append(f"--at: must be a date as YYYY-MM-DD (got {options['at']!r})")
         data: object = None
         try:
-            text = sys.stdin.read() if options["file"] == "-" else _read(options["file"])
-            data = strict_json_loads(text)
+            if options["usage"]:
+                data = _from_usage(options)
+            else:
+                text = sys.stdin.read() if options["file"] == "-" else _read(options["file"])
+                data = strict_json_loads(text)
+        except UsageError as exc:
+            problems.append(f"{exc.field}: {exc.message}")
         except OSError as exc:
             problems.append(f"file: cannot read {options['file']}: {exc.strerror}")
         except (ValueError, RecursionError) as exc:
@@ -106,6 +118,17 @@ def _value(text: str) -> Any:
         return strict_json_loads(text)
     except (ValueError, RecursionError):
         return text
+
+
+def _from_usage(options: dict[str, Any]) -> object:
+    from advisor.management.commands.usage import params_of, read_file
+    from advisor.usage.compat import accepted_workload
+
+    result = read_file(options["usage"], params_of(options))
+    if result["workload"] is None:
+        raise UsageError("unusable", "the file holds no request volume to compare: "
+                         + "; ".join(result["warnings"]))
+    return accepted_workload(result["workload"])
 
 
 def _read(path: str) -> str:
