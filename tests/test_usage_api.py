@@ -12,7 +12,6 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 
-from advisor.usage.compat import accepted_workload
 from reports import usage_api
 from tests import usage_gen as g
 
@@ -44,7 +43,7 @@ def test_body_gives_workload_accepted_by_compare(api: Client, price_book: Any) -
     assert set(body) == {"format", "workload", "measured", "warnings", "suggestions"}
     assert body["format"] == "lambda_report_text"
     assert body["workload"]["free_tier"] is False
-    compared = api.post("/api/v1/compare", json.dumps(accepted_workload(body["workload"])),
+    compared = api.post("/api/v1/compare", json.dumps(body["workload"]),
                         content_type="application/json")
     assert compared.status_code == 200, compared.content
 

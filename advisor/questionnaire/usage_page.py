@@ -24,7 +24,6 @@ from advisor.plumbing import ratelimit
 from advisor.questionnaire.forms import form_data
 from advisor.questionnaire.labels import form_name
 from advisor.usage import Params, UsageError
-from advisor.usage.compat import accepted_workload
 from reports import usage_api
 
 logger = logging.getLogger(__name__)
@@ -38,13 +37,16 @@ def workload_query(workload: dict[str, Any]) -> str:
     """The questionnaire's query string for a contract workload (nested groups and ranges
     spelt as the form's field names)."""
     values: dict[str, Any] = {}
-    for key, value in accepted_workload(workload).items():
+    for key, value in workload.items():
         if key == "ranges":
             for name, (low, _mid, high) in value.items():
                 values[f"{form_name(name)}_low"] = low
                 values[f"{form_name(name)}_high"] = high
         elif isinstance(value, dict):
             for sub, inner in value.items():
+                if sub == "hourly_weights":
+                    # One box of numbers separated by commas (questionnaire/weights.py).
+                    inner = ", ".join(f"{w:.6g}" for w in inner)
                 values[form_name(f"{key}.{sub}")] = inner
         else:
             values[key] = value

@@ -122,13 +122,12 @@ def _value(text: str) -> Any:
 
 def _from_usage(options: dict[str, Any]) -> object:
     from advisor.management.commands.usage import params_of, read_file
-    from advisor.usage.compat import accepted_workload
 
     result = read_file(options["usage"], params_of(options))
     if result["workload"] is None:
         raise UsageError("unusable", "the file holds no request volume to compare: "
                          + "; ".join(result["warnings"]))
-    return accepted_workload(result["workload"])
+    return result["workload"]
 
 
 def _read(path: str) -> str:
