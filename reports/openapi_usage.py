@@ -77,7 +77,8 @@ def usage_result_schema() -> dict[str, Any]:
             "measured": {"type": "object", "description": (
                 "What was read: invocations, span_hours, duration_ms {mean, p50, p90, p99, "
                 "max}, billed_duration_ms_mean, billed_gb_seconds, max_memory_used_mb {p50, "
-                "p99, max}, memory_mb, cold_starts, timeouts, hourly_requests [[hour, count]], "
+                "p99, max}, memory_mb, cold_starts, timeouts, busiest_hour_to_mean (the span's "
+                "busiest hour / its mean hour), hourly_requests [[hour, count]], "
                 "lines {read, used, skipped, malformed}.")},
             "bill": {"type": "object", "description": (
                 "Cost files: lines [{product_code, usage_type, region, amount, unit, "

@@ -67,11 +67,15 @@ def test_tail_text_with_noise_gives_the_measured_workload() -> None:
 
 
 def test_peak_profile_and_daily_range() -> None:
-    w = read(g.tail_text(INVS, noise=False))["workload"]
+    result = read(g.tail_text(INVS, noise=False))
+    w = result["workload"]
     hourly = g.hourly_counts(INVS)
     mean = len(INVS) / span_hours(INVS)
-    assert w["traffic"]["peak_to_average"] == pytest.approx(max(hourly.values()) / mean, rel=1e-3)
+    assert result["measured"]["busiest_hour_to_mean"] == pytest.approx(
+        max(hourly.values()) / mean, rel=1e-3)
     weights = w["traffic"]["hourly_weights"]
+    # The contract's peak with a measured shape is the shape's own busiest hour.
+    assert w["traffic"]["peak_to_average"] == pytest.approx(max(weights), rel=1e-4)
     assert w["traffic"]["profile"] == "custom" and len(weights) == 24  # 6 whole days: by hour of day
     assert sum(weights) / 24 == pytest.approx(1, abs=1e-5)
     assert weights.index(max(weights)) in range(12, 18)  # the generator's busy afternoon
@@ -183,7 +187,7 @@ def test_get_metric_data_lambda(newest_first: bool, by: str) -> None:
     assert w["duration_ms"] == pytest.approx(expected_mean(invs), rel=1e-6)
     assert w["memory_mb"] == 512
     hourly = g.hourly_counts(invs)
-    assert w["traffic"]["peak_to_average"] == pytest.approx(
+    assert result["measured"]["busiest_hour_to_mean"] == pytest.approx(
         max(hourly.values()) / (len(invs) / result["measured"]["span_hours"]), rel=1e-3)
 
 

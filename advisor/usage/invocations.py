@@ -196,6 +196,8 @@ class Invocations:
             "cold_start_rate": workload["cold_start_rate"],
             "init_duration_ms_mean": workload["init_duration_ms"],
             "timeouts": self.timeouts,
+            "busiest_hour_to_mean": shape.busiest_hour_ratio(
+                self.hourly, span, sum(self.hourly.values())) if self.hourly else None,
             "hourly_requests": shape.hourly_series(self.hourly),
             "lines": {"read": self.lines, "used": self.count, "skipped": self.skipped,
                       "malformed": self.malformed},

@@ -191,6 +191,8 @@ def _usage(series: dict[str, dict[float, float]], units: dict[str, str], params:
         "datapoints": len(counts),
         "duration_ms": {"mean": round(duration, 4)},
         "memory_mb": memory,
+        "busiest_hour_to_mean": shape.busiest_hour_ratio(hourly, span, total)
+        if period <= 3600 else None,
         "hourly_requests": shape.hourly_series(hourly),
     }
     return Usage(MetricsReader.name, workload, measured, warnings, [])

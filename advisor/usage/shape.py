@@ -15,19 +15,31 @@ RANGE_MIN_DAYS = 3  # whole days needed before the busiest and quietest day mean
 def traffic(hourly: Mapping[int, float], span_hours: float, total: float) -> dict[str, Any]:
     """``hourly`` maps an hour (hours since the epoch, UTC) to its requests.
 
-    peak_to_average = busiest hour / mean hour of the span. The profile is measured from the
+    peak_to_average = busiest hour / mean hour of the span (the shape's busiest hour when
+    a shape is measured, see below). The profile is measured from the
     whole hours inside the span (the first and last hour are usually partial): by hour of the
     week with 7 days or more, by hour of the day with one day or more; else flat.
     """
-    mean = total / span_hours if span_hours > 0 else 0
-    peak = max(hourly.values(), default=0)
-    ratio = peak / mean if mean > 0 and span_hours >= 1 else 1.0
-    ratio = round(min(max(ratio, 1.0), MAX_PEAK), 4)
+    ratio = busiest_hour_ratio(hourly, span_hours, total)
     out: dict[str, Any] = {"peak_to_average": ratio}
     weights = hourly_weights(hourly)
     if weights is not None:
+        # With a measured shape the contract takes the shape's own busiest hour as the peak
+        # (traffic.hourly_weights: max / mean, within 0.5 %): over more than a week the
+        # weights average each hour of the week, so the span's single busiest hour can lie
+        # above them; it stays in ``measured`` (the hourly counts).
+        ratio = round(min(max(max(weights), 1.0), MAX_PEAK), 4)
         out = {"profile": "custom", "hourly_weights": weights, "peak_to_average": ratio}
     return out
+
+
+def busiest_hour_ratio(hourly: Mapping[int, float], span_hours: float, total: float) -> float:
+    """The span's busiest hour / its mean hour (1 when under an hour), within the contract's
+    limits."""
+    mean = total / span_hours if span_hours > 0 else 0
+    peak = max(hourly.values(), default=0)
+    ratio = peak / mean if mean > 0 and span_hours >= 1 else 1.0
+    return round(min(max(ratio, 1.0), MAX_PEAK), 4)
 
 
 def _interior(hourly: Mapping[int, float]) -> range:
