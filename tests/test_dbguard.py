@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import importlib.util
 import json
 import os
 import signal
@@ -185,8 +186,19 @@ def test_a_hung_postgresql_costs_one_connect_timeout(monkeypatch: Any, settings:
 # deadlines help. The cluster is a private one made with initdb for these tests (never the
 # machine's shared server); they run in the PostgreSQL pass, where PostgreSQL's binaries are.
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-import pgcluster  # noqa: E402  (bench/pgcluster.py)
+def _load_bench_module(name: str) -> Any:
+    """bench/<name>.py, loaded by path: bench/ on sys.path would shadow the tests' own
+    packages (bench/engine.py against tests/engine/)."""
+    path = Path(__file__).resolve().parent.parent / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+pgcluster = _load_bench_module("pgcluster")
 
 ROOT = Path(__file__).resolve().parent.parent
 
