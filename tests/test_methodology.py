@@ -34,9 +34,12 @@ def test_every_rule_with_its_source(client: Client, price_book: Any) -> None:
 
 
 def test_every_price_row_with_source_date_and_confidence(client: Client, price_book: Any) -> None:
-    html = page(client)
+    main = page(client)
     book = book_in_force("us-east-1")
-    assert book.name in html and "2026-11-01" in html
+    assert book.name in main and "2026-11-01" in main
+    # Every price, with its source, is on the region's own page, linked from this one.
+    assert 'href="/methodology/us-east-1/instances/#rates"' in main
+    html = page(client, "us-east-1/instances/")
     rates = list(book.rates.all())
     assert html.count('<tr id="rate-') == len(rates)  # built from the rows, all of them
     for rate in rates:
@@ -49,13 +52,14 @@ def test_every_price_row_with_source_date_and_confidence(client: Client, price_b
     assert rates[0].read_on.isoformat() in html
     assert "Estimate: an admin should confirm" in html  # confidence shown in words
     # The instance types are on the region's own page, linked from this one.
-    assert 'href="/methodology/us-east-1/instances/"' in html
-    types = page(client, "us-east-1/instances/")
+    assert 'href="/methodology/us-east-1/instances/"' in main
+    types = html
     assert types.count('<tr><th scope="row"><code>') == book.instance_types.count()
     for it in book.instance_types.all():
         assert f"<code>{it.name}</code>" in types
-    http = html.index("<code>apigw.http.requests</code>")
-    assert html.index("300,000,000", http) < html.index("—", http)  # tiers in order
+    table = html[html.index('id="rates"'):html.index('id="instance-types"')]
+    http = table.index("<code>apigw.http.requests</code>")
+    assert table.index("300,000,000", http) < table.index("—", http)  # tiers in order
 
 
 def test_every_regions_book_with_its_sources(client: Client, price_book: Any) -> None:
@@ -109,7 +113,7 @@ def test_page_follows_an_edited_price(client: Client, price_book: Any) -> None:
     from advisor.pricebook.models import Rate
 
     Rate.objects.filter(book=price_book, key="nat.hourly").update(source="https://example.test/nat")
-    assert "https://example.test/nat" in page(client)
+    assert "https://example.test/nat" in page(client, "us-east-1/instances/")
 
 
 def test_inputs_table_and_results_link(client: Client, price_book: Any) -> None:

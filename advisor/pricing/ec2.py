@@ -397,7 +397,7 @@ def _fleet(w: Workload, sheet: PriceSheet, hours: float,
     e = w.ec2
     key = (e.instance_type, e.purchase, w.architecture, w.memory_mb, e.family_filter,
            e.cpu_share, e.target_utilization, e.ebs_gb_per_instance, e.public_instances, hours,
-           os_reserved_gib)
+           os_reserved_gib, w.needs.gpu)
     kept: dict[object, _Fleet] = sheet.derived("ec2_fleets", dict)
     fleet = kept.get(key)
     if fleet is None:

@@ -247,14 +247,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
     regions, region, book = _region_and_book(request.GET.get("region"))
     rates, instances = [], []
     if book is not None:
-        # Tiers in order, the open last tier at the end (as the engine reads them).
-        for r in sorted(book.rates.all(), key=lambda r: (r.key, r.tier_upto is None,
-                                                         r.tier_upto or 0)):
-            spec = SPEC_BY_KEY.get(r.key)
-            rates.append({"row": r, "unit": texts.rate_unit(spec.unit) if spec else "",
-                          "url": _source_url(r.source),
-                          "description": texts.rate_description(spec) if spec else ""})
-        # Hundreds of types share a few sources: each source is listed once above the table.
+        rates = list(book.rates.all())
+        # Hundreds of types share a few sources: each source is listed once.
         instances = list(book.instance_types.all().order_by("architecture", "hourly", "name"))
     section_titles = {k: _(v) for k, v in SECTION_TITLES.items()}
     rules = _rules()
@@ -263,7 +257,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
                 for key in dict.fromkeys(r["section"] for r in rules)]
     return render(request, "advisor/methodology.html", {
         "rules": rules, "section_titles": section_titles, "contents": contents,
-        "book": book, "rates": rates, "instance_count": len(instances),
+        "book": book, "rate_count": len(rates), "instance_count": len(instances),
         "instance_sources": _sources(instances),
         "books": _region_books(regions),
         "regions": regions, "region": region, "fields": _field_rows(),
@@ -279,9 +273,23 @@ def methodology_instances(request: HttpRequest, region: str) -> HttpResponse:
     instances = list(book.instance_types.all().order_by("architecture", "hourly", "name"))
     return render(request, "advisor/methodology_instances.html", {
         "book": book, "region": region, "regions": regions, "instances": instances,
+        "rates": _rate_rows(book),
         "b": _region_books([region])[0],
         "instance_sources": _sources(instances),
     })
+
+
+def _rate_rows(book: Any) -> list[dict[str, Any]]:
+    """The book's rates with their units and descriptions in the visitor's language: tiers in
+    order, the open last tier at the end (as the engine reads them)."""
+    rows = []
+    for r in sorted(book.rates.all(), key=lambda r: (r.key, r.tier_upto is None,
+                                                     r.tier_upto or 0)):
+        spec = SPEC_BY_KEY.get(r.key)
+        rows.append({"row": r, "unit": texts.rate_unit(spec.unit) if spec else "",
+                     "url": _source_url(r.source),
+                     "description": texts.rate_description(spec) if spec else ""})
+    return rows
 
 
 def _sources(rows: Any) -> list[dict[str, Any]]:
