@@ -85,8 +85,9 @@ def _book(region: str, on: dt.date | None) -> tuple[PriceBook, PriceSheet, str]:
     fingerprint = _sheet_fingerprint(sheet)
     if memo is not None and memo[1].pk == book.pk and memo[3] == fingerprint:
         # The same prices: keep the sheet already in use, with everything worked out from it
-        # since (each fleet's frontier of instance types, the rows a snapshot copies).
-        book, sheet = memo[1], memo[2]
+        # since (each fleet's frontier of instance types). The book is the one just read:
+        # its rows' sources and notes may have changed without a price changing.
+        sheet = memo[2]
     with _books_lock:
         _books[key] = (time.monotonic(), book, sheet, fingerprint)
     return book, sheet, fingerprint
@@ -181,10 +182,15 @@ def _snapshot(workload: Workload, book: PriceBook, sheet: PriceSheet) -> dict[st
 
 
 def _prices(book: PriceBook, sheet: PriceSheet, names: set[str]) -> dict[str, Any]:
-    """prices_snapshot() for these instance types, read from the database once per price
-    sheet and set of types (a keystroke that keeps the fleet's types reads nothing). The
-    kept dict is shared: callers copy before changing it (snapshots are only stored)."""
-    kept: dict[frozenset[str], dict[str, Any]] = sheet.derived("prices_snapshot", dict)
+    """prices_snapshot() for these instance types, read from the database once per reading
+    of the book (every BOOK_MEMO_SECONDS) and set of types: a keystroke that keeps the
+    fleet's types reads nothing. The kept dict is shared: snapshots are only stored."""
+    holder: dict[str, Any] = sheet.derived("prices_snapshot", dict)
+    entry = holder.get("entry")
+    if entry is None or entry[0] is not book:  # the book was read again: sources may be new
+        entry = (book, {})
+        holder["entry"] = entry  # one assignment: another thread sees the old or the new
+    kept: dict[frozenset[str], dict[str, Any]] = entry[1]
     key = frozenset(names)
     found = kept.get(key)
     if found is None:
