@@ -21,7 +21,7 @@ import itertools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -29,12 +29,11 @@ from advisor.pricing import basis
 from advisor.pricing.breakeven import Shape, break_even
 from advisor.pricing.messages import gettext_noop
 from advisor.pricing.options import OptionModel, prepare, registry
-from advisor.pricing.recommend import MESSAGES as RECOMMEND_MESSAGES
+from advisor.pricing.priced import PricedPair
+from advisor.pricing.recommend_facts import Recommendation
+from advisor.pricing.recommend_texts import MESSAGES as RECOMMEND_MESSAGES
+from advisor.pricing.sheet import PriceSheet
 from advisor.pricing.workload import Workload, WorkloadError
-
-if TYPE_CHECKING:
-    from advisor.pricing.compare import Comparison
-    from advisor.pricing.sheet import PriceSheet
 
 TIE_USD = 0.01
 MANAGED = ("lambda", "lambda_managed_instances", "fargate")
@@ -148,7 +147,15 @@ def cheapest_of(totals: Mapping[str, float]) -> str:
     return ranked[0][0]
 
 
-def compare_options(c: Comparison, w: Workload, sheet: PriceSheet, *,
+class RecommendedPair(PricedPair, Protocol):
+    """compare()'s Comparison as compare_options() reads it: the priced pair and the
+    Lambda blockers of its recommendation."""
+
+    @property
+    def recommendation(self) -> Recommendation | None: ...
+
+
+def compare_options(c: RecommendedPair, w: Workload, sheet: PriceSheet, *,
                     with_break_even: bool = True,
                     ready: Mapping[str, OptionModel] | None = None) -> OptionsComparison:
     """The further options beside compare()'s two; ``ready`` holds option models compare()
