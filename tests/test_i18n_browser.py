@@ -41,7 +41,7 @@ def test_switch_to_korean_and_back(live_server: Any, page: Any, price_book: Any)
     # The same inputs, now in Korean.
     assert page.input_value("#id_requests_per_month") == "10000000"
     assert page.locator('label[for="id_requests_per_month"]').inner_text().startswith("월 요청 수")
-    assert page.locator("button.button[type=submit]").first.inner_text() == "비교"
+    assert page.locator("#questionnaire button[type=submit]").inner_text() == "비교"
     assert page.locator(".verdict-headline").inner_text().count("더 저렴합니다") == 1
     assert totals(page) == english_totals
     reasons = page.locator(".reasons").inner_text()
