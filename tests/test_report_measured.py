@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,3 +156,27 @@ def test_summarise_keeps_only_known_bounded_numbers() -> None:
     })
     assert kept == {"format": "lambda_report_text", "invocations": 10,
                     "duration_ms": {"mean": 1.0}}
+
+
+# --- Chromium: the hidden field outside the save form is sent with it (form="save-report") ---
+
+@pytest.mark.browser
+def test_save_and_share_after_reading_a_file_keeps_the_summary(
+        live_server: Any, page: Any, price_book: Any, tmp_path: Path) -> None:
+    path = tmp_path / "tail.txt"
+    path.write_text(g.tail_text(INVS[:2000]))
+    page.goto(live_server.url + "/")
+    page.click("#usage-start summary")
+    page.set_input_files("#usage-file", str(path))
+    page.click("#usage-submit")
+    page.wait_for_selector("#usage-summary")
+    page.wait_for_function("() => location.search.includes('memory_mb=512')")
+    page.wait_for_function(
+        "() => document.querySelector('#save-report input[name=inputs]')"
+        " && document.querySelector('#save-report input[name=inputs]').value"
+        ".includes('\"memory_mb\":512')")
+    page.click("#save-and-share")
+    page.wait_for_url("**/r/*/")
+    assert "2,000 invocations over" in page.locator(".measured-usage").inner_text()
+    report = Report.objects.get()
+    assert report.snapshot["measured"]["invocations"] == 2000
