@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import pgettext
 
 from advisor.questionnaire import numbers, texts
+from reports.measured import csv_rows as measured_csv_rows
 from reports.models import Report
 
 LAMBDA_ITEMS = ("requests", "compute", "ephemeral_storage", "provisioned_concurrency",
@@ -172,6 +173,7 @@ def csv_rows(report: Report, url: str) -> list[list[str]]:
                      "requests/month"])
     rows += option_rows(result)
     rows += scenario_rows(snapshot.get("scenarios"))
+    rows += measured_csv_rows(snapshot.get("measured"))
     book = result.get("price_book") or {}
     for key in ("id", "name", "region", "effective_from"):
         rows.append(["price_book", key, text(number(book.get(key))), ""])
@@ -207,4 +209,6 @@ def to_json(report: Report, url: str) -> dict[str, Any]:
         "prices": snapshot.get("prices"),
         # The scenario table shown when the report was saved (only when there was one).
         **({"scenarios": snapshot["scenarios"]} if snapshot.get("scenarios") else {}),
+        # What was read from a usage file on / when the report was saved (never the file).
+        **({"measured": snapshot["measured"]} if snapshot.get("measured") else {}),
     }

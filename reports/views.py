@@ -38,7 +38,7 @@ from advisor.questionnaire import honest, korean, option_presenters, texts, weig
 from advisor.questionnaire.forms import LABELS, form_data, form_name
 from advisor.questionnaire.numbers import usd
 from advisor.questionnaire.presenters import results_context, side_labels
-from reports import export, saving, scenarios
+from reports import export, measured, saving, scenarios
 from reports.errors import method_not_allowed
 from reports.forms import ReportMetaForm
 from reports.models import Report
@@ -48,7 +48,8 @@ MAX_INPUTS_CHARS = 16 * 1024
 # version); the hour bounds how long a changed translation waits.
 RENDERED_SECONDS = 3600
 REPORT_TEMPLATES = ("reports/report.html", "advisor/index.html", "reports/_scenarios.html",
-                    "advisor/_scenarios_table.html")
+                    "advisor/_scenarios_table.html", "reports/_measured.html",
+                    "advisor/_usage_sentence.html")
 TODAY_SECONDS = 24 * 3600
 
 
@@ -189,6 +190,16 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+def measured_summary(kept: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The sentence's numbers for a kept measured-usage summary, as the usage result on / says
+    them."""
+    if not kept:
+        return None
+    from advisor.questionnaire.usage_page import summary
+
+    return summary({"format": kept.get("format", ""), "measured": kept})
+
+
 def report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
     snapshot = report.snapshot
     return {
@@ -200,6 +211,8 @@ def report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
         "calculator_url": calculator_url(snapshot["result"]["inputs"],
                                          snapshot["result"].get("basis")),
         **scenarios.report_context(snapshot),
+        "measured": snapshot.get("measured"),
+        "measured_summary": measured_summary(snapshot.get("measured")),
     }
 
 
@@ -403,6 +416,11 @@ def save(request: HttpRequest) -> HttpResponse:
         snapshot = scenarios.with_table(snapshot, data, request.POST.get("scenario_vary"))
     except services.ComparisonError as exc:
         return _problem(request, texts.engine_errors(exc.errors), form)
+    # The measured-usage summary this server signed when it read a file on /; a token that
+    # does not verify is left out (the report is saved without it), never trusted.
+    summary = measured.unsign(request.POST.get("measured", ""))
+    if summary:
+        snapshot = {**snapshot, "measured": summary}
     # Counted only after the comparison worked: input that saves nothing costs no allowance,
     # and a save that fails gives its count back.
     with saving.allowance(request) as wait:

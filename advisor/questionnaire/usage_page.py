@@ -24,7 +24,7 @@ from advisor.plumbing import ratelimit
 from advisor.questionnaire.forms import form_data
 from advisor.questionnaire.labels import form_name
 from advisor.usage import Params, UsageError
-from reports import usage_api
+from reports import measured, usage_api
 
 logger = logging.getLogger(__name__)
 
@@ -164,5 +164,7 @@ def _upload(request: HttpRequest) -> HttpResponse:
         return redirect(url or reverse("index"))
     context = {"result": result, "summary": summary(result), "query": query, "url": url,
                "chart": chart(result["measured"].get("hourly_requests", [])),
-               "bill": result.get("bill")}
+               "bill": result.get("bill"),
+               # The summary, signed: "Save and share" sends it back and the report keeps it.
+               "measured_token": measured.sign(result)}
     return _render(request, context, push=url)
