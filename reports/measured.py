@@ -102,13 +102,30 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# The measured inputs a summary describes: a report keeps the summary only while the workload
+# it saves still has them (a visitor who read a file, then chose a preset, saves no claim that
+# the preset was measured).
+MEASURED_INPUTS = ("requests_per_month", "duration_ms", "memory_mb")
+
+
+def _measured_inputs(workload: Any) -> dict[str, float]:
+    if not isinstance(workload, dict):
+        return {}
+    return {k: float(workload[k]) for k in MEASURED_INPUTS
+            if isinstance(workload.get(k), int | float) and not isinstance(workload[k], bool)}
+
+
 def sign(result: dict[str, Any]) -> str:
-    """A token of the summary of an importer result, for the save form to send back."""
-    return signing.dumps(summarise(result), salt=SALT, compress=True)
+    """A token of the summary of an importer result, and of the inputs it measured, for the
+    save form to send back."""
+    return signing.dumps({"summary": summarise(result),
+                          "inputs": _measured_inputs(result.get("workload"))},
+                         salt=SALT, compress=True)
 
 
-def unsign(token: str) -> dict[str, Any] | None:
-    """The summary in a token this server made (within MAX_AGE_S); None otherwise."""
+def unsign(token: str, workload: Any = None) -> dict[str, Any] | None:
+    """The summary in a token this server made (within MAX_AGE_S) whose measured inputs the
+    saved ``workload`` still has (not checked when ``workload`` is None); None otherwise."""
     if not token or len(token) > MAX_TOKEN:
         return None
     try:
@@ -116,10 +133,18 @@ def unsign(token: str) -> dict[str, Any] | None:
     except signing.BadSignature:  # SignatureExpired is one too
         logger.info("a measured-usage token was refused (altered, foreign or expired)")
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("summary"), dict):
         return None
+    measured_inputs = data.get("inputs") or {}
+    saved = _measured_inputs(workload)
+    if workload is not None and any(k not in saved or not math.isclose(saved[k], v, rel_tol=1e-6, abs_tol=1e-9)
+           for k, v in measured_inputs.items()):
+        logger.info("a measured-usage summary was left out: the saved workload differs")
+        return None
+    found = data["summary"]
     # Made by this server from the same keys; picked again so an older shape cannot slip in.
-    return summarise({"format": data.get("format"), "measured": data, "bill": data.get("bill")})
+    return summarise({"format": found.get("format"), "measured": found,
+                      "bill": found.get("bill")})
 
 
 def csv_rows(measured: dict[str, Any] | None) -> list[list[str]]:

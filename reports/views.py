@@ -418,7 +418,7 @@ def save(request: HttpRequest) -> HttpResponse:
         return _problem(request, texts.engine_errors(exc.errors), form)
     # The measured-usage summary this server signed when it read a file on /; a token that
     # does not verify is left out (the report is saved without it), never trusted.
-    summary = measured.unsign(request.POST.get("measured", ""))
+    summary = measured.unsign(request.POST.get("measured", ""), data)
     if summary:
         snapshot = {**snapshot, "measured": summary}
     # Counted only after the comparison worked: input that saves nothing costs no allowance,

@@ -123,6 +123,16 @@ def test_an_expired_token_is_ignored(client: Client, price_book: Any, monkeypatc
     assert measured.unsign(token) is None
 
 
+def test_a_token_of_another_workload_is_left_out(client: Client, price_book: Any) -> None:
+    """Read a file, then choose another workload (a preset) and save: the report makes no
+    claim that the other workload was measured."""
+    html, token = read_file(client, g.tail_text(INVS[:500]).encode())
+    inputs = inputs_from(client, html)
+    assert "measured" in save(client, inputs, token).snapshot
+    other = {**inputs, "requests_per_month": inputs["requests_per_month"] * 2}
+    assert "measured" not in save(client, other, token).snapshot
+
+
 def test_a_report_without_a_file_has_no_measured(client: Client, price_book: Any) -> None:
     inputs = services.run({"requests_per_month": 1_000_000, "duration_ms": 100,
                            "memory_mb": 512})["inputs"]
