@@ -47,11 +47,15 @@ def test_the_table_of_two_regions(client: Client, books: None) -> None:
     assert 'name="scenario_vary" form="save-report"' in html
 
 
-def test_a_refused_region_is_a_row_with_its_reason(client: Client, books: None) -> None:
-    html = client.get("/scenarios/?" + QUERY + "&sc_region=ap-northeast-2"
-                      "&sc_region=ap-southeast-1").content.decode()
-    assert 'class=" is-refused"' in html
-    assert "alb.hourly" in html
+def test_a_refused_combination_is_a_row_with_its_reason(client: Client, books: None) -> None:
+    # Every region prices the default question now; a named type with no reserved-instance
+    # rate (i7ie.large in us-east-1's feed) is refused for that purchase option alone.
+    query = QUERY.replace("region=ap-northeast-2", "region=us-east-1")
+    html = client.get("/scenarios/?" + query + "&ec2_instance_type=i7ie.large"
+                      "&sc_region=us-east-1&sc_purchase=on_demand"
+                      "&sc_purchase=reserved_1y").content.decode()
+    assert html.count('class=" is-refused"') == 1
+    assert "i7ie.large" in html
 
 
 def test_sorting_by_a_column_and_korean(client: Client, books: None) -> None:
