@@ -268,10 +268,10 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
             and recommendation.get("choice") != cheaper),
         "recommended_label": labels.get((recommendation or {}).get("choice", ""), ""),
         "recommendation_differs_text": (
-            _("These totals are the AWS bills alone. The recommendation above also weighs "
+            _("These totals are the AWS bills alone. The recommendation below also weighs "
               "engineer time and your situation, and favours %(side)s.")
             if result.get("basis") is None else
-            _("The recommendation above weighs your situation as well as the cost, and "
+            _("The recommendation below weighs your situation as well as the cost, and "
               "favours %(side)s; its first reason says why.")) % {
             "side": labels.get((recommendation or {}).get("choice", ""), "")},
         "no_break_even": korean.format(
