@@ -373,3 +373,19 @@ def test_a_report_saved_before_the_basis_reopens_whole(client: Client, price_boo
     assert totals_on_page(page) == totals_on_page(html)
     assert np.isclose(float(totals_on_page(page)["lambda"].strip("$").replace(",", "")),
                       round(result["lambda"]["monthly_usd"], 2))
+
+
+def test_the_verdict_cards_saving_is_on_the_basis(client: Any, price_book: Any) -> None:
+    """Counting operations time, the card names the side cheaper in all and its saving in
+    all, never the bills' difference (which would be a saving of the side that costs more)."""
+    query = ("requests_per_month=2000000&duration_ms=2500&memory_mb=1024&front_door=http_api"
+             "&basis=bill_and_operations")
+    html = client.get("/?" + query).content.decode()
+    result = services.run({"requests_per_month": 2_000_000, "duration_ms": 2500,
+                           "memory_mb": 1024, "front_door": "http_api",
+                           "basis": "bill_and_operations"})
+    totals = result["verdict"]["totals"]
+    saving = abs(totals["lambda"] - totals["ec2"])
+    assert f"It saves <strong>${saving:,.2f} a month</strong>." in html
+    bills = abs(result["lambda"]["monthly_usd"] - result["ec2"]["monthly_usd"])
+    assert f"It saves <strong>${bills:,.2f} a month" not in html

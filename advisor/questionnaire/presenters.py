@@ -211,6 +211,13 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     hours = float(inputs.get("hours_per_month", 730))
     cheaper = result["cheaper"]
     saving = abs(lam_total - ec2_total)
+    # The saving is said on the result's basis, as ``cheaper`` is: counting operations time
+    # the bills' difference alone would name the side that costs more as saving.
+    stated = result.get("verdict")
+    on_basis = stated.get("totals") if result.get("basis") and isinstance(stated, dict) else None
+    if isinstance(on_basis, dict) and "lambda" in on_basis and "ec2" in on_basis:
+        saving = abs(float(on_basis["lambda"]) - float(on_basis["ec2"]))
+    per_million = requests >= 1e6 and result.get("basis") != "bill_and_operations"
     rows = {
         side: [{"key": k, "label": items.get(k, k), "amount": usd(v), "zero": v == 0}
                for k, v in result[side]["items"].items()]
@@ -247,7 +254,8 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
         "saving": usd(saving),
         # Per million only from a million requests up: for a 720-run job, "$21,977.78 per
         # million requests" extrapolates far beyond the workload and reads as a real saving.
-        "saving_per_million": usd(saving / (requests / 1e6)) if requests >= 1e6 else "",
+        # Not with operations time either: its engineer hours are not a cost per request.
+        "saving_per_million": usd(saving / (requests / 1e6)) if per_million else "",
         "requests": count(requests),
         "avg_rps": rate(requests / (hours * 3600)),
         "rows": rows,
