@@ -30,7 +30,8 @@ How the verdict is reached:
 
 Each rule is one small function whose docstring names its source. Reason texts are English;
 each reason also carries ``code`` and ``params`` so a translated template (``MESSAGES``) can
-render it again in another language: ``MESSAGES[code].format(**params)``.
+render it again in another language: ``MESSAGES[code].format(**params)``. The English ``text``
+says volumes to three significant figures (volumes.py); ``params`` keep every digit.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from advisor.pricing.lambda_ import LambdaFunction, lambda_function_cost, lambda
 from advisor.pricing.messages import gettext_noop
 from advisor.pricing.uncertainty import confidence as uncertainty_confidence
 from advisor.pricing.uncertainty import flip_ratio
+from advisor.pricing.volumes import in_words
 from advisor.pricing.workload import Workload
 
 if TYPE_CHECKING:
@@ -270,8 +272,9 @@ MESSAGES: dict[str, str] = {
 
 
 def render(code: str, params: Mapping[str, Any]) -> str:
-    """The English text of a reason or blocker (a translation layer formats its own)."""
-    return MESSAGES[code].format(**params)
+    """The English text of a reason or blocker (a translation layer formats its own), with
+    volumes to three significant figures (volumes.py); ``params`` keep the full values."""
+    return MESSAGES[code].format(**in_words(params))
 
 
 class _Message:
