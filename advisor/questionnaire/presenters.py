@@ -211,6 +211,13 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     hours = float(inputs.get("hours_per_month", 730))
     cheaper = result["cheaper"]
     saving = abs(lam_total - ec2_total)
+    if result.get("basis") == "bill_and_operations":
+        # On this basis "cheaper" counts each side's operations time, so its saving does too
+        # (advisor/pricing/basis.py); the bills beside it say which figure is which.
+        needs = inputs.get("needs", {})
+        hourly = float(needs.get("ops_hourly_usd", 0))
+        saving = abs(lam_total + hourly * float(needs.get("lambda_ops_hours_per_month", 0))
+                     - ec2_total - hourly * float(needs.get("ops_hours_per_month", 0)))
     rows = {
         side: [{"key": k, "label": items.get(k, k), "amount": usd(v), "zero": v == 0}
                for k, v in result[side]["items"].items()]
@@ -271,7 +278,7 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
             _("These totals are the AWS bills alone. The recommendation above also weighs "
               "engineer time and your situation, and favours %(side)s.")
             if result.get("basis") is None else
-            _("The recommendation above weighs your situation as well as the cost, and "
+            _("The recommendation below weighs your situation as well as the cost, and "
               "favours %(side)s; its first reason says why.")) % {
             "side": labels.get((recommendation or {}).get("choice", ""), "")},
         "no_break_even": korean.format(
