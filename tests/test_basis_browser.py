@@ -73,6 +73,7 @@ def shot(page: Any, name: str) -> None:
     if not SHOTS:
         return
     os.makedirs(SHOTS, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=os.path.join(SHOTS, f"{name}.png"))
     page.locator("#assumption-strip").screenshot(path=os.path.join(SHOTS, f"{name}-strip.png"))
 
@@ -136,7 +137,6 @@ def test_one_switch_moves_the_whole_answer(live_server: Any, browser: Any, price
             page.locator("#questionnaire").scroll_into_view_if_needed()
             page.wait_for_selector("#summary", state="visible")
             assert page.locator("#summary .summary-verdict").inner_text().strip() == ops["main"]
-            page.evaluate("window.scrollTo(0, 0)")
         shot(page, f"{size}-{lang}-ops")
 
         # The address holds the basis: a reload keeps it.
