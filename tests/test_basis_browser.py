@@ -74,6 +74,7 @@ def shot(page: Any, name: str) -> None:
         return
     os.makedirs(SHOTS, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(500)  # the pinned summary follows the scroll
     page.screenshot(path=os.path.join(SHOTS, f"{name}.png"))
     page.locator("#assumption-strip").screenshot(path=os.path.join(SHOTS, f"{name}-strip.png"))
 
