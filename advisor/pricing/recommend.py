@@ -30,7 +30,8 @@ How the verdict is reached:
 
 Each rule is one small function whose docstring names its source. Reason texts are English;
 each reason also carries ``code`` and ``params`` so a translated template (``MESSAGES``) can
-render it again in another language: ``MESSAGES[code].format(**params)``.
+render it again in another language: ``MESSAGES[code].format(**params)``. The English ``text``
+says volumes to three significant figures (volumes.py); ``params`` keep every digit.
 
 This module reaches the verdict; the pieces it weighs live beside it and are re-exported
 here: ``recommend_facts`` (thresholds, ``Reason``, ``Blocker``, ``Recommendation``,

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from advisor.pricing.messages import gettext_noop
+from advisor.pricing.volumes import in_words
 
 # Reason and blocker texts: code -> English template over the reason's params.
 MESSAGES: dict[str, str] = {
@@ -198,6 +199,7 @@ MESSAGES: dict[str, str] = {
 
 
 def render(code: str, params: Mapping[str, Any]) -> str:
-    """The English text of a reason or blocker (a translation layer formats its own)."""
-    return MESSAGES[code].format(**params)
+    """The English text of a reason or blocker (a translation layer formats its own), with
+    volumes to three significant figures (volumes.py); ``params`` keep the full values."""
+    return MESSAGES[code].format(**in_words(params))
 

@@ -421,8 +421,13 @@ def context(snapshot: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str,
     result = snapshot["result"]
     with_ops = (result.get("uncertainty") or {}).get("cost_basis",
                                                       "bill_and_operations") != "bill"
+    full, main = headline(result, labels), headline_main(result, labels)
     out: dict[str, Any] = {
-        "headline": headline(result, labels),
+        "headline": full,
+        # The statement on the basis, and the labelled sentence of the other basis on its own
+        # line (the page sets them apart; the headline keeps both).
+        "headline_main": main,
+        "headline_other": full[len(main):].strip() if main and full.startswith(main) else "",
         "tornado_caption": _("The difference EC2 minus Lambda (operations included) with one "
                              "input at its low or high end and the others as entered; largest "
                              "swing on top. Bars crossing 0 flip the answer.") if with_ops
