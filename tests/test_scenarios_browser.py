@@ -1,6 +1,6 @@
 """In Chromium: tick two regions and see the scenario table and its chart; open two saved
 reports side by side. Wide and phone screens, English and Korean (screenshots kept in
-SHOTS_DIR, /tmp/shots-i24 by default)."""
+SHOTS_DIR, /tmp/shots-scenarios by default)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-i24"))
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-scenarios"))
 QUERY = ("rate_basis=month&requests_per_month=50000000&duration_ms=120&memory_mb=1024"
          "&region=ap-northeast-2&architecture=x86_64&ec2_purchase=on_demand")
 SCREENS = {"wide": (1366, 900), "phone": (390, 844)}

@@ -15,7 +15,7 @@ from advisor.questionnaire.usage_page import workload_query
 from tests import usage_gen as g
 
 INVS = g.invocations(25_664, days=7, seed=11)
-SHOTS = Path("/tmp/shots-i22")
+SHOTS = Path("/tmp/shots-usage")
 
 
 def upload(client: Client, name: str, data: bytes, **fields: str) -> Any:
