@@ -137,9 +137,13 @@ def unsign(token: str, workload: Any = None) -> dict[str, Any] | None:
         return None
     measured_inputs = data.get("inputs") or {}
     saved = _measured_inputs(workload)
-    if workload is not None and any(k not in saved or not math.isclose(saved[k], v, rel_tol=1e-6, abs_tol=1e-9)
-           for k, v in measured_inputs.items()):
-        logger.info("a measured-usage summary was left out: the saved workload differs")
+    differs = sorted(k for k, v in measured_inputs.items()
+                     if k not in saved or not math.isclose(saved[k], v, rel_tol=1e-6,
+                                                           abs_tol=1e-9))
+    if workload is not None and differs:
+        logger.info("a measured-usage summary was left out: the saved workload's %s differ "
+                    "(%s against %s)", ", ".join(differs),
+                    [saved.get(k) for k in differs], [measured_inputs[k] for k in differs])
         return None
     found = data["summary"]
     # Made by this server from the same keys; picked again so an older shape cannot slip in.

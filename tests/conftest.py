@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -93,4 +94,8 @@ def page(browser: Any) -> Iterator[Any]:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.errors = errors  # type: ignore[attr-defined]
     yield page
+    # A request still running (htmx after the last click) would meet the database being
+    # emptied for the next test ("database table is locked" on SQLite): let it end first.
+    with contextlib.suppress(Exception):
+        page.wait_for_load_state("networkidle", timeout=5000)
     context.close()
