@@ -7,7 +7,6 @@ import io
 import itertools
 import json
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +16,7 @@ from advisor import scenario_service, services
 from advisor.pricing.compare import compare
 from advisor.pricing.scenarios import MAX_SCENARIOS, parse_vary, scenarios
 from advisor.pricing.workload import WorkloadError, parse_workload
+from tests.test_cli import run_cli
 
 BASE = {"requests_per_month": 50_000_000, "duration_ms": 120, "memory_mb": 1024,
         "region": "ap-northeast-2"}
@@ -169,17 +169,6 @@ def test_api_csv_columns(client: Client, books: None) -> None:
                                repr(first["ec2"]["monthly_usd"])]
         assert rows[1][6:] == ["true", ""]
         assert rows[3][2:6] == ["", "", "", ""] and rows[3][7].startswith("region: ")
-
-
-def run_cli(stdin: str, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with mock.patch("sys.stdin", io.StringIO(stdin)):
-        try:
-            call_command("compare", *args, stdout=out, stderr=err)
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_cli_vary_as_field_values_or_json(books: None) -> None:
