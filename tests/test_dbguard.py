@@ -274,7 +274,9 @@ def frozen_server(frozen_cluster: pgcluster.Cluster) -> Iterator[int]:
                DJANGO_SECURE_SSL_REDIRECT="false", DJANGO_SECURE_COOKIES="false",
                DATABASE_URL=frozen_cluster.url, GUNICORN_BIND=f"127.0.0.1:{port}",
                WEB_CONCURRENCY="2", GUNICORN_LOG_LEVEL="warning", REPORTS_PER_HOUR="0")
-    for args in (["migrate", "--no-input", "--verbosity", "0"], ["seed_prices"]):
+    # As `make serve` does: with debug off, pages name their hashed static files.
+    for args in (["collectstatic", "--no-input", "--verbosity", "0"],
+                 ["migrate", "--no-input", "--verbosity", "0"], ["seed_prices"]):
         subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL, timeout=180)
     process = subprocess.Popen([str(gunicorn), "--config", "config/gunicorn.py", "config.wsgi"],
