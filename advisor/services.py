@@ -27,7 +27,7 @@ from advisor.pricebook.prices import (
 )
 from advisor.pricing import series, uncertainty
 from advisor.pricing.compare import compare
-from advisor.pricing.option_series import option_series
+from advisor.pricing.option_series import option_curve, option_map
 from advisor.pricing.sheet import PriceSheet, PriceSheetError
 from advisor.pricing.workload import DEFAULT_OPTIONS, Workload, WorkloadError, parse_workload
 
@@ -155,30 +155,93 @@ def snapshot(data: object, on: dt.date | None = None) -> dict[str, Any]:
     """The result with chart data and the prices used, cached by input and book contents."""
     workload, book, sheet, fingerprint = _priced(data, on)
     key = comparison_cache_key(workload.to_dict(), book.pk, fingerprint)
-    return cached(key, lambda: _snapshot(workload, book, sheet), CACHE_SECONDS)
+    return cached(key, lambda: _snapshot(workload, book, sheet, key), CACHE_SECONDS)
 
 
-def _snapshot(workload: Workload, book: PriceBook, sheet: PriceSheet) -> dict[str, Any]:
-    result = _compared(workload, sheet)
-    crossings = [p["requests_per_month"] for p in result["break_even"]]
-    curve = series.cost_curve(workload, sheet, break_even_points=crossings)
-    snap = {
-        "result": result,
-        "curve": curve,
-        "grid": series.cheaper_map(workload, sheet, break_even_points=crossings),
-        # The instance types the result sized (not the book's hundreds).
-        "prices": _prices(book, sheet, {result["ec2"]["instance_type"]}
-                          | {c["instance_type"] for c in result["ec2"]["candidates"]}),
-        # Each side's low..high bill at each volume of the curve, over the other ranges.
-        "band": _band(workload, sheet, curve["requests_per_month"]),
-        # The answer with each deciding assumption undone (the assumptions strip).
-        "what_if": uncertainty.what_if(sheet, workload, result["lambda"]["monthly_usd"],
-                                       result["ec2"]["monthly_usd"]),
-    }
-    if workload.extra_options or tuple(workload.options) != DEFAULT_OPTIONS:
-        # Every compared option on the same axes (the charts draw one line / colour each).
-        snap["options"] = option_series(workload, sheet, snap["curve"], snap["grid"])
+def _snapshot(workload: Workload, book: PriceBook, sheet: PriceSheet, key: str) -> dict[str, Any]:
+    answer = _answer(workload, book, sheet, key)
+    cost = _cost_series(workload, sheet, key, answer)
+    grid = _map_series(workload, sheet, key, answer)
+    snap = {**answer, **cost, **grid}
+    if "options" in cost:
+        # Stored reports hold both as "options": {"curve": ..., "map": ...}.
+        snap["options"] = {**cost["options"], **grid["options"]}
     return snap
+
+
+def answer(data: object, on: dt.date | None = None) -> dict[str, Any]:
+    """The snapshot without its chart series (the cost curve with its bands, the cheaper-side
+    map): what a keystroke's results show at once. ``chart()`` gives each series on its own,
+    when its chart comes into view."""
+    workload, book, sheet, fingerprint = _priced(data, on)
+    return _answer(workload, book, sheet,
+                   comparison_cache_key(workload.to_dict(), book.pk, fingerprint))
+
+
+CHARTS = ("cost", "map")
+
+
+def chart(data: object, name: str, on: dt.date | None = None) -> dict[str, Any]:
+    """The answer plus one chart's series: ``"cost"`` (the cost curve, each side's band, the
+    other options' lines) or ``"map"`` (the cheaper-side map)."""
+    workload, book, sheet, fingerprint = _priced(data, on)
+    key = comparison_cache_key(workload.to_dict(), book.pk, fingerprint)
+    series_of = {"cost": _cost_series, "map": _map_series}[name]
+    answer = _answer(workload, book, sheet, key)
+    return {**answer, **series_of(workload, sheet, key, answer)}
+
+
+def _answer(workload: Workload, book: PriceBook, sheet: PriceSheet, key: str) -> dict[str, Any]:
+    def compute() -> dict[str, Any]:
+        result = _compared(workload, sheet)
+        return {
+            "result": result,
+            # The instance types the result sized (not the book's hundreds).
+            "prices": _prices(book, sheet, {result["ec2"]["instance_type"]}
+                              | {c["instance_type"] for c in result["ec2"]["candidates"]}),
+            # The answer with each deciding assumption undone (the assumptions strip).
+            "what_if": uncertainty.what_if(sheet, workload, result["lambda"]["monthly_usd"],
+                                           result["ec2"]["monthly_usd"]),
+        }
+    return cached("answer:" + key, compute, CACHE_SECONDS)
+
+
+def _crossings(answer: dict[str, Any]) -> list[float]:
+    # The curve and the map mark the result's own break-even volumes.
+    return [p["requests_per_month"] for p in answer["result"]["break_even"]]
+
+
+def _more_options(workload: Workload) -> bool:
+    return bool(workload.extra_options) or tuple(workload.options) != DEFAULT_OPTIONS
+
+
+def _cost_series(workload: Workload, sheet: PriceSheet, key: str,
+                 answer: dict[str, Any]) -> dict[str, Any]:
+    def compute() -> dict[str, Any]:
+        curve = series.cost_curve(workload, sheet,
+                                  break_even_points=_crossings(answer))
+        out: dict[str, Any] = {
+            "curve": curve,
+            # Each side's low..high bill at each volume of the curve, over the other ranges.
+            "band": _band(workload, sheet, curve["requests_per_month"]),
+        }
+        if _more_options(workload):
+            # Every compared option on the same axes (one line / colour each).
+            out["options"] = {"curve": option_curve(workload, sheet, curve)}
+        return out
+    return cached("cost:" + key, compute, CACHE_SECONDS)
+
+
+def _map_series(workload: Workload, sheet: PriceSheet, key: str,
+                answer: dict[str, Any]) -> dict[str, Any]:
+    def compute() -> dict[str, Any]:
+        grid = series.cheaper_map(workload, sheet,
+                                  break_even_points=_crossings(answer))
+        out: dict[str, Any] = {"grid": grid}
+        if _more_options(workload):
+            out["options"] = {"map": option_map(workload, sheet, grid)}
+        return out
+    return cached("map:" + key, compute, CACHE_SECONDS)
 
 
 def _prices(book: PriceBook, sheet: PriceSheet, names: set[str]) -> dict[str, Any]:

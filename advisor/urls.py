@@ -5,6 +5,7 @@ from advisor.questionnaire import scenario_views, usage_page, views
 urlpatterns = [
     path("", views.index, name="index"),
     path("healthz", views.healthz, name="healthz"),
+    path("chart/<str:name>/", views.chart, name="chart"),
     path("methodology/", views.methodology, name="methodology"),
     path("methodology/<str:region>/instances/", views.methodology_instances,
          name="methodology-instances"),

@@ -4,10 +4,13 @@ Run from the repository root: ``.venv/bin/python bench/page.py``. It builds a th
 database with the seeded price book, then
 
 - times the htmx request a field change sends (whitenoise's DEBUG-only file checks left out) (GET / with ``HX-Request`` and
-  ``HX-Target: results``) in-process through Django's test client, for each preset and the
+  ``HX-Target: results``, gzip accepted as a browser does) in-process through Django's test
+  client, for each preset and the
   start values: *uncached* (snapshot cache cleared before every request, so the engine runs)
   and *cached* (the same inputs again). Goal: median <= 30 ms uncached, <= 10 ms for the
   start values (the default workload); CPU time is given beside the wall clock;
+- times the two charts the partial leaves as frames (the cost curve and the map, asked for
+  when they come into view), uncached and cached;
 - sums the bytes of the first page load: the HTML of ``/`` plus every stylesheet, script and
   icon it references, uncompressed and gzip-compressed (level 6, as whitenoise precompresses
   static files; the HTML counted gzipped too, as a proxy would serve it). Goals: <= 1.5 MB
@@ -51,7 +54,9 @@ from advisor.questionnaire.forms import STARTING_VALUES, form_data  # noqa: E402
 from advisor.questionnaire.presets import PRESETS  # noqa: E402
 
 RUNS = 40
-HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"}
+# As a browser asks: htmx's headers, and gzip accepted (the kept HTML is sent deflated).
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results",
+        "HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
 
 
 # CPU time of this thread per request, beside the wall-clock time: on a machine shared with
@@ -100,12 +105,37 @@ def partial_times(client: Client) -> dict[str, tuple[float, float, float]]:
 
         def get(url: str = url) -> None:
             response = client.get(url, **HTMX)
-            assert response.status_code == 200 and b"is cheaper" in response.content or \
-                b"cost the same" in response.content, response.content[:300]
+            body = gzip.decompress(response.content)
+            assert response.status_code == 200 and b"is cheaper" in body or \
+                b"cost the same" in body, body[:300]
 
         cold = timed(get, RUNS, before=forget, cpu_key=name)
         warm = timed(get, RUNS, cpu_key=name + " cached")
         out[name] = (statistics.median(cold), max(cold), statistics.median(warm))
+    return out
+
+
+def chart_times(client: Client) -> dict[str, tuple[float, float]]:
+    """The start values' two charts that follow the partial once they come into view (the
+    cost curve with its bands, the cheaper-side map): uncached and cached medians, ms."""
+    q = urlencode(form_data(STARTING_VALUES))
+    out = {}
+    for name in ("cost", "map"):
+        url = f"/chart/{name}/?{q}"
+        headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": f"{name}-chart",
+                   "HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
+
+        def get(url: str = url, headers: dict[str, str] = headers) -> None:
+            assert client.get(url, **headers).status_code == 200
+
+        # Uncached: the answer is kept (the partial before it priced it), the series not.
+        def forget_series() -> None:
+            forget()
+            client.get("/?" + q, **HTMX)
+
+        cold = timed(get, RUNS, before=forget_series, cpu_key="chart " + name)
+        warm = timed(get, RUNS)
+        out[name] = (statistics.median(cold), statistics.median(warm))
     return out
 
 
@@ -184,6 +214,11 @@ def report() -> None:
 
     print(f"  in CPU time: baseline {CPU['baseline']:.2f} ms, start values' partial "
           f"{CPU['start values']:.1f} ms ({CPU['start values'] / CPU['baseline']:.1f}x)")
+
+    print("\nthe start values' charts, asked for when they come into view (GET /chart/<name>/), ms")
+    for name, (cold, warm) in chart_times(client).items():
+        print(f"  {name:<5} uncached {cold:6.1f} (CPU {CPU['chart ' + name]:.1f}, "
+              f"{cold / base:.1f}x the baseline), cached {warm:5.1f}")
 
     wire = over_the_wire(client)
     print("\nover the wire (gzip through the middleware, Accept-Encoding: gzip), bytes")

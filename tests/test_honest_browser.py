@@ -30,7 +30,9 @@ def test_typing_a_range_shows_the_band_and_the_share(live_server: Any, page: Any
     share = page.locator("[data-share]").inner_text()
     assert re.search(r"(Lambda|EC2 \+ ALB) is cheaper in (\d+ %|over 99 %|under 1 %) of the "
                      r"range you gave\.", share), share
-    page.wait_for_selector(CHART_SVG)
+    # The cost chart follows the answer once it comes into view.
+    page.locator("#cost-chart").scroll_into_view_if_needed()
+    page.wait_for_selector('[data-chart="chart-cost-data"] .main-svg')
     # The band: a filled area under each line of the cost chart, drawn by Plotly.
     page.wait_for_function(
         "() => { const el = document.querySelector('[data-chart=\"chart-cost-data\"]');"

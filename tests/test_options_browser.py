@@ -20,7 +20,9 @@ def test_toggling_fargate_adds_its_line_and_its_bill(live_server: Any, page: Any
     assert page.locator("table.items-fargate").count() == 0
     page.check("#field-options input[value=fargate]")
     page.wait_for_selector("table.items-fargate")
-    page.wait_for_selector(CHART_SVG)
+    # The cost chart follows the answer once it comes into view.
+    page.locator("#cost-chart").scroll_into_view_if_needed()
+    page.wait_for_selector('[data-chart="chart-cost-data"] .main-svg')
     assert page.evaluate("window.__noReload") == 7  # same document: no reload
     # The cost chart has one line per option: Fargate's is drawn, with its legend entry.
     traces = page.evaluate(

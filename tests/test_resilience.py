@@ -230,14 +230,16 @@ def test_a_results_partial_during_an_outage_is_the_503_page(client: Client, pric
     htmx = {"HX-Request": "true", "HX-Target": "results"}
     for error in (OperationalError("server closed the connection unexpectedly"),
                   InterfaceError("connection already closed")):
-        with mock.patch("advisor.services.snapshot", side_effect=error):
+        # A keystroke asks for the answer alone, a whole page for the snapshot.
+        with mock.patch("advisor.services.snapshot", side_effect=error), \
+                mock.patch("advisor.services.answer", side_effect=error):
             fragment = client.get("/", partial, headers=htmx)
             page = client.get("/", partial)
         for response in (fragment, page):
             assert response.status_code == 503
             assert response["Retry-After"] == "30"
             assert "could not be compared" not in response.content.decode()
-    with mock.patch("advisor.services.snapshot", side_effect=ValueError("a bug")):
+    with mock.patch("advisor.services.answer", side_effect=ValueError("a bug")):
         # Any other failure is still the inputs' message, logged, not a 500.
         fragment = client.get("/", partial, headers=htmx)
     assert fragment.status_code == 200 and "could not be compared" in fragment.content.decode()

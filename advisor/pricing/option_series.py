@@ -23,21 +23,27 @@ def option_series(workload: Workload, sheet: PriceSheet, curve: Mapping[str, Any
     """``{"curve": {option: totals}, "map": {"options": [...], "cheapest": [[index]]}}`` for
     every compared option; the curve holds the options beyond Lambda and EC2 only (the
     curve already has those two)."""
-    names = [n for n in registry() if n in workload.options]
-    models = {n: prepare(workload, sheet, n) for n in names}
+    return {"curve": option_curve(workload, sheet, curve), "map": option_map(workload, sheet, grid)}
+
+
+def option_curve(workload: Workload, sheet: PriceSheet,
+                 curve: Mapping[str, Any]) -> dict[str, list[float]]:
+    """Each option beyond Lambda and EC2: its total at each volume of the cost curve."""
     x = np.asarray(curve["requests_per_month"], dtype=float)
-    lines = {n: _floats(models[n].total(x)) for n in workload.extra_options}
+    return {n: _floats(prepare(workload, sheet, n).total(x)) for n in workload.extra_options}
+
+
+def option_map(workload: Workload, sheet: PriceSheet, grid: Mapping[str, Any]) -> dict[str, Any]:
+    """Which compared option is cheapest in each cell of the map, and that lowest total."""
+    names = [n for n in registry() if n in workload.options]
     r = np.asarray(grid["requests_per_month"], dtype=float)
     d = np.asarray(grid["duration_ms"], dtype=float)
     totals = []
     for n in names:
-        fn = models[n].grid_total
+        fn = prepare(workload, sheet, n).grid_total
         assert fn is not None, n
         totals.append(np.broadcast_to(fn(r[None, :], d[:, None]), (d.size, r.size)))
     stack = np.stack(totals)  # (options, durations, volumes)
-    return {
-        "curve": lines,
-        "map": {"options": names,
-                "cheapest": np.argmin(stack, axis=0).astype(int).tolist(),
-                "lowest": [_floats(row) for row in stack.min(axis=0)]},
-    }
+    return {"options": names,
+            "cheapest": np.argmin(stack, axis=0).astype(int).tolist(),
+            "lowest": [_floats(row) for row in stack.min(axis=0)]}

@@ -5,10 +5,12 @@ estimate. Reads only (the books in force, two queries)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import DatabaseError
+from django.db.models.signals import post_delete, post_save
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -41,10 +43,38 @@ LINES: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
 )
 
 
+# The grades are read at most this often per process (as advisor/services.py keeps the books
+# themselves), and at once again after this process saves a price row or a book.
+GRADES_MEMO_SECONDS = 5.0
+_memo: dict[tuple[tuple[str, ...], dt.date], tuple[float, dict[str, dict[str, str]]]] = {}
+
+
+def forget(**_: Any) -> None:
+    _memo.clear()
+
+
+for _model in (PriceBook, Rate):
+    post_save.connect(forget, sender=_model, dispatch_uid=f"coverage.forget.{_model.__name__}")
+    post_delete.connect(forget, sender=_model, dispatch_uid=f"coverage.forget-d.{_model.__name__}")
+
+
 def _grades(regions: Iterable[str]) -> dict[str, dict[str, str]]:
     """Region -> (rate key -> grade) in each region's book in force: two queries for every
-    region (the page and the form render it; no price sheet is built)."""
-    wanted = list(regions)
+    region (the page and the form render it; no price sheet is built), kept for a few
+    seconds: every results partial shows the region marks."""
+    key = (tuple(regions), dt.date.today())
+    kept = _memo.get(key)
+    if kept is not None and time.monotonic() - kept[0] < GRADES_MEMO_SECONDS:
+        return kept[1]
+    found = _read_grades(list(key[0]))
+    if found:
+        if len(_memo) > 64:
+            _memo.clear()
+        _memo[key] = (time.monotonic(), found)
+    return found
+
+
+def _read_grades(wanted: list[str]) -> dict[str, dict[str, str]]:
     try:
         books: dict[int, str] = {}
         seen: set[str] = set()

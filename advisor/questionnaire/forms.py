@@ -12,13 +12,16 @@ average requests a second (``rate_basis`` = "second"); it becomes ``requests_per
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.utils import pretty_name
 from django.utils import formats
-from django.utils.functional import lazy
+from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -187,6 +190,30 @@ def _field_for(spec: FieldSpec) -> forms.Field:
     return ContractNumberField(spec, name, required=spec.required, **common)
 
 
+class LeanBoundField(BoundField):
+    """Django's BoundField, minus the work done for every field whether it is shown or not:
+    validating builds one for each of the form's 80 fields on every keystroke, and the
+    keystroke's results show none of them. The help text stays a lazy translation until it is
+    rendered; the initial-value names are worked out when asked for."""
+
+    def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
+        self.form = form
+        self.field = field
+        self.name = name
+        self.html_name = form.add_prefix(name)
+        self.label = pretty_name(name) if field.label is None else field.label
+        self.help_text = field.help_text if field.help_text is not None else ""
+        self.renderer = form.renderer
+
+    @cached_property
+    def html_initial_name(self) -> str:  # type: ignore[override]
+        return self.form.add_initial_prefix(self.name)
+
+    @cached_property
+    def html_initial_id(self) -> str:  # type: ignore[override]
+        return self.form.add_initial_prefix(self.auto_id)
+
+
 class QuestionnaireForm(forms.Form):
     """Every contract input plus the ``avg_rps`` helper; see :meth:`to_workload_data`."""
 
@@ -196,9 +223,11 @@ class QuestionnaireForm(forms.Form):
         widget=forms.RadioSelect)
 
     specs: dict[str, FieldSpec] = {form_name(s.name): s for s in FIELDS}
+    bound_field_class = LeanBoundField
 
     def __init__(self, *args: Any, regions: Iterable[str] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # deep-copies the fields built once, below
+        super().__init__(*args, **kwargs)  # copies the fields built once, below
+        self._workload_data: dict[str, Any] | None = None
         regions = sorted(set(regions) | {"us-east-1"})
         # A region where a price these answers need is an estimate is marked (coverage.py);
         # the labels are read when rendered, so building and validating a form needs no
@@ -284,7 +313,13 @@ class QuestionnaireForm(forms.Form):
 
     def to_workload_data(self) -> dict[str, Any]:
         """The contract's JSON-shaped, nested workload (valid form only); empty optional
-        numbers are left out so that the engine applies its (derived) defaults."""
+        numbers are left out so that the engine applies its (derived) defaults. Worked out
+        once per form (the cache key and the comparison both read it); a copy each time."""
+        if self._workload_data is None:
+            self._workload_data = self._workload()
+        return copy.deepcopy(self._workload_data)
+
+    def _workload(self) -> dict[str, Any]:
         data = self.cleaned_data
         out: dict[str, Any] = {}
         for spec in FIELDS:
@@ -389,6 +424,22 @@ def _build_fields() -> None:
 _build_fields()
 
 
+class _SharedFields(dict):
+    """The form's fields, copied for each form as Django does (``copy.deepcopy`` of
+    ``base_fields``) but sharing every field no form changes: only the region selector gets
+    its own choices per form (``QuestionnaireForm.__init__``). A deep copy of all 80 fields and
+    their widgets was a tenth of a keystroke's time."""
+
+    PER_FORM = frozenset({"region"})
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return {name: copy.deepcopy(field, memo) if name in self.PER_FORM else field
+                for name, field in self.items()}
+
+
+QuestionnaireForm.base_fields = _SharedFields(QuestionnaireForm.base_fields)
+
+
 def form_data(values: Mapping[str, Any]) -> dict[str, Any]:
     """Values (in form names) merged over the defaults, encoded as a browser submits them:
     checkboxes present only when ticked."""
@@ -411,10 +462,12 @@ def form_data(values: Mapping[str, Any]) -> dict[str, Any]:
 LIST_FIELDS = tuple(form_name(f.name) for f in FIELDS if f.kind == "list")
 
 
+_INPUT_NAMES = frozenset({form_name(f.name) for f in FIELDS} | {"avg_rps", "rate_basis"})
+
+
 def is_submitted(query: Mapping[str, Any]) -> bool:
     """Whether a query string carries questionnaire inputs (otherwise show the start values)."""
-    names = {form_name(f.name) for f in FIELDS} | {"avg_rps", "rate_basis"}
-    return any(k in names for k in query)
+    return any(k in _INPUT_NAMES for k in query)
 
 
 def bind_data(query: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,14 +13,13 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from advisor.pricing import verdict
 from advisor.pricing.uncertainty import DEFAULT_SPREADS
 from advisor.questionnaire import charts
 from advisor.questionnaire.labels import BASIS_LABELS, CHOICE_LABELS, LABELS, form_name
-from advisor.questionnaire.numbers import rate, usd, volume_words
+from advisor.questionnaire.numbers import local_marks, rate, usd, volume_words
 from advisor.questionnaire.texts import LocaleFormatter
 
 SIDES = ("lambda", "ec2")
@@ -31,16 +30,6 @@ _FORMAT = LocaleFormatter()
 _usd = usd
 
 
-def _swap_marks(text: str) -> str:
-    """Python's grouped number ("1,234.5") in the active locale's marks, as Django's
-    number_format would write it, without its per-call lookups (the results show dozens)."""
-    thousand = str(formats.get_format("THOUSAND_SEPARATOR"))
-    decimal = str(formats.get_format("DECIMAL_SEPARATOR"))
-    if (thousand, decimal) == (",", "."):
-        return text
-    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousand)
-
-
 def volume(value: float) -> str:
     """A request volume to three significant figures (15,724,702 -> 15,700,000): the inputs
     are guesses, so more digits would claim a precision they lack."""
@@ -48,7 +37,7 @@ def volume(value: float) -> str:
     if value <= 0 or not math.isfinite(value):
         return "0"
     digits = 2 - int(math.floor(math.log10(value)))
-    return _swap_marks(f"{round(round(value, digits)):,}")
+    return local_marks(f"{round(round(value, digits)):,}")
 
 
 def percent(share: float) -> str:
@@ -60,7 +49,7 @@ def percent(share: float) -> str:
     if 99.9 < pct < 100:
         return _("over 99.9 %")
     if 0 < pct < 1 or 99 < pct < 100:
-        return _("%(n)s %%") % {"n": _swap_marks(f"{pct:.1f}")}
+        return _("%(n)s %%") % {"n": local_marks(f"{pct:.1f}")}
     return _("%(n)s %%") % {"n": round(pct)}
 
 
@@ -231,8 +220,8 @@ def _num(value: float) -> str:
     """A figure to three significant digits, without a trailing ".0"."""
     value = float(f"{float(value):.3g}")
     if value.is_integer():
-        return _swap_marks(f"{int(value):,}")
-    return _swap_marks(f"{value:,}")
+        return local_marks(f"{int(value):,}")
+    return local_marks(f"{value:,}")
 
 
 def ranges_context(result: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:

@@ -137,7 +137,7 @@ def grid_table(snapshot: Mapping[str, Any], size: int = 7) -> dict[str, Any]:
 def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
                     item_labels: Mapping[str, str], charts: dict[str, Any]) -> dict[str, Any]:
     result = snapshot["result"]
-    if "cheapest" not in result or "options" not in snapshot:
+    if "cheapest" not in result:
         return {"options_compared": False}
     inputs = result["inputs"]
     names = [n for n in registry() if n in inputs.get("options", ())]
@@ -169,10 +169,16 @@ def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
             all_items.update(_item_labels(n, result[n]))
     # One legend entry for every option's instances: each bar is a different fleet.
     all_items["instances"] = _("Instances")
-    charts["cost"] = option_charts.cost_lines(charts["cost"], snapshot, label)
     charts["breakdown"] = option_charts.breakdown_bars(charts["breakdown"], result, names,
                                                        label, all_items)
-    charts["heatmap"] = option_charts.cheapest_map(snapshot, label)
+    # The curve and the map, when the snapshot holds them (see presenters._results_context).
+    tables: dict[str, Any] = {}
+    if "cost" in charts:
+        charts["cost"] = option_charts.cost_lines(charts["cost"], snapshot, label)
+        tables["option_curve_table"] = curve_table(snapshot, names)
+    if "heatmap" in charts:
+        charts["heatmap"] = option_charts.cheapest_map(snapshot, label)
+        tables["option_grid_table"] = grid_table(snapshot)
     pairs = []
     for pair in result.get("pairwise_break_even", []):
         a, b = pair["options"]
@@ -182,7 +188,6 @@ def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
         pairs.append({"a": label[a], "b": label[b], "count": len(points),
                       # Three significant figures, like every volume in a sentence.
                       "first": honest.volume_words(points[0]) if points else ""})
-    omap = snapshot["options"]["map"]
     rec_choice = (result.get("recommendation") or {}).get("choice")
     # The headline weighs Lambda against EC2; when a further option costs less than both, the
     # answer says so beside it rather than only in the options card further down.
@@ -201,7 +206,6 @@ def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
         "option_choice_label": label.get(pick, "") if pick else "",
         "option_reasons": reasons,
         "option_pairs": pairs,
-        "option_legend": [{"name": n, "label": label[n]} for n in omap["options"]],
-        "option_curve_table": curve_table(snapshot, names),
-        "option_grid_table": grid_table(snapshot),
+        "option_legend": [{"name": n, "label": label[n]} for n in names],
+        **tables,
     }

@@ -8,6 +8,7 @@ Money stays unrounded in the snapshot and is rounded here, for display only.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -64,13 +65,19 @@ def item_labels(result: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _sides_above(points: Sequence[float], user: float, user_side: str,
-                 curve: Mapping[str, Any]) -> list[str]:
+                 curve: Mapping[str, Any] | None,
+                 result_bands: Sequence[Mapping[str, Any]] = ()) -> list[str]:
     """The side that is cheaper just above each break-even point.
 
     The totals cross at every point, so the cheaper side alternates from one interval to the
     next; anchor the alternation at the user's traffic (or, on a tie, at the curve's end).
     """
-    if user_side not in SIDES:
+    if user_side not in SIDES and curve is None:
+        # No curve yet (it comes with its chart): the last band says which side is cheaper
+        # above every point.
+        bands = result_bands or [{"above": "ec2"}]
+        user, user_side = math.inf, bands[-1]["above"]
+    elif user_side not in SIDES:
         xs, lam, ec2 = curve["requests_per_month"], curve["lambda_total"], curve["ec2_total"]
         user, user_side = xs[-1], ("lambda" if lam[-1] < ec2[-1] else "ec2")
     j = sum(1 for p in points if p <= user)  # interval holding the user's traffic
@@ -78,12 +85,13 @@ def _sides_above(points: Sequence[float], user: float, user_side: str,
     return [user_side if (i + 1 - j) % 2 == 0 else other[user_side] for i in range(len(points))]
 
 
-def break_even_sentences(result: Mapping[str, Any], curve: Mapping[str, Any],
+def break_even_sentences(result: Mapping[str, Any], curve: Mapping[str, Any] | None,
                          labels: Mapping[str, str]) -> list[dict[str, Any]]:
     inputs = result["inputs"]
     hours = float(inputs.get("hours_per_month", 730))
     points = [float(p["requests_per_month"]) for p in result.get("break_even", [])]
-    sides = _sides_above(points, float(inputs["requests_per_month"]), result["cheaper"], curve)
+    sides = _sides_above(points, float(inputs["requests_per_month"]), result["cheaper"], curve,
+                         result.get("break_even_bands") or ())
     ec2_name = (_("EC2 with its load balancer")
                 if inputs.get("ec2", {}).get("load_balancer", "alb") != "none" else _("EC2"))
     names = {"lambda": labels["lambda"], "ec2": ec2_name}
@@ -194,8 +202,9 @@ def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     main = honest.headline_main(snapshot["result"], context["labels"])
     if main:
         context["verdict_text"] = main
-    context["charts"]["cost"] = honest.add_band(context["charts"]["cost"], snapshot,
-                                                context["labels"])
+    if "cost" in context["charts"]:
+        context["charts"]["cost"] = honest.add_band(context["charts"]["cost"], snapshot,
+                                                    context["labels"])
     context["charts"]["tornado"] = context["tornado"]
     return context
 
@@ -223,7 +232,7 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
                for k, v in result[side]["items"].items()]
         for side in SIDES
     }
-    sentences = break_even_sentences(result, snapshot["curve"], labels)
+    sentences = break_even_sentences(result, snapshot.get("curve"), labels)
     ec2 = result["ec2"]
     recommendation = result.get("recommendation")
     if cheaper == "tie":
@@ -231,11 +240,16 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     else:
         verdict = korean.format(_("%(side)s is cheaper by %(saving)s a month."), {
             "side": labels[cheaper], "saving": usd(saving)})
-    charts_ = {
-        "cost": charts.cost_curve(snapshot, labels),
-        "breakdown": charts.breakdown(snapshot, labels, items),
-        "heatmap": charts.cheaper_map(snapshot, labels),
-    }
+    # The cost curve and the map come with the snapshot (a report, a full page) or on their
+    # own when their chart comes into view (views.chart); until then the page holds a frame.
+    charts_ = {"breakdown": charts.breakdown(snapshot, labels, items)}
+    tables: dict[str, Any] = {}
+    if "curve" in snapshot:
+        charts_["cost"] = charts.cost_curve(snapshot, labels)
+        tables["curve_table"] = _curve_table(snapshot)
+    if "grid" in snapshot:
+        charts_["heatmap"] = charts.cheaper_map(snapshot, labels)
+        tables["grid_table"] = _grid_table(snapshot)
     # More options than Lambda and EC2: lines, bars, bills and the choice for each (their
     # own module; adds to the charts above).
     more = option_presenters.options_context(snapshot, labels, items, charts_)
@@ -296,6 +310,5 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
         "switch_text": switch_sentence(recommendation, requests, hours, labels,
                                        honest.basis_of(result)),
         "charts": charts_,
-        "curve_table": _curve_table(snapshot),
-        "grid_table": _grid_table(snapshot),
+        **tables,
     }

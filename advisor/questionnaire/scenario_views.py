@@ -8,12 +8,16 @@ frozen table with the same code (:func:`table_context`).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from advisor import scenario_service, services
@@ -30,6 +34,27 @@ TICKS = {"sc_region": "region", "sc_architecture": "architecture",
 SORTS = ("cheapest", "lambda", "ec2", "region", "architecture", "ec2.purchase")
 # The chart shows at most this many rows (the cheapest): more bars than this cannot be read.
 CHART_ROWS = 30
+
+
+def panel(form: QuestionnaireForm, inputs: Mapping[str, Any]) -> str:
+    """The "Compare across…" panel below the results, its ticks on the workload's own region,
+    architecture and purchase option. It is the same HTML for every keystroke that keeps
+    those and the region marks, so it is rendered once per language and ticks."""
+    def ticks(name: str, current: Any) -> tuple[tuple[str, str, bool], ...]:
+        return tuple((str(value), str(label), str(value) == str(current))
+                     for value, label in form.fields[name].choices)  # type: ignore[attr-defined]
+
+    return _panel(get_language(), (
+        ("region", ticks("region", inputs["region"])),
+        ("architecture", ticks("architecture", inputs["architecture"])),
+        ("purchase", ticks("ec2_purchase", inputs["ec2"]["purchase"]))))
+
+
+@functools.lru_cache(maxsize=256)
+def _panel(language: str, ticks: tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...]) -> str:
+    # The panel needs no request (no CSRF token: the form is a GET); its words are in the
+    # language the key names, which is the active one.
+    return mark_safe(render_to_string("advisor/_scenarios.html", {"ticks": dict(ticks)}))  # noqa: S308
 
 
 def _value_label(path: str, value: Any) -> str:

@@ -23,7 +23,7 @@ from advisor.pricebook import prices
 from advisor.pricing.catalogue import SPEC_BY_KEY, SPECS
 from advisor.pricing.rules import RULES, SECTION_TITLES
 from advisor.pricing.workload import field_table
-from advisor.questionnaire import texts
+from advisor.questionnaire import scenario_views, texts
 from advisor.questionnaire.forms import (
     HELP,
     QuestionnaireForm,
@@ -77,7 +77,7 @@ def index(request: HttpRequest) -> HttpResponse:
         key = _fragment_key(request, form)
         kept = _fragments.get(key)
         if kept is None:
-            context = _context(request, form)
+            context = _context(request, form, lazy_charts=True)
             html = _results_fragment(request, context | {"csrf_token": CSRF_PLACEHOLDER})
             kept = KeptPage.of(html, CSRF_PLACEHOLDER)
             if not context["has_results"]:
@@ -104,6 +104,38 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "advisor/index.html", context)
 
 
+# Each chart the results partial leaves as a frame, and the partial that draws it.
+CHART_PARTIALS = {"cost": "advisor/index.html#cost_chart", "map": "advisor/index.html#heatmap_chart"}
+
+
+@vary_on_headers("HX-Request", "HX-Target")
+def chart(request: HttpRequest, name: str) -> HttpResponse:
+    """One chart of the results, with its table, for the inputs in the query string: the
+    results partial leaves a frame for it that asks when it comes into view, so a keystroke
+    prices the answer alone and the curve or the map only once someone looks at it."""
+    if name not in CHART_PARTIALS:
+        raise Http404
+    form = QuestionnaireForm(bind_data(request.GET), regions=services.regions())
+    if not form.is_valid():
+        return HttpResponse(_("These inputs need a change before the chart can be drawn; the "
+                              "form says which."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    key = f"chart:{name}:" + _fragment_key(request, form)
+    kept = _fragments.get(key)
+    if kept is None:
+        try:
+            snap = services.chart(form.to_workload_data(), name)
+        except services.ComparisonError as exc:
+            return HttpResponse("; ".join(f"{field}: {m}" for field, ms in exc.errors.items()
+                                          for m in ms), status=400,
+                                content_type="text/plain; charset=utf-8")
+        context = results_context(snap) | {"form": form, "has_results": True}
+        kept = KeptPage.of(render_to_string(CHART_PARTIALS[name], context, request),
+                           CSRF_PLACEHOLDER)
+        _fragments.set(key, kept)
+    return kept.response(request, "")
+
+
 CSRF_PLACEHOLDER = "csrf0placeholder0for0a0cached0fragment"
 # Kept HTML waits at most this long for a changed translation.
 RENDERED_SECONDS = 3600
@@ -113,11 +145,15 @@ RESULTS_TEMPLATES = ("advisor/index.html", "advisor/_results_actions.html", "rep
                      "advisor/_scenarios.html")
 
 
-def _context(request: HttpRequest, form: QuestionnaireForm) -> dict[str, Any]:
+def _context(request: HttpRequest, form: QuestionnaireForm,
+             lazy_charts: bool = False) -> dict[str, Any]:
     snapshot = None
     if form.is_valid():
         try:
-            snapshot = services.snapshot(form.to_workload_data())
+            # A keystroke's results show the answer; the curve and the map follow when
+            # their charts come into view (chart() above). A whole page has them all.
+            snapshot = (services.answer if lazy_charts else services.snapshot)(
+                form.to_workload_data())
         except services.ComparisonError as exc:
             form.add_engine_errors(exc.errors)
         except (OperationalError, InterfaceError):
@@ -128,9 +164,13 @@ def _context(request: HttpRequest, form: QuestionnaireForm) -> dict[str, Any]:
             logger.exception("comparison failed for %s", request.GET.urlencode())
             form.add_error(None, _("These inputs could not be compared. Please change a value "
                                    "or try again; the problem has been logged."))
-    context: dict[str, Any] = {"form": form, "has_results": False}
+    context: dict[str, Any] = {
+        "form": form, "has_results": False, "chart_query": request.GET.urlencode(),
+        # The fields with a message (sent out of band; app.js empties the others).
+        "error_fields": [form[name] for name in form.errors if name in form.fields]}
     if snapshot is not None:
-        context.update(results_context(snapshot), has_results=True)
+        context.update(results_context(snapshot), has_results=True,
+                       scenarios_panel=scenario_views.panel(form, snapshot["result"]["inputs"]))
     return context
 
 
