@@ -165,7 +165,7 @@ def over_the_wire(client: Client) -> dict[str, tuple[int, int, int]]:
              "report page /r/<code>/": (f"/r/{saved.json()['code']}/", {}, 40_000)}
     out = {}
     for name, (url, headers, goal) in pages.items():
-        sent = client.get(url, **headers, **gz)
+        sent = client.get(url, **(headers | gz))
         assert sent["Content-Encoding"] == "gzip"
         out[name] = (len(gzip.decompress(sent.content)), len(sent.content), goal)
     return out

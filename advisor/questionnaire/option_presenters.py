@@ -134,6 +134,35 @@ def grid_table(snapshot: Mapping[str, Any], size: int = 7) -> dict[str, Any]:
                      for r in rows]}
 
 
+def chart_tables(snapshot: Mapping[str, Any], names: list[str], label: Mapping[str, str],
+                 charts: dict[str, Any]) -> dict[str, Any]:
+    """Every compared option on the cost curve and the map, when the snapshot holds them (see
+    presenters._results_context): their lines and cells added to ``charts``, and the charts'
+    tables returned."""
+    tables: dict[str, Any] = {}
+    if "cost" in charts:
+        charts["cost"] = option_charts.cost_lines(charts["cost"], snapshot, label)
+        tables["option_curve_table"] = curve_table(snapshot, names)
+    if "heatmap" in charts:
+        charts["heatmap"] = option_charts.cheapest_map(snapshot, label)
+        tables["option_grid_table"] = grid_table(snapshot)
+    return tables
+
+
+def chart_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
+                  charts: dict[str, Any]) -> dict[str, Any]:
+    """What the cost chart's and the map's figures need of the compared options, alone."""
+    result = snapshot["result"]
+    if "cheapest" not in result:
+        return {"options_compared": False}
+    inputs = result["inputs"]
+    names = [n for n in registry() if n in inputs.get("options", ())]
+    label = option_labels(inputs, labels)
+    return {"options_compared": True, "option_names": names, "option_label": label,
+            "option_legend": [{"name": n, "label": label[n]} for n in names],
+            **chart_tables(snapshot, names, label, charts)}
+
+
 def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
                     item_labels: Mapping[str, str], charts: dict[str, Any]) -> dict[str, Any]:
     result = snapshot["result"]
@@ -171,14 +200,7 @@ def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
     all_items["instances"] = _("Instances")
     charts["breakdown"] = option_charts.breakdown_bars(charts["breakdown"], result, names,
                                                        label, all_items)
-    # The curve and the map, when the snapshot holds them (see presenters._results_context).
-    tables: dict[str, Any] = {}
-    if "cost" in charts:
-        charts["cost"] = option_charts.cost_lines(charts["cost"], snapshot, label)
-        tables["option_curve_table"] = curve_table(snapshot, names)
-    if "heatmap" in charts:
-        charts["heatmap"] = option_charts.cheapest_map(snapshot, label)
-        tables["option_grid_table"] = grid_table(snapshot)
+    tables = chart_tables(snapshot, names, label, charts)
     pairs = []
     for pair in result.get("pairwise_break_even", []):
         a, b = pair["options"]

@@ -209,6 +209,24 @@ def results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     return context
 
 
+def chart_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """What the cost chart's or the map's figure needs (views.chart), drawn exactly as
+    results_context() draws them for a whole page: each option's lines, then the bands."""
+    labels = side_labels(snapshot["result"]["inputs"])
+    charts_: dict[str, Any] = {}
+    context: dict[str, Any] = {"labels": labels, "charts": charts_}
+    if "curve" in snapshot:
+        charts_["cost"] = charts.cost_curve(snapshot, labels)
+        context["curve_table"] = _curve_table(snapshot)
+    if "grid" in snapshot:
+        charts_["heatmap"] = charts.cheaper_map(snapshot, labels)
+        context["grid_table"] = _grid_table(snapshot)
+    context.update(option_presenters.chart_context(snapshot, labels, charts_))
+    if "cost" in charts_:
+        charts_["cost"] = honest.add_band(charts_["cost"], snapshot, labels)
+    return context
+
+
 def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     result = snapshot["result"]
     inputs = result["inputs"]

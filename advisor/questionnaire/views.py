@@ -34,7 +34,7 @@ from advisor.questionnaire.forms import (
     range_text,
     unit_text,
 )
-from advisor.questionnaire.presenters import results_context
+from advisor.questionnaire.presenters import chart_context, results_context
 from advisor.questionnaire.presets import PRESET_BY_KEY, PRESETS, START_PRESET
 
 logger = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
             return HttpResponse("; ".join(f"{field}: {m}" for field, ms in exc.errors.items()
                                           for m in ms), status=400,
                                 content_type="text/plain; charset=utf-8")
-        context = results_context(snap) | {"form": form, "has_results": True}
+        context = chart_context(snap) | {"form": form, "has_results": True}
         kept = KeptPage.of(render_to_string(CHART_PARTIALS[name], context, request),
                            CSRF_PLACEHOLDER)
         _fragments.set(key, kept)
