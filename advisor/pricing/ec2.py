@@ -60,11 +60,11 @@ EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_trans
              "public_ipv4", "logs")
 
 
-# Sizing cells × types × load levels beyond this many values, with two levels or more (an
-# autoscaled fleet), goes through Ec2Model._cheapest_fleet, a block of cells at a time (small
-# enough to stay in the CPU cache).
-PRUNE_FROM = 400_000
-PRUNE_BLOCK = 2048
+# Sizing cells × types × load levels beyond this many values goes through
+# Ec2Model._cheapest_fleet (sorted loads, types bounded per block of PRUNE_BLOCK loads). Below
+# it, sizing every type at once costs less than sorting and bounding.
+PRUNE_FROM = 50_000
+PRUNE_BLOCK = 32
 
 
 class InstanceTypeError(WorkloadError):
@@ -253,9 +253,9 @@ class Ec2Model:
         if self.levels.size > PRUNE_LEVELS and self.frontier.size > 1:
             # A measured week: up to 168 levels (bounds over the sorted levels).
             fleet = self._cheapest_fleet_levels(avg * np.asarray(d, dtype=float))
-        elif self.levels.size > 1 and self.coef.size > 1 and self._cells(avg, d) \
+        elif self.coef.size > 1 and self._cells(avg, d) \
                 * self.coef.size * self.levels.size >= PRUNE_FROM:
-            # Many cells (the 200 × 200 map): blocks of loads, types pruned per block.
+            # Many cells (the 200 × 200 map): sorted loads, types pruned per block.
             fleet = self._cheapest_fleet(avg, d)
         else:
             hours, _ = self.instance_hours(avg, d, self.frontier)
@@ -310,33 +310,56 @@ class Ec2Model:
         figures as sizing every type everywhere, with far fewer types sized.
 
         A fleet depends on the load (requests a second × ms) alone and never costs less at a
-        higher load. Cells are taken in order of load, a block at a time; a type whose cost
-        at the block's lowest load (a lower bound: each level's fleet at least the load's
+        higher load. The loads are sorted and cut into blocks of ``PRUNE_BLOCK``; a type whose
+        cost at a block's lowest load (a lower bound: each level's fleet at least the load's
         exact share of an instance, less float noise) exceeds another type's cost at the
-        block's highest load (an upper bound: at most one instance more a level) cannot be
-        the cheapest anywhere in the block and is not sized there. The types that remain are
-        sized exactly as :meth:`instance_hours` does, so every figure is unchanged.
+        block's highest load (an upper bound: at most one instance more a level) cannot be the
+        cheapest anywhere in the block. The bounds of every block and type are one array;
+        each type is then sized exactly as :meth:`instance_hours` does, once, over the run of
+        sorted loads from its first to its last block that can win (a type wins over one
+        stretch of loads, so the run is little more than those blocks), and the running
+        minimum is kept in place: every figure is unchanged, and no array of
+        (loads × types × levels) is ever made.
         """
         load = np.asarray(avg_rps, dtype=float) * np.asarray(duration_ms, dtype=float)
-        flat = load.ravel()
-        order = np.argsort(flat, kind="stable")
+        flat = load.reshape(-1)
+        n = flat.size
+        order = np.argsort(flat)
         ordered = flat[order]
-        out = np.empty(flat.size)
-        per_hour = self.per_instance_hour * self.hours
-        steps = self.coef[:, None] * self.levels  # (types, levels)
+        steps = self.coef[:, None] * self.levels  # (types, levels), as instance_hours has it
+        count, levels = steps.shape
+        share = self.level_share
         floor = float(self.workload.ec2.min_instances)
-        margin = 1e-9
-        for start in range(0, flat.size, PRUNE_BLOCK):
-            cells = order[start:start + PRUNE_BLOCK]
-            low, high = ordered[start], ordered[min(start + PRUNE_BLOCK, flat.size) - 1]
-            lower = np.maximum(floor, low * steps * (1 - NOISE_REL)).dot(self.level_share)
-            upper = (np.maximum(floor, high * steps) + 1).dot(self.level_share)
-            lower, upper = lower * per_hour, upper * per_hour
-            keep = np.flatnonzero(lower * (1 - margin) <= upper.min() * (1 + margin))
-            if keep.size == 0:  # not a finite load (NaN): size every type, as before
-                keep = self.frontier
-            hours, _ = self.instance_hours(ordered[start:start + cells.size], 1.0, keep)
-            out[cells] = (hours * self.per_instance_hour[keep]).min(axis=-1)
+        per_hour = self.per_instance_hour * self.hours
+        block = max(1, PRUNE_BLOCK)
+        low = ordered[::block]
+        high = ordered[np.minimum(np.arange(block - 1, n + block - 1, block), n - 1)]
+        blocks = low.size
+        # 2-D dots (BLAS) over (blocks × types, levels): a dot of a 3-D array is a slow loop.
+        lower = np.maximum(floor, (low * (1 - NOISE_REL))[:, None, None] * steps) \
+            .reshape(-1, levels).dot(share).reshape(blocks, count) * per_hour
+        upper = (np.maximum(floor, high[:, None, None] * steps) + 1) \
+            .reshape(-1, levels).dot(share).reshape(blocks, count) * per_hour
+        margin = 1e-9  # float noise of the bounds' own arithmetic
+        can_win = lower * (1 - margin) <= upper.min(axis=1, keepdims=True) * (1 + margin)
+        can_win[~can_win.any(axis=1)] = True  # not a finite load (NaN): size every type
+        first = np.argmax(can_win, axis=0)
+        last = blocks - 1 - np.argmax(can_win[::-1], axis=0)
+        best = np.full(n, np.inf)
+        chunk = max(1, SIZING_CHUNK // levels)  # bounded temporaries for a measured week
+        for k in np.flatnonzero(can_win.any(axis=0)):
+            start, stop = int(first[k]) * block, min((int(last[k]) + 1) * block, n)
+            for s in range(start, stop, chunk):
+                run = slice(s, min(stop, s + chunk))
+                # The same operations, in the same order, as instance_hours and total.
+                sized = noise_ceil_inplace(ordered[run, None] * steps[k])
+                np.maximum(sized, floor, out=sized)
+                cost = sized.dot(share)
+                cost *= self.hours
+                cost *= self.per_instance_hour[k]
+                np.minimum(best[run], cost, out=best[run])
+        out = np.empty(n)
+        out[order] = best
         return out.reshape(load.shape)
 
     def step_spacing(self) -> np.ndarray:
