@@ -65,6 +65,8 @@ EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_trans
 # it, sizing every type at once costs less than sorting and bounding.
 PRUNE_FROM = 50_000
 PRUNE_BLOCK = 32
+# Loads sized at once per type in Ec2Model._cheapest_fleet (× levels values a temporary).
+SIZE_SLICE = 8192
 
 
 class InstanceTypeError(WorkloadError):
@@ -264,6 +266,11 @@ class Ec2Model:
 
     @staticmethod
     def _cells(avg: np.ndarray, d: np.ndarray | float) -> int:
+        # The product of the sizes bounds the broadcast's: a break-even search's few volumes
+        # are told apart without working out shapes (a call costs more than its sizing).
+        most = np.size(avg) * np.size(d)
+        if most * 64 < PRUNE_FROM:
+            return most
         return int(np.prod(np.broadcast_shapes(np.shape(avg), np.shape(d))))
 
     def _cheapest_fleet_levels(self, load: np.ndarray) -> np.ndarray:
@@ -309,58 +316,71 @@ class Ec2Model:
         """The cheapest fleet's monthly cost at many loads (the 200 × 200 map), the same
         figures as sizing every type everywhere, with far fewer types sized.
 
-        A fleet depends on the load (requests a second × ms) alone and never costs less at a
-        higher load. The loads are sorted and cut into blocks of ``PRUNE_BLOCK``; a type whose
-        cost at a block's lowest load (a lower bound: each level's fleet at least the load's
-        exact share of an instance, less float noise) exceeds another type's cost at the
-        block's highest load (an upper bound: at most one instance more a level) cannot be the
-        cheapest anywhere in the block. The bounds of every block and type are one array;
-        each type is then sized exactly as :meth:`instance_hours` does, once, over the run of
-        sorted loads from its first to its last block that can win (a type wins over one
-        stretch of loads, so the run is little more than those blocks), and the running
-        minimum is kept in place: every figure is unchanged, and no array of
-        (loads × types × levels) is ever made.
+        A fleet depends on the load (requests a second × ms) alone and its cost never falls
+        as the load grows (every step of the sizing is monotone, float rounding included).
+        The loads are sorted and cut into blocks of ``PRUNE_BLOCK``; every type is sized at
+        the blocks' edges, and a type whose cost at a block's lowest load exceeds another
+        type's cost at the next block's lowest load cannot be the cheapest anywhere in the
+        block. Each type is then sized, exactly as :meth:`instance_hours` does, only in the
+        blocks where it can win (usually one or two types a block), and the cheapest kept in
+        place: every figure is unchanged, and no array of (loads × types × levels) is made.
         """
         load = np.asarray(avg_rps, dtype=float) * np.asarray(duration_ms, dtype=float)
         flat = load.reshape(-1)
         n = flat.size
-        order = np.argsort(flat)
-        ordered = flat[order]
+        # Stable: a map's rows are already sorted runs, which a merge sort takes as they are.
+        order = np.argsort(flat, kind="stable")
+        block = max(1, PRUNE_BLOCK)
+        blocks = -(-n // block)
+        ordered = np.empty(blocks * block)
+        np.take(flat, order, out=ordered[:n])
+        ordered[n:] = ordered[n - 1]  # the last block padded with its highest load
         steps = self.coef[:, None] * self.levels  # (types, levels), as instance_hours has it
         count, levels = steps.shape
         share = self.level_share
         floor = float(self.workload.ec2.min_instances)
-        per_hour = self.per_instance_hour * self.hours
-        block = max(1, PRUNE_BLOCK)
-        low = ordered[::block]
-        high = ordered[np.minimum(np.arange(block - 1, n + block - 1, block), n - 1)]
-        blocks = low.size
-        # 2-D dots (BLAS) over (blocks × types, levels): a dot of a 3-D array is a slow loop.
-        lower = np.maximum(floor, (low * (1 - NOISE_REL))[:, None, None] * steps) \
-            .reshape(-1, levels).dot(share).reshape(blocks, count) * per_hour
-        upper = (np.maximum(floor, high[:, None, None] * steps) + 1) \
-            .reshape(-1, levels).dot(share).reshape(blocks, count) * per_hour
-        margin = 1e-9  # float noise of the bounds' own arithmetic
-        can_win = lower * (1 - margin) <= upper.min(axis=1, keepdims=True) * (1 + margin)
+        # Below 2**38 instances ceil(y × (1 - NOISE_REL)) is noise_ceil(y) exactly (module
+        # sheet): one pass instead of four. A larger (or non-finite) load takes noise_ceil.
+        quick = bool(ordered[n - 1] * steps.max() < 2.0 ** 38)
+
+        def size(x: np.ndarray, step: np.ndarray, out: np.ndarray) -> np.ndarray:
+            """Monthly instance-hours at loads ``x`` for per-load steps ``step`` (levels)."""
+            y = x[:, None] * step
+            if quick:
+                y *= 1 - NOISE_REL
+                np.ceil(y, out=y)
+            else:
+                y = noise_ceil_inplace(y)
+            np.maximum(y, floor, out=y)
+            np.dot(y.reshape(-1, levels), share, out=out)
+            out *= self.hours
+            return out
+
+        # Every type at every block's lowest load and at the highest load of all.
+        edges = np.append(ordered[::block], ordered[n - 1])
+        at_edges = size(np.repeat(edges, count), np.tile(steps, (edges.size, 1)),
+                        np.empty(edges.size * count)).reshape(edges.size, count)
+        at_edges *= self.per_instance_hour
+        # The margin: a row's dot may round its last bit differently in another shape.
+        can_win = at_edges[:-1] <= at_edges[1:].min(axis=1, keepdims=True) * (1 + 1e-12)
         can_win[~can_win.any(axis=1)] = True  # not a finite load (NaN): size every type
-        first = np.argmax(can_win, axis=0)
-        last = blocks - 1 - np.argmax(can_win[::-1], axis=0)
-        best = np.full(n, np.inf)
-        chunk = max(1, SIZING_CHUNK // levels)  # bounded temporaries for a measured week
+
+        cells = ordered.reshape(blocks, block)
+        best = np.full((blocks, block), np.inf)
+        rows_at_once = max(1, SIZE_SLICE // block)
+        cost = np.empty(rows_at_once * block)
         for k in np.flatnonzero(can_win.any(axis=0)):
-            start, stop = int(first[k]) * block, min((int(last[k]) + 1) * block, n)
-            for s in range(start, stop, chunk):
-                run = slice(s, min(stop, s + chunk))
-                # The same operations, in the same order, as instance_hours and total.
-                sized = noise_ceil_inplace(ordered[run, None] * steps[k])
-                np.maximum(sized, floor, out=sized)
-                cost = sized.dot(share)
-                cost *= self.hours
-                cost *= self.per_instance_hour[k]
-                np.minimum(best[run], cost, out=best[run])
-        out = np.empty(n)
-        out[order] = best
-        return out.reshape(load.shape)
+            wins = np.flatnonzero(can_win[:, k])
+            for s in range(0, wins.size, rows_at_once):
+                some = wins[s:s + rows_at_once]
+                # A run of consecutive blocks is a view; scattered blocks are gathered.
+                rows = slice(int(some[0]), int(some[-1]) + 1) \
+                    if some[-1] - some[0] + 1 == some.size else some
+                c = size(cells[rows].reshape(-1), steps[k], cost[:some.size * block])
+                c *= self.per_instance_hour[k]
+                best[rows] = np.minimum(best[rows], c.reshape(-1, block))
+        flat[order] = best.reshape(-1)[:n]  # the loads are done with: their array takes it
+        return load
 
     def step_spacing(self) -> np.ndarray:
         """Where :meth:`total` (at the workload's duration) can jump, as spacings in requests
