@@ -60,10 +60,12 @@ EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_trans
              "public_ipv4", "logs")
 
 
-# Sizing cells × types × load levels beyond this many values goes through
+# Sizing cells × types × load levels beyond this many values, over at least PRUNE_CELLS cells
+# (a map, not a break-even search's few hundred volumes), goes through
 # Ec2Model._cheapest_fleet (sorted loads, types bounded per block of PRUNE_BLOCK loads). Below
-# it, sizing every type at once costs less than sorting and bounding.
+# either, sizing every type at once costs less than sorting, bounding and a loop over types.
 PRUNE_FROM = 50_000
+PRUNE_CELLS = 4096
 PRUNE_BLOCK = 32
 # Loads sized at once per type in Ec2Model._cheapest_fleet (× levels values a temporary).
 SIZE_SLICE = 8192
@@ -255,8 +257,8 @@ class Ec2Model:
         if self.levels.size > PRUNE_LEVELS and self.frontier.size > 1:
             # A measured week: up to 168 levels (bounds over the sorted levels).
             fleet = self._cheapest_fleet_levels(avg * np.asarray(d, dtype=float))
-        elif self.coef.size > 1 and self._cells(avg, d) \
-                * self.coef.size * self.levels.size >= PRUNE_FROM:
+        elif self.coef.size > 1 and (cells := self._cells(avg, d)) >= PRUNE_CELLS \
+                and cells * self.coef.size * self.levels.size >= PRUNE_FROM:
             # Many cells (the 200 × 200 map): sorted loads, types pruned per block.
             fleet = self._cheapest_fleet(avg, d)
         else:
@@ -269,7 +271,7 @@ class Ec2Model:
         # The product of the sizes bounds the broadcast's: a break-even search's few volumes
         # are told apart without working out shapes (a call costs more than its sizing).
         most = np.size(avg) * np.size(d)
-        if most * 64 < PRUNE_FROM:
+        if most < PRUNE_CELLS:
             return most
         return int(np.prod(np.broadcast_shapes(np.shape(avg), np.shape(d))))
 
