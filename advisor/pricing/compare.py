@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -304,7 +305,10 @@ def _compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool,
 
     figures = None
     if with_uncertainty:
-        figures = unc.uncertainty(sheet, w, lam.monthly_usd, ec2.monthly_usd, flips=points)
+        # The expected values' EC2 model is the one just built: the ranges reuse it.
+        pricers = {**unc.PRICERS, "ec2": functools.partial(unc.price_ec2, known={w: model})}
+        figures = unc.uncertainty(sheet, w, lam.monthly_usd, ec2.monthly_usd, pricers=pricers,
+                                  flips=points)
         figures["flips"] = flips_in_range(figures, points, diff)
     result = Comparison(
         workload=w, book=sheet.book, lambda_=lam, ec2=ec2, break_even=points, cheaper=cheaper,

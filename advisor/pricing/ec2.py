@@ -268,12 +268,18 @@ class Ec2Model:
 
     @staticmethod
     def _cells(avg: np.ndarray, d: np.ndarray | float) -> int:
-        # The product of the sizes bounds the broadcast's: a break-even search's few volumes
-        # are told apart without working out shapes (a call costs more than its sizing).
+        # Equal shapes or a scalar need no broadcast, and the product of the sizes bounds it:
+        # a break-even search's few volumes are told apart without working out shapes (a
+        # call costs more than their sizing).
+        a, b = np.shape(avg), np.shape(d)
+        if a == b or not b:
+            return int(np.size(avg))
+        if not a:
+            return int(np.size(d))
         most = np.size(avg) * np.size(d)
         if most < PRUNE_CELLS:
             return most
-        return int(np.prod(np.broadcast_shapes(np.shape(avg), np.shape(d))))
+        return int(np.prod(np.broadcast_shapes(a, b)))
 
     def _cheapest_fleet_levels(self, load: np.ndarray) -> np.ndarray:
         """The cheapest frontier fleet's monthly cost at each load (requests/s × ms), the

@@ -59,13 +59,23 @@ def capacity_units_per_rps(
     Every dimension is proportional to the request rate, so the largest one is the same at
     every rate and the hourly units are this factor × the hour's rate.
     """
-    if kind == "alb":
-        dims = alb_lcu_dimensions(sheet, 1.0, connections, payload_kb, target)
-    elif kind == "nlb":
-        dims = nlb_nlcu_dimensions(sheet, 1.0, connections, payload_kb)
-    else:
+    if kind not in ("alb", "nlb"):
         return 0.0
-    return float(max(float(v) for v in dims.values()))
+    # Kept per sheet: a comparison prices the load balancer for every EC2 model and Lambda
+    # total it builds, and only these few inputs (never the volume) change the factor.
+    kept: dict[tuple[object, ...], float] = sheet.derived("lb_units_per_rps", dict)
+    key = (kind, connections, payload_kb, target)
+    units = kept.get(key)
+    if units is None:
+        if kind == "alb":
+            dims = alb_lcu_dimensions(sheet, 1.0, connections, payload_kb, target)
+        else:
+            dims = nlb_nlcu_dimensions(sheet, 1.0, connections, payload_kb)
+        units = float(max(float(v) for v in dims.values()))
+        if len(kept) >= 256:
+            kept.clear()
+        kept[key] = units
+    return units
 
 
 def load_balancer_monthly(

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from advisor.pricing.ec2 import build_ec2_model
+from advisor.pricing.ec2 import Ec2Model, build_ec2_model
 from advisor.pricing.lambda_ import lambda_total
 from advisor.pricing.sheet import PriceSheet
 from advisor.pricing.workload import (
@@ -135,11 +135,15 @@ def price_lambda(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray
     return _by_model(sheet, w, inputs, lambda v, r, d: lambda_total(sheet, v, r, d), fields)
 
 
-def price_ec2(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
-    """The EC2 fleet's monthly total (AWS bill) for many variants of ``w`` at once."""
+def price_ec2(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray],
+              known: Mapping[Workload, Ec2Model] | None = None) -> np.ndarray:
+    """The EC2 fleet's monthly total (AWS bill) for many variants of ``w`` at once;
+    ``known`` holds models already built (compare()'s own), used for a variant equal to one."""
     def evaluate(v: Workload, r: np.ndarray, d: np.ndarray) -> np.ndarray:
         try:
-            model = build_ec2_model(v, sheet)
+            model = known.get(v) if known else None
+            if model is None:
+                model = build_ec2_model(v, sheet)
         except WorkloadError as exc:
             # Only memory changes which types fit: name the range that asked for it.
             raise WorkloadError({"ranges.memory_mb": [
@@ -189,14 +193,19 @@ class Axis:
 
 def _cdf(t: np.ndarray, a: float, m: float, b: float) -> np.ndarray:
     """The triangular distribution's CDF on [a, b] with its mode at m."""
-    t = np.clip(t, a, b)
+    t = np.minimum(np.maximum(t, a), b)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rising = (t - a) ** 2 / ((b - a) * (m - a)) if m > a else np.zeros_like(t)
         falling = 1 - (b - t) ** 2 / ((b - a) * (b - m)) if b > m else np.ones_like(t)
-    # A mode within float noise of an end: that side's part has no mass.
-    rising = np.nan_to_num(rising, nan=0.0, posinf=0.0)
-    falling = np.nan_to_num(falling, nan=1.0, neginf=1.0)
-    return np.clip(np.where(t <= m, rising, falling), 0.0, 1.0)
+        cdf = np.where(t <= m, rising, falling)
+    # A mode within float noise of an end: that side's part has no mass (a non-finite
+    # value on the rising side is 0, on the falling side 1; the clip below does the rest).
+    bad = ~np.isfinite(cdf)
+    if bad.any():
+        rises = t <= m
+        cdf[bad & rises] = 0.0
+        cdf[bad & ~rises] = 1.0
+    return np.minimum(np.maximum(cdf, 0.0), 1.0)
 
 
 def axis(name: str, r: Range, steps: int | None = None,
