@@ -497,6 +497,11 @@ def _build_fleet(w: Workload, sheet: PriceSheet, hours: float,
                   ipv4_hourly=ipv4_hourly, families=families, considered=int(idx.size))
 
 
+# The load balancer's monthly charge at 0 and at 1 request/s, priced in one call.
+_NO_AND_ONE_RPS = np.array([0.0, 1.0])
+_NO_AND_ONE_RPS.flags.writeable = False
+
+
 def build_ec2_model(w: Workload, sheet: PriceSheet,
                     os_reserved_gib: float = OS_RESERVED_GIB) -> Ec2Model:
     """The fleet model; ``os_reserved_gib`` is the memory each instance keeps for its OS
@@ -509,10 +514,10 @@ def build_ec2_model(w: Workload, sheet: PriceSheet,
     t = w.traffic
     levels, share = sizing_levels(t.profile, t.peak_to_average, e.scaling, t.hourly_weights)
     weights = weekly_weights(t.profile, t.peak_to_average, t.hourly_weights)
-    lb_fixed = float(load_balancer_monthly(sheet, e.load_balancer, 0.0, hours, w.connections,
-                                           w.payload_kb, "ec2", weights))
-    lb_per_rps = float(load_balancer_monthly(sheet, e.load_balancer, 1.0, hours, w.connections,
-                                             w.payload_kb, "ec2", weights)) - lb_fixed
+    lb_fixed, lb_at_one = (float(v) for v in load_balancer_monthly(
+        sheet, e.load_balancer, _NO_AND_ONE_RPS, hours, w.connections, w.payload_kb, "ec2",
+        weights))
+    lb_per_rps = lb_at_one - lb_fixed
     nat = (nat_monthly(sheet, e.availability_zones, hours, w.nat_processed_gb)
            if e.private_subnets_with_nat else 0.0)
     transfer = transfer_monthly(sheet, w.data_transfer_out_gb)

@@ -290,8 +290,11 @@ def lambda_total_fn(sheet: PriceSheet, w: Workload) -> Callable[[np.ndarray], np
     fixed = sum(lambda_fixed_items(sheet, w).values())
 
     def total(requests: np.ndarray) -> np.ndarray:
-        return (lambda_function_cost(sheet, fn, requests).total
-                + front_door_monthly(sheet, w, requests) + fixed
+        # LambdaCost.total's sum, in its order, of the charges in their own shapes.
+        c = _charges(sheet, fn, requests)
+        function = c.requests + c.compute + c.ephemeral_storage + c.environments \
+            + c.provisioned_duration
+        return (function + front_door_monthly(sheet, w, requests) + fixed
                 + lambda_logs_monthly(sheet, w, requests))
 
     return total

@@ -36,9 +36,11 @@ another option can join by adding its pricer.
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -88,8 +90,27 @@ def with_values(w: Workload, values: Mapping[str, Any]) -> Workload:
         else:
             top[name] = value
     for group, changes in groups.items():
-        top[group] = replace(getattr(w, group), **changes)
-    return replace(w, **top)
+        top[group] = _replace(getattr(w, group), changes)
+    return _replace(w, top)
+
+
+def _replace(obj: Any, changes: Mapping[str, Any]) -> Any:
+    """dataclasses.replace() without running __init__ again: a copy with some fields set. The
+    same object: a workload's __post_init__ only fills in what is still None, and nothing is
+    once it has been built (the ranges build a workload per model, keystroke after keystroke)."""
+    names = _field_names(type(obj))
+    unknown = set(changes) - names
+    if unknown:
+        raise TypeError(f"{type(obj).__name__} has no field {', '.join(sorted(unknown))}")
+    new = copy.copy(obj)
+    for name, value in changes.items():
+        object.__setattr__(new, name, value)
+    return new
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls) if f.init)
 
 
 def _by_model(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray],
