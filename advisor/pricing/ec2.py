@@ -351,14 +351,14 @@ class Ec2Model:
         # sheet): one pass instead of four. A larger (or non-finite) load takes noise_ceil.
         quick = bool(ordered[n - 1] * steps.max() < 2.0 ** 38)
 
-        def size(x: np.ndarray, step: np.ndarray, out: np.ndarray) -> np.ndarray:
-            """Monthly instance-hours at loads ``x`` for per-load steps ``step`` (levels)."""
-            y = x[:, None] * step
+        def size(y: np.ndarray, out: np.ndarray) -> np.ndarray:
+            """Monthly instance-hours from loads × per-load steps ``y`` (levels last),
+            overwriting ``y``."""
             if quick:
                 y *= 1 - NOISE_REL
                 np.ceil(y, out=y)
             else:
-                y = noise_ceil_inplace(y)
+                y[...] = noise_ceil_inplace(y)
             np.maximum(y, floor, out=y)
             np.dot(y.reshape(-1, levels), share, out=out)
             out *= self.hours
@@ -366,8 +366,8 @@ class Ec2Model:
 
         # Every type at every block's lowest load and at the highest load of all.
         edges = np.append(ordered[::block], ordered[n - 1])
-        at_edges = size(np.repeat(edges, count), np.tile(steps, (edges.size, 1)),
-                        np.empty(edges.size * count)).reshape(edges.size, count)
+        at_edges = size(edges[:, None, None] * steps, np.empty(edges.size * count))
+        at_edges = at_edges.reshape(edges.size, count)
         at_edges *= self.per_instance_hour
         # The margin: a row's dot may round its last bit differently in another shape.
         can_win = at_edges[:-1] <= at_edges[1:].min(axis=1, keepdims=True) * (1 + 1e-12)
@@ -376,17 +376,27 @@ class Ec2Model:
         cells = ordered.reshape(blocks, block)
         best = np.full((blocks, block), np.inf)
         rows_at_once = max(1, SIZE_SLICE // block)
+        # Buffers made once and reused for every type: fresh memory for each would cost a
+        # page fault per 4 KB, more than the arithmetic on a virtual machine.
+        products = np.empty((rows_at_once * block, levels))
         cost = np.empty(rows_at_once * block)
         for k in np.flatnonzero(can_win.any(axis=0)):
             wins = np.flatnonzero(can_win[:, k])
             for s in range(0, wins.size, rows_at_once):
                 some = wins[s:s + rows_at_once]
-                # A run of consecutive blocks is a view; scattered blocks are gathered.
-                rows = slice(int(some[0]), int(some[-1]) + 1) \
-                    if some[-1] - some[0] + 1 == some.size else some
-                c = size(cells[rows].reshape(-1), steps[k], cost[:some.size * block])
-                c *= self.per_instance_hour[k]
-                best[rows] = np.minimum(best[rows], c.reshape(-1, block))
+                m = some.size * block
+                y, c = products[:m], cost[:m]
+                if some[-1] - some[0] + 1 == some.size:  # a run of blocks: views, in place
+                    rows = slice(int(some[0]), int(some[-1]) + 1)
+                    np.multiply(cells[rows].reshape(-1, 1), steps[k], out=y)
+                    size(y, c)
+                    c *= self.per_instance_hour[k]
+                    np.minimum(best[rows], c.reshape(-1, block), out=best[rows])
+                else:  # scattered blocks: gathered and put back
+                    np.multiply(cells[some].reshape(-1, 1), steps[k], out=y)
+                    size(y, c)
+                    c *= self.per_instance_hour[k]
+                    best[some] = np.minimum(best[some], c.reshape(-1, block))
         flat[order] = best.reshape(-1)[:n]  # the loads are done with: their array takes it
         return load
 
