@@ -585,6 +585,9 @@ def size_fleet(model: Ec2Model, requests: float) -> list[Ec2Sizing]:
     d = float(w.duration_ms)
     hours, peaks = model.instance_hours(np.asarray(avg), d)
     cpu_s = d / 1000 * min(w.memory_mb / LAMBDA_MB_PER_VCPU, LAMBDA_MAX_VCPU) * w.ec2.cpu_share
+    # Every type's CPU and memory counts at once (the same products, element by element).
+    for_cpu = fleet_ceil(peak_rps * d * model.cpu_coef).tolist()
+    for_memory = fleet_ceil(peak_rps * d * model.mem_coef).tolist()
     out = []
     for k, t in enumerate(model.types):
         fleet = float(hours[k] * model.per_instance_hour[k])
@@ -592,10 +595,10 @@ def size_fleet(model: Ec2Model, requests: float) -> list[Ec2Sizing]:
             instance_type=t.name, avg_rps=avg, peak_rps=peak_rps, cpu_s_per_request=cpu_s,
             vcpus_needed=peak_rps * cpu_s / w.ec2.target_utilization,
             usable_vcpus_per_instance=t.usable_vcpus,
-            instances_for_cpu=int(fleet_ceil(np.asarray(peak_rps * d * model.cpu_coef[k]))),
+            instances_for_cpu=int(for_cpu[k]),
             peak_concurrency=peak_rps * d / 1000, memory_gib_per_request=w.memory_mb / 1024,
             usable_memory_gib_per_instance=t.memory_gib - OS_RESERVED_GIB,
-            instances_for_memory=int(fleet_ceil(np.asarray(peak_rps * d * model.mem_coef[k]))),
+            instances_for_memory=int(for_memory[k]),
             min_instances=w.ec2.min_instances, peak_instances=int(peaks[k]),
             instance_hours=float(hours[k]), hours_per_month=model.hours, scaling=w.ec2.scaling,
             purchase_factor=model.factor_of(k), monthly_usd=fleet,

@@ -157,7 +157,12 @@ def logs_monthly(sheet: PriceSheet, requests: np.ndarray | float, bytes_per_requ
     gb = r * (bytes_per_request / BYTES_PER_GB)
     if vended and sheet.has("logs.vended_per_gb"):
         tiers = sheet.tier_arrays("logs.vended_per_gb")
-        return np.asarray(tiered_cost(gb, tiers) - tiered_cost(np.minimum(gb, free_gb), tiers))
+        free = np.minimum(gb, free_gb)
+        # Free GB within the first tier (5 GB of 10 TB): their charge is tiered_cost's
+        # figure exactly, one product instead of a second tier walk.
+        free_cost = free * tiers.price[0] if tiers.lower.size < 2 or free_gb <= tiers.lower[1] \
+            else tiered_cost(free, tiers)
+        return np.asarray(tiered_cost(gb, tiers) - free_cost)
     return np.maximum(gb - free_gb, 0.0) * sheet.rate("logs.ingestion_per_gb")
 
 
