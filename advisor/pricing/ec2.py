@@ -257,8 +257,8 @@ class Ec2Model:
         if self.levels.size > PRUNE_LEVELS and self.frontier.size > 1:
             # A measured week: up to 168 levels (bounds over the sorted levels).
             fleet = self._cheapest_fleet_levels(avg * np.asarray(d, dtype=float))
-        elif self.coef.size > 1 and (cells := self._cells(avg, d)) >= PRUNE_CELLS \
-                and cells * self.coef.size * self.levels.size >= PRUNE_FROM:
+        elif self.frontier.size > 1 and (cells := self._cells(avg, d)) >= PRUNE_CELLS \
+                and cells * self.frontier.size * self.levels.size >= PRUNE_FROM:
             # Many cells (the 200 × 200 map): sorted loads, types pruned per block.
             fleet = self._cheapest_fleet(avg, d)
         else:
@@ -343,7 +343,10 @@ class Ec2Model:
         ordered = np.empty(blocks * block)
         np.take(flat, order, out=ordered[:n])
         ordered[n:] = ordered[n - 1]  # the last block padded with its highest load
-        steps = self.coef[:, None] * self.levels  # (types, levels), as instance_hours has it
+        # Frontier types only (a model may hold others, which never cost less: Managed
+        # Instances keeps every eligible type).
+        per_instance_hour = self.per_instance_hour[self.frontier]
+        steps = self.coef[self.frontier][:, None] * self.levels  # as instance_hours has it
         count, levels = steps.shape
         share = self.level_share
         floor = float(self.workload.ec2.min_instances)
@@ -368,7 +371,7 @@ class Ec2Model:
         edges = np.append(ordered[::block], ordered[n - 1])
         at_edges = size(edges[:, None, None] * steps, np.empty(edges.size * count))
         at_edges = at_edges.reshape(edges.size, count)
-        at_edges *= self.per_instance_hour
+        at_edges *= per_instance_hour
         # The margin: a row's dot may round its last bit differently in another shape.
         can_win = at_edges[:-1] <= at_edges[1:].min(axis=1, keepdims=True) * (1 + 1e-12)
         can_win[~can_win.any(axis=1)] = True  # not a finite load (NaN): size every type
@@ -390,12 +393,12 @@ class Ec2Model:
                     rows = slice(int(some[0]), int(some[-1]) + 1)
                     np.multiply(cells[rows].reshape(-1, 1), steps[k], out=y)
                     size(y, c)
-                    c *= self.per_instance_hour[k]
+                    c *= per_instance_hour[k]
                     np.minimum(best[rows], c.reshape(-1, block), out=best[rows])
                 else:  # scattered blocks: gathered and put back
                     np.multiply(cells[some].reshape(-1, 1), steps[k], out=y)
                     size(y, c)
-                    c *= self.per_instance_hour[k]
+                    c *= per_instance_hour[k]
                     best[some] = np.minimum(best[some], c.reshape(-1, block))
         flat[order] = best.reshape(-1)[:n]  # the loads are done with: their array takes it
         return load
