@@ -66,6 +66,12 @@ EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_trans
 # either, sizing every type at once costs less than sorting, bounding and a loop over types.
 PRUNE_FROM = 50_000
 PRUNE_CELLS = 4096
+# Below this many instances, ceil(y × (1 - NOISE_REL)) is noise_ceil(y) exactly: with
+# n = floor(y) >= 1, y × (1 - NOISE_REL) > n - 1 while n × NOISE_REL < 1/2, and it exceeds n
+# exactly when noise_ceil adds the instance. Sizing arrays of QUICK_CEIL_FROM values or more
+# take that one pass instead of noise_ceil's four (smaller ones are not worth the check).
+QUICK_CEIL_BELOW = 2.0 ** 38
+QUICK_CEIL_FROM = 2048
 PRUNE_BLOCK = 32
 # Loads sized at once per type in Ec2Model._cheapest_fleet (× levels values a temporary).
 SIZE_SLICE = 8192
@@ -243,7 +249,13 @@ class Ec2Model:
     def _hours_at(self, load: np.ndarray, per_load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # The hot path of every break-even search: one (volumes × types × levels) array,
         # rounded up in place (fleet_ceil's rule) and summed over the levels by one dot.
-        n = noise_ceil_inplace(load[..., None, None] * per_load)
+        n = load[..., None, None] * per_load
+        if n.size >= QUICK_CEIL_FROM and bool(np.max(load) * per_load.max() < QUICK_CEIL_BELOW):
+            # noise_ceil in two passes instead of four: the same integers below the bound.
+            n *= 1 - NOISE_REL
+            np.ceil(n, out=n)
+        else:
+            n = noise_ceil_inplace(n)
         np.maximum(n, self.workload.ec2.min_instances, out=n)
         shape = n.shape
         hours = n.reshape(-1, shape[-1]).dot(self.level_share).reshape(shape[:-1])
@@ -350,9 +362,9 @@ class Ec2Model:
         count, levels = steps.shape
         share = self.level_share
         floor = float(self.workload.ec2.min_instances)
-        # Below 2**38 instances ceil(y × (1 - NOISE_REL)) is noise_ceil(y) exactly (module
-        # sheet): one pass instead of four. A larger (or non-finite) load takes noise_ceil.
-        quick = bool(ordered[n - 1] * steps.max() < 2.0 ** 38)
+        # ceil(y × (1 - NOISE_REL)) is noise_ceil(y) below QUICK_CEIL_BELOW: one pass instead
+        # of four. A larger (or non-finite) load takes noise_ceil.
+        quick = bool(ordered[n - 1] * steps.max() < QUICK_CEIL_BELOW)
 
         def size(y: np.ndarray, out: np.ndarray) -> np.ndarray:
             """Monthly instance-hours from loads × per-load steps ``y`` (levels last),

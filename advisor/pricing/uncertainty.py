@@ -277,6 +277,15 @@ def axis(name: str, r: Range, steps: int | None = None,
     return Axis(name, nodes, weights, expected)
 
 
+def _ends(name: str, r: Range) -> Axis:
+    """An axis holding only what is read of it on the bill alone (an operations-hours range:
+    its low, expected and high values, as :func:`axis` reports them), not its grid."""
+    low, mid, high = (float(v) for v in r)
+    if not (high > low and math.isfinite(2 / (high - low))):  # axis()'s single point
+        return Axis(name, np.array([mid]), np.array([1.0]), 0)
+    return Axis(name, np.array([low, mid, high]), np.full(3, 1 / 3), 1)
+
+
 def _shares(diff: np.ndarray, weights: np.ndarray, shift: np.ndarray,
             shift_weights: np.ndarray) -> dict[str, float]:
     """Weighted share where ``diff + shift`` (Lambda minus EC2, every pair of a grid point
@@ -321,6 +330,7 @@ def uncertainty(sheet: PriceSheet, w: Workload, lambda_usd: float, ec2_usd: floa
     model_ranged = sum(1 for f in MODEL_FIELDS if f in ranges and ranges[f][0] < ranges[f][2])
     axes = [axis(name, ranges[name], 1 if name in MODEL_FIELDS and model_ranged > 1 else None,
                  flips if name == "requests_per_month" else ())
+            if with_ops or name not in OPS_FIELDS else _ends(name, ranges[name])
             for name in RANGED_FIELDS if name in ranges]
     priced = [a for a in axes if a.name not in OPS_FIELDS and a.nodes.size > 1]
     shape = tuple(a.nodes.size for a in priced)

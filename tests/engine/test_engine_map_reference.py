@@ -154,3 +154,22 @@ def test_pruned_map_is_the_full_map_bit_for_bit(data: dict[str, Any], region: st
             mock.patch.object(ec2, "PRUNE_BLOCK", block):
         pruned = cost_grid(w, sheet, requests, durations).ec2_usd
     assert np.array_equal(full, pruned)
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(0, 2**38 - 2), offset=st.sampled_from(
+           [0.0, 1e-15, -1e-15, 1e-12, -1e-12, 1e-13, 2e-12, 0.5, 0.999999]),
+       ulps=st.integers(-3, 3))
+def test_quick_ceil_is_noise_ceil(n: int, offset: float, ulps: int) -> None:
+    """The sizing's one-pass round-up (ceil of y × (1 - NOISE_REL)) below QUICK_CEIL_BELOW
+    is noise_ceil, on values at and around integers and their noise allowance."""
+    from advisor.pricing.sheet import NOISE_REL, noise_ceil
+
+    y = n + offset * max(n, 1)
+    for _ in range(abs(ulps)):
+        y = float(np.nextafter(y, np.inf if ulps > 0 else -np.inf))
+    y = max(y, 0.0)
+    if not y < ec2.QUICK_CEIL_BELOW:
+        return
+    quick = np.ceil(np.array([y]) * (1 - NOISE_REL))
+    assert quick[0] == noise_ceil(np.array([y]))[0], y
