@@ -66,15 +66,15 @@ EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_trans
 # either, sizing every type at once costs less than sorting, bounding and a loop over types.
 PRUNE_FROM = 50_000
 PRUNE_CELLS = 4096
+PRUNE_BLOCK = 32
+# Loads sized at once per type in Ec2Model._cheapest_fleet (× levels values a temporary).
+SIZE_SLICE = 8192
 # Below this many instances, ceil(y × (1 - NOISE_REL)) is noise_ceil(y) exactly: with
 # n = floor(y) >= 1, y × (1 - NOISE_REL) > n - 1 while n × NOISE_REL < 1/2, and it exceeds n
 # exactly when noise_ceil adds the instance. Sizing arrays of QUICK_CEIL_FROM values or more
 # take that one pass instead of noise_ceil's four (smaller ones are not worth the check).
 QUICK_CEIL_BELOW = 2.0 ** 38
 QUICK_CEIL_FROM = 2048
-PRUNE_BLOCK = 32
-# Loads sized at once per type in Ec2Model._cheapest_fleet (× levels values a temporary).
-SIZE_SLICE = 8192
 
 
 class InstanceTypeError(WorkloadError):
