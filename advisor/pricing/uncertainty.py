@@ -95,9 +95,10 @@ def with_values(w: Workload, values: Mapping[str, Any]) -> Workload:
 
 
 def _replace(obj: Any, changes: Mapping[str, Any]) -> Any:
-    """dataclasses.replace() without running __init__ again: a copy with some fields set. The
-    same object: a workload's __post_init__ only fills in what is still None, and nothing is
-    once it has been built (the ranges build a workload per model, keystroke after keystroke)."""
+    """dataclasses.replace() without running __init__ again: a copy with some fields set,
+    equal to what replace() gives, since a workload's __post_init__ only fills in what is
+    still None and nothing is once it has been built (the ranges make a variant per model,
+    keystroke after keystroke)."""
     names = _field_names(type(obj))
     unknown = set(changes) - names
     if unknown:
