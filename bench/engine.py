@@ -125,6 +125,8 @@ def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
 # The CPU time of the last timed() call (median, ms): on a machine shared with other work the
 # wall clock also counts time the scheduler gave to others, this thread's CPU time does not.
 LAST_CPU = 0.0
+# Every goal of the run: (what, measured, goal, unit), printed together at the end.
+GOALS: list[tuple[str, float, float, str]] = []
 
 
 WORKLOADS: dict[str, Workload] = {
@@ -274,6 +276,7 @@ def main() -> None:
               f"{worst:.2f} ms over {COMPARE_RUNS} runs, CPU {cpu:.2f} ms  [goal <= 5 ms]; "
               f"baseline (17 types) "
               f"{bmed:.2f} ms, ratio {med / bmed:.2f}")
+        GOALS.append((f"compare(), {label}", med, 5.0, "ms"))
         plain, _ = timed(lambda w=w: compare(w, sheet, with_uncertainty=False), COMPARE_RUNS)
         print(f"  the same without uncertainty (default spreads): median {plain:.2f} ms "
               f"(with / without = {med / plain:.1f}x)")
@@ -286,6 +289,8 @@ def main() -> None:
               f"over {GRID_RUNS} runs  [goal <= 100 ms]; numpy floor (one type, one level, "
               f"two Lambda charges) {floor:.2f} ms: {gmed / floor:.0f} x the floor; in CPU "
               f"time {gcpu:.1f} / {fcpu:.2f} ms = {gcpu / fcpu:.0f} x  [goal <= 20 x]")
+        GOALS.append((f"cheaper_grid / floor, {label}", gmed / floor, 20.0, "x"))
+        GOALS.append((f"cheaper_grid / floor in CPU time, {label}", gcpu / fcpu, 20.0, "x"))
         points = result.break_even
         cmed, _ = timed(lambda w=w, p=points: cost_curve(w, sheet, break_even_points=p), GRID_RUNS)
         mmed, _ = timed(lambda w=w, p=points: cheaper_map(w, sheet, break_even_points=p), GRID_RUNS)
@@ -300,8 +305,13 @@ def main() -> None:
               f"{len(pairs)} pairs): median {omed:.2f} ms, max {oworst:.2f} ms over "
               f"{COMPARE_RUNS} runs, {omed / med:.1f} x the two-option compare()  "
               f"[goal <= 10 ms]")
+        GOALS.append((f"four options (stretch), {label}", omed, 10.0, "ms"))
     ranged(sheet)
     scenario_table()
+    print(f"\ngoals (load average now {os.getloadavg()[0]:.1f})")
+    for what, value, goal, unit in GOALS:
+        print(f"  {'met ' if value <= goal else 'MISSED'} {what}: {value:.2f} {unit} "
+              f"[goal <= {goal:g} {unit}]")
 
 
 if __name__ == "__main__":

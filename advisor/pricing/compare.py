@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -304,7 +305,10 @@ def _compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool,
 
     figures = None
     if with_uncertainty:
-        figures = unc.uncertainty(sheet, w, lam.monthly_usd, ec2.monthly_usd, flips=points)
+        # The expected values' EC2 model is the one just built: the ranges reuse it.
+        pricers = {**unc.PRICERS, "ec2": functools.partial(unc.price_ec2, known={w: model})}
+        figures = unc.uncertainty(sheet, w, lam.monthly_usd, ec2.monthly_usd, pricers=pricers,
+                                  flips=points)
         figures["flips"] = flips_in_range(figures, points, diff)
     result = Comparison(
         workload=w, book=sheet.book, lambda_=lam, ec2=ec2, break_even=points, cheaper=cheaper,
@@ -329,12 +333,13 @@ def flips_in_range(figures: Mapping[str, Any], points: tuple[float, ...],
     """The break-even volumes inside the requests range, each with the side cheaper just
     above it (on the basis): "above 305 M requests a month EC2 is cheaper"."""
     low, _mid, high = figures["ranges"].get("requests_per_month", (0.0, 0.0, 0.0))
-    out = []
-    for x in points:
-        if low < x < high:
-            above = float(diff(np.array([x * (1 + 1e-7)]))[0])
-            out.append({"requests_per_month": x, "above": "lambda" if above < 0 else "ec2"})
-    return out
+    inside = [x for x in points if low < x < high]
+    if not inside:
+        return []
+    # Every crossing's side in one call: each total is priced volume by volume alike.
+    above = diff(np.array(inside) * (1 + 1e-7))
+    return [{"requests_per_month": x, "above": "lambda" if a < 0 else "ec2"}
+            for x, a in zip(inside, above.tolist(), strict=True)]
 
 
 # What the figures assume: code -> English template over the item's params. The Django layer

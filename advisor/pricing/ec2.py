@@ -60,11 +60,21 @@ EC2_ITEMS = ("instances", "storage", "load_balancer", "nat_gateway", "data_trans
              "public_ipv4", "logs")
 
 
-# Sizing cells × types × load levels beyond this many values, with two levels or more (an
-# autoscaled fleet), goes through Ec2Model._cheapest_fleet, a block of cells at a time (small
-# enough to stay in the CPU cache).
-PRUNE_FROM = 400_000
-PRUNE_BLOCK = 2048
+# Sizing cells × types × load levels beyond this many values, over at least PRUNE_CELLS cells
+# (a map, not a break-even search's few hundred volumes), goes through
+# Ec2Model._cheapest_fleet (sorted loads, types bounded per block of PRUNE_BLOCK loads). Below
+# either, sizing every type at once costs less than sorting, bounding and a loop over types.
+PRUNE_FROM = 50_000
+PRUNE_CELLS = 4096
+PRUNE_BLOCK = 32
+# Loads sized at once per type in Ec2Model._cheapest_fleet (× levels values a temporary).
+SIZE_SLICE = 8192
+# Below this many instances, ceil(y × (1 - NOISE_REL)) is noise_ceil(y) exactly: with
+# n = floor(y) >= 1, y × (1 - NOISE_REL) > n - 1 while n × NOISE_REL < 1/2, and it exceeds n
+# exactly when noise_ceil adds the instance. Sizing arrays of QUICK_CEIL_FROM values or more
+# take that one pass instead of noise_ceil's four (smaller ones are not worth the check).
+QUICK_CEIL_BELOW = 2.0 ** 38
+QUICK_CEIL_FROM = 2048
 
 
 class InstanceTypeError(WorkloadError):
@@ -239,7 +249,13 @@ class Ec2Model:
     def _hours_at(self, load: np.ndarray, per_load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # The hot path of every break-even search: one (volumes × types × levels) array,
         # rounded up in place (fleet_ceil's rule) and summed over the levels by one dot.
-        n = noise_ceil_inplace(load[..., None, None] * per_load)
+        n = load[..., None, None] * per_load
+        if n.size >= QUICK_CEIL_FROM and bool(np.max(load) * per_load.max() < QUICK_CEIL_BELOW):
+            # noise_ceil in two passes instead of four: the same integers below the bound.
+            n *= 1 - NOISE_REL
+            np.ceil(n, out=n)
+        else:
+            n = noise_ceil_inplace(n)
         np.maximum(n, self.workload.ec2.min_instances, out=n)
         shape = n.shape
         hours = n.reshape(-1, shape[-1]).dot(self.level_share).reshape(shape[:-1])
@@ -253,9 +269,9 @@ class Ec2Model:
         if self.levels.size > PRUNE_LEVELS and self.frontier.size > 1:
             # A measured week: up to 168 levels (bounds over the sorted levels).
             fleet = self._cheapest_fleet_levels(avg * np.asarray(d, dtype=float))
-        elif self.levels.size > 1 and self.coef.size > 1 and self._cells(avg, d) \
-                * self.coef.size * self.levels.size >= PRUNE_FROM:
-            # Many cells (the 200 × 200 map): blocks of loads, types pruned per block.
+        elif self.frontier.size > 1 and (cells := self._cells(avg, d)) >= PRUNE_CELLS \
+                and cells * self.frontier.size * self.levels.size >= PRUNE_FROM:
+            # Many cells (the 200 × 200 map): sorted loads, types pruned per block.
             fleet = self._cheapest_fleet(avg, d)
         else:
             hours, _ = self.instance_hours(avg, d, self.frontier)
@@ -264,7 +280,18 @@ class Ec2Model:
 
     @staticmethod
     def _cells(avg: np.ndarray, d: np.ndarray | float) -> int:
-        return int(np.prod(np.broadcast_shapes(np.shape(avg), np.shape(d))))
+        # Equal shapes or a scalar need no broadcast, and the product of the sizes bounds it:
+        # a break-even search's few volumes are told apart without working out shapes (a
+        # call costs more than their sizing).
+        a, b = np.shape(avg), np.shape(d)
+        if a == b or not b:
+            return int(np.size(avg))
+        if not a:
+            return int(np.size(d))
+        most = np.size(avg) * np.size(d)
+        if most < PRUNE_CELLS:
+            return most
+        return int(np.prod(np.broadcast_shapes(a, b)))
 
     def _cheapest_fleet_levels(self, load: np.ndarray) -> np.ndarray:
         """The cheapest frontier fleet's monthly cost at each load (requests/s × ms), the
@@ -309,35 +336,84 @@ class Ec2Model:
         """The cheapest fleet's monthly cost at many loads (the 200 × 200 map), the same
         figures as sizing every type everywhere, with far fewer types sized.
 
-        A fleet depends on the load (requests a second × ms) alone and never costs less at a
-        higher load. Cells are taken in order of load, a block at a time; a type whose cost
-        at the block's lowest load (a lower bound: each level's fleet at least the load's
-        exact share of an instance, less float noise) exceeds another type's cost at the
-        block's highest load (an upper bound: at most one instance more a level) cannot be
-        the cheapest anywhere in the block and is not sized there. The types that remain are
-        sized exactly as :meth:`instance_hours` does, so every figure is unchanged.
+        A fleet depends on the load (requests a second × ms) alone and its cost never falls
+        as the load grows (every step of the sizing is monotone, float rounding included).
+        The loads are sorted and cut into blocks of ``PRUNE_BLOCK``; every type is sized at
+        the blocks' edges, and a type whose cost at a block's lowest load exceeds another
+        type's cost at the next block's lowest load cannot be the cheapest anywhere in the
+        block. Each type is then sized, exactly as :meth:`instance_hours` does, only in the
+        blocks where it can win (usually one or two types a block), and the cheapest kept in
+        place: every figure is unchanged, and no array of (loads × types × levels) is made.
         """
         load = np.asarray(avg_rps, dtype=float) * np.asarray(duration_ms, dtype=float)
-        flat = load.ravel()
+        flat = load.reshape(-1)
+        n = flat.size
+        # Stable: a map's rows are already sorted runs, which a merge sort takes as they are.
         order = np.argsort(flat, kind="stable")
-        ordered = flat[order]
-        out = np.empty(flat.size)
-        per_hour = self.per_instance_hour * self.hours
-        steps = self.coef[:, None] * self.levels  # (types, levels)
+        block = max(1, PRUNE_BLOCK)
+        blocks = -(-n // block)
+        ordered = np.empty(blocks * block)
+        np.take(flat, order, out=ordered[:n])
+        ordered[n:] = ordered[n - 1]  # the last block padded with its highest load
+        # Frontier types only (a model may hold others, which never cost less: Managed
+        # Instances keeps every eligible type).
+        per_instance_hour = self.per_instance_hour[self.frontier]
+        steps = self.coef[self.frontier][:, None] * self.levels  # as instance_hours has it
+        count, levels = steps.shape
+        share = self.level_share
         floor = float(self.workload.ec2.min_instances)
-        margin = 1e-9
-        for start in range(0, flat.size, PRUNE_BLOCK):
-            cells = order[start:start + PRUNE_BLOCK]
-            low, high = ordered[start], ordered[min(start + PRUNE_BLOCK, flat.size) - 1]
-            lower = np.maximum(floor, low * steps * (1 - NOISE_REL)).dot(self.level_share)
-            upper = (np.maximum(floor, high * steps) + 1).dot(self.level_share)
-            lower, upper = lower * per_hour, upper * per_hour
-            keep = np.flatnonzero(lower * (1 - margin) <= upper.min() * (1 + margin))
-            if keep.size == 0:  # not a finite load (NaN): size every type, as before
-                keep = self.frontier
-            hours, _ = self.instance_hours(ordered[start:start + cells.size], 1.0, keep)
-            out[cells] = (hours * self.per_instance_hour[keep]).min(axis=-1)
-        return out.reshape(load.shape)
+        # ceil(y × (1 - NOISE_REL)) is noise_ceil(y) below QUICK_CEIL_BELOW: one pass instead
+        # of four. A larger (or non-finite) load takes noise_ceil.
+        quick = bool(ordered[n - 1] * steps.max() < QUICK_CEIL_BELOW)
+
+        def size(y: np.ndarray, out: np.ndarray) -> np.ndarray:
+            """Monthly instance-hours from loads × per-load steps ``y`` (levels last),
+            overwriting ``y``."""
+            if quick:
+                y *= 1 - NOISE_REL
+                np.ceil(y, out=y)
+            else:
+                y[...] = noise_ceil_inplace(y)
+            np.maximum(y, floor, out=y)
+            np.dot(y.reshape(-1, levels), share, out=out)
+            out *= self.hours
+            return out
+
+        # Every type at every block's lowest load and at the highest load of all.
+        edges = np.append(ordered[::block], ordered[n - 1])
+        at_edges = size(edges[:, None, None] * steps, np.empty(edges.size * count))
+        at_edges = at_edges.reshape(edges.size, count)
+        at_edges *= per_instance_hour
+        # The margin: a row's dot may round its last bit differently in another shape.
+        can_win = at_edges[:-1] <= at_edges[1:].min(axis=1, keepdims=True) * (1 + 1e-12)
+        can_win[~can_win.any(axis=1)] = True  # not a finite load (NaN): size every type
+
+        cells = ordered.reshape(blocks, block)
+        best = np.full((blocks, block), np.inf)
+        rows_at_once = max(1, SIZE_SLICE // block)
+        # Buffers made once and reused for every type: fresh memory for each would cost a
+        # page fault per 4 KB, more than the arithmetic on a virtual machine.
+        products = np.empty((rows_at_once * block, levels))
+        cost = np.empty(rows_at_once * block)
+        for k in np.flatnonzero(can_win.any(axis=0)):
+            wins = np.flatnonzero(can_win[:, k])
+            for s in range(0, wins.size, rows_at_once):
+                some = wins[s:s + rows_at_once]
+                m = some.size * block
+                y, c = products[:m], cost[:m]
+                if some[-1] - some[0] + 1 == some.size:  # a run of blocks: views, in place
+                    rows = slice(int(some[0]), int(some[-1]) + 1)
+                    np.multiply(cells[rows].reshape(-1, 1), steps[k], out=y)
+                    size(y, c)
+                    c *= per_instance_hour[k]
+                    np.minimum(best[rows], c.reshape(-1, block), out=best[rows])
+                else:  # scattered blocks: gathered and put back
+                    np.multiply(cells[some].reshape(-1, 1), steps[k], out=y)
+                    size(y, c)
+                    c *= per_instance_hour[k]
+                    best[some] = np.minimum(best[some], c.reshape(-1, block))
+        flat[order] = best.reshape(-1)[:n]  # the loads are done with: their array takes it
+        return load
 
     def step_spacing(self) -> np.ndarray:
         """Where :meth:`total` (at the workload's duration) can jump, as spacings in requests
@@ -446,6 +522,11 @@ def _build_fleet(w: Workload, sheet: PriceSheet, hours: float,
                   ipv4_hourly=ipv4_hourly, families=families, considered=int(idx.size))
 
 
+# The load balancer's monthly charge at 0 and at 1 request/s, priced in one call.
+_NO_AND_ONE_RPS = np.array([0.0, 1.0])
+_NO_AND_ONE_RPS.flags.writeable = False
+
+
 def build_ec2_model(w: Workload, sheet: PriceSheet,
                     os_reserved_gib: float = OS_RESERVED_GIB) -> Ec2Model:
     """The fleet model; ``os_reserved_gib`` is the memory each instance keeps for its OS
@@ -458,10 +539,10 @@ def build_ec2_model(w: Workload, sheet: PriceSheet,
     t = w.traffic
     levels, share = sizing_levels(t.profile, t.peak_to_average, e.scaling, t.hourly_weights)
     weights = weekly_weights(t.profile, t.peak_to_average, t.hourly_weights)
-    lb_fixed = float(load_balancer_monthly(sheet, e.load_balancer, 0.0, hours, w.connections,
-                                           w.payload_kb, "ec2", weights))
-    lb_per_rps = float(load_balancer_monthly(sheet, e.load_balancer, 1.0, hours, w.connections,
-                                             w.payload_kb, "ec2", weights)) - lb_fixed
+    lb_fixed, lb_at_one = (float(v) for v in load_balancer_monthly(
+        sheet, e.load_balancer, _NO_AND_ONE_RPS, hours, w.connections, w.payload_kb, "ec2",
+        weights))
+    lb_per_rps = lb_at_one - lb_fixed
     nat = (nat_monthly(sheet, e.availability_zones, hours, w.nat_processed_gb)
            if e.private_subnets_with_nat else 0.0)
     transfer = transfer_monthly(sheet, w.data_transfer_out_gb)
@@ -519,6 +600,9 @@ def size_fleet(model: Ec2Model, requests: float) -> list[Ec2Sizing]:
     d = float(w.duration_ms)
     hours, peaks = model.instance_hours(np.asarray(avg), d)
     cpu_s = d / 1000 * min(w.memory_mb / LAMBDA_MB_PER_VCPU, LAMBDA_MAX_VCPU) * w.ec2.cpu_share
+    # Every type's CPU and memory counts at once (the same products, element by element).
+    for_cpu = fleet_ceil(peak_rps * d * model.cpu_coef).tolist()
+    for_memory = fleet_ceil(peak_rps * d * model.mem_coef).tolist()
     out = []
     for k, t in enumerate(model.types):
         fleet = float(hours[k] * model.per_instance_hour[k])
@@ -526,10 +610,10 @@ def size_fleet(model: Ec2Model, requests: float) -> list[Ec2Sizing]:
             instance_type=t.name, avg_rps=avg, peak_rps=peak_rps, cpu_s_per_request=cpu_s,
             vcpus_needed=peak_rps * cpu_s / w.ec2.target_utilization,
             usable_vcpus_per_instance=t.usable_vcpus,
-            instances_for_cpu=int(fleet_ceil(np.asarray(peak_rps * d * model.cpu_coef[k]))),
+            instances_for_cpu=int(for_cpu[k]),
             peak_concurrency=peak_rps * d / 1000, memory_gib_per_request=w.memory_mb / 1024,
             usable_memory_gib_per_instance=t.memory_gib - OS_RESERVED_GIB,
-            instances_for_memory=int(fleet_ceil(np.asarray(peak_rps * d * model.mem_coef[k]))),
+            instances_for_memory=int(for_memory[k]),
             min_instances=w.ec2.min_instances, peak_instances=int(peaks[k]),
             instance_hours=float(hours[k]), hours_per_month=model.hours, scaling=w.ec2.scaling,
             purchase_factor=model.factor_of(k), monthly_usd=fleet,

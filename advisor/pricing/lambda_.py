@@ -103,13 +103,26 @@ class LambdaCost:
                 + self.provisioned_environments + self.provisioned_duration)
 
 
-def lambda_function_cost(
+@dataclass(frozen=True)
+class _Charges:
+    """The function's charges, each in the smallest shape its inputs give (a charge of the
+    volume alone stays one column of the map): LambdaCost spreads them to the full shape."""
+
+    requests: np.ndarray
+    compute: np.ndarray
+    ephemeral_storage: np.ndarray | float
+    environments: float
+    provisioned_duration: np.ndarray | float
+    gb_seconds: np.ndarray
+    provisioned_gb_seconds: np.ndarray | float
+
+
+def _charges(
     sheet: PriceSheet,
     fn: LambdaFunction,
     requests: np.ndarray | float,
     duration_ms: np.ndarray | float | None = None,
-) -> LambdaCost:
-    """Function charges for ``requests`` a month (``duration_ms`` overrides fn's, broadcast)."""
+) -> _Charges:
     arch = fn.architecture
     r = np.asarray(requests, dtype=float)
     d = np.asarray(fn.duration_ms if duration_ms is None else duration_ms, dtype=float)
@@ -120,7 +133,8 @@ def lambda_function_cost(
     warm_billed_s = billed_ms(warm_d, gran) / 1000 if fn.provisioned_duration_ms is not None else billed_s
     share = fn.provisioned_share
     on_demand = r * (1.0 - share)
-    warm_requests = r * share
+    # No share served warm: every warm charge is 0, left a scalar (adding it changes nothing).
+    warm_requests = r * share if share else 0.0
 
     free_requests = sheet.rate("lambda.free.requests") if fn.free_tier else 0.0
     req_cost = np.maximum(r - free_requests, 0.0) * sheet.rate(f"lambda.{arch}.requests") / 1e6
@@ -132,23 +146,45 @@ def lambda_function_cost(
         od_seconds = (1.0 - fn.cold_start_rate) * billed_s + fn.cold_start_rate * cold_s
     else:
         od_seconds = billed_s
-    gb_s = on_demand * od_seconds * mem_gb
+    gb_s = on_demand * od_seconds
+    gb_s *= mem_gb  # in place: the map's (volumes × durations) arrays are made once
     free_gb_s = sheet.rate("lambda.free.gb_seconds") if fn.free_tier else 0.0
-    compute = tiered_cost(np.maximum(gb_s - free_gb_s, 0.0), sheet.tier_arrays(f"lambda.{arch}.duration"))
+    billable = np.asarray(gb_s - free_gb_s)
+    np.maximum(billable, 0.0, out=billable)
+    compute = tiered_cost(billable, sheet.tier_arrays(f"lambda.{arch}.duration"))
 
     extra_gb = max(0.0, fn.ephemeral_storage_mb - 512) / 1024
+    ephemeral_rate = sheet.rate(f"lambda.{arch}.ephemeral")
+    # The default 512 MB is free: no (volumes × durations) product of zeros for the map.
     ephemeral = (on_demand * billed_s + warm_requests * warm_billed_s) * extra_gb \
-        * sheet.rate(f"lambda.{arch}.ephemeral")
+        * ephemeral_rate if extra_gb else 0.0
 
     # Warm environments bill for every second they are enabled, used or not.
     env_gb_s = fn.provisioned_concurrency * mem_gb * fn.provisioned_hours * 3600
-    environments = np.full(np.shape(compute), env_gb_s * sheet.rate(f"lambda.{arch}.provisioned"))
-    warm_gb_s = warm_requests * warm_billed_s * mem_gb
+    environments = env_gb_s * sheet.rate(f"lambda.{arch}.provisioned")
+    warm_gb_s = warm_requests * warm_billed_s * mem_gb if share else 0.0
     warm_duration = warm_gb_s * sheet.rate(f"lambda.{arch}.provisioned_duration")
+    return _Charges(requests=req_cost, compute=compute, ephemeral_storage=ephemeral,
+                    environments=environments, provisioned_duration=warm_duration,
+                    gb_seconds=gb_s, provisioned_gb_seconds=warm_gb_s + env_gb_s)
+
+
+def lambda_function_cost(
+    sheet: PriceSheet,
+    fn: LambdaFunction,
+    requests: np.ndarray | float,
+    duration_ms: np.ndarray | float | None = None,
+) -> LambdaCost:
+    """Function charges for ``requests`` a month (``duration_ms`` overrides fn's, broadcast)."""
+    c = _charges(sheet, fn, requests, duration_ms)
+    compute = c.compute
     return LambdaCost(
-        requests=req_cost + 0.0 * compute, compute=compute, ephemeral_storage=ephemeral + 0.0 * compute,
-        provisioned_environments=environments, provisioned_duration=warm_duration + 0.0 * compute,
-        gb_seconds=gb_s + 0.0 * compute, provisioned_gb_seconds=warm_gb_s + env_gb_s + 0.0 * compute,
+        requests=c.requests + 0.0 * compute, compute=compute,
+        ephemeral_storage=c.ephemeral_storage + 0.0 * compute,
+        provisioned_environments=np.full(np.shape(compute), c.environments),
+        provisioned_duration=c.provisioned_duration + 0.0 * compute,
+        gb_seconds=c.gb_seconds + 0.0 * compute,
+        provisioned_gb_seconds=c.provisioned_gb_seconds + 0.0 * compute,
     )
 
 
@@ -233,10 +269,17 @@ def lambda_total(
     requests: np.ndarray | float,
     duration_ms: np.ndarray | float | None = None,
 ) -> np.ndarray:
-    items, _ = lambda_items(sheet, w, requests, duration_ms)
-    total = items["requests"]
-    for key in LAMBDA_ITEMS[1:]:
-        total = total + items[key]
+    """The sum of :func:`lambda_items`, item by item in their order (the same figure), with
+    each item kept in its own shape: the map's 40,000 cells get one running sum, not nine
+    full-size items."""
+    c = _charges(sheet, LambdaFunction.from_workload(w), requests, duration_ms)
+    fixed = lambda_fixed_items(sheet, w)
+    total = c.requests + c.compute
+    for term in (c.ephemeral_storage, c.environments + c.provisioned_duration,
+                 front_door_monthly(sheet, w, requests), fixed["nat_gateway"],
+                 fixed["data_transfer"], fixed["public_ipv4"],
+                 lambda_logs_monthly(sheet, w, requests)):
+        total += term
     return total
 
 
@@ -247,8 +290,11 @@ def lambda_total_fn(sheet: PriceSheet, w: Workload) -> Callable[[np.ndarray], np
     fixed = sum(lambda_fixed_items(sheet, w).values())
 
     def total(requests: np.ndarray) -> np.ndarray:
-        return (lambda_function_cost(sheet, fn, requests).total
-                + front_door_monthly(sheet, w, requests) + fixed
+        # LambdaCost.total's sum, in its order, of the charges in their own shapes.
+        c = _charges(sheet, fn, requests)
+        function = c.requests + c.compute + c.ephemeral_storage + c.environments \
+            + c.provisioned_duration
+        return (function + front_door_monthly(sheet, w, requests) + fixed
                 + lambda_logs_monthly(sheet, w, requests))
 
     return total

@@ -59,13 +59,23 @@ def capacity_units_per_rps(
     Every dimension is proportional to the request rate, so the largest one is the same at
     every rate and the hourly units are this factor × the hour's rate.
     """
-    if kind == "alb":
-        dims = alb_lcu_dimensions(sheet, 1.0, connections, payload_kb, target)
-    elif kind == "nlb":
-        dims = nlb_nlcu_dimensions(sheet, 1.0, connections, payload_kb)
-    else:
+    if kind not in ("alb", "nlb"):
         return 0.0
-    return float(max(float(v) for v in dims.values()))
+    # Kept per sheet: a comparison prices the load balancer for every EC2 model and Lambda
+    # total it builds, and only these few inputs (never the volume) change the factor.
+    kept: dict[tuple[object, ...], float] = sheet.derived("lb_units_per_rps", dict)
+    key = (kind, connections, payload_kb, target)
+    units = kept.get(key)
+    if units is None:
+        if kind == "alb":
+            dims = alb_lcu_dimensions(sheet, 1.0, connections, payload_kb, target)
+        else:
+            dims = nlb_nlcu_dimensions(sheet, 1.0, connections, payload_kb)
+        units = float(max(float(v) for v in dims.values()))
+        if len(kept) >= 256:
+            kept.clear()
+        kept[key] = units
+    return units
 
 
 def load_balancer_monthly(
@@ -147,7 +157,12 @@ def logs_monthly(sheet: PriceSheet, requests: np.ndarray | float, bytes_per_requ
     gb = r * (bytes_per_request / BYTES_PER_GB)
     if vended and sheet.has("logs.vended_per_gb"):
         tiers = sheet.tier_arrays("logs.vended_per_gb")
-        return np.asarray(tiered_cost(gb, tiers) - tiered_cost(np.minimum(gb, free_gb), tiers))
+        free = np.minimum(gb, free_gb)
+        # Free GB within the first tier (5 GB of 10 TB): their charge is tiered_cost's
+        # figure exactly, one product instead of a second tier walk.
+        free_cost = free * tiers.price[0] if tiers.lower.size < 2 or free_gb <= tiers.lower[1] \
+            else tiered_cost(free, tiers)
+        return np.asarray(tiered_cost(gb, tiers) - free_cost)
     return np.maximum(gb - free_gb, 0.0) * sheet.rate("logs.ingestion_per_gb")
 
 

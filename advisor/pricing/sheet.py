@@ -265,11 +265,34 @@ def noise_ceil_inplace(x: np.ndarray, rel: float = NOISE_REL) -> np.ndarray:
 def tiered_cost(quantity: np.ndarray | float, tiers: TierArrays, per: float = 1.0) -> np.ndarray:
     """Charge for ``quantity`` on a cumulative tier table (price is per ``per`` units).
 
-    Vectorised: ``quantity`` may have any shape; the tier axis is added last and summed away.
+    Vectorised: ``quantity`` may have any shape. Tier by tier (a table has a few), in place,
+    summed in tier order: no (quantity × tiers) temporary for the map's 40,000 cells, and a
+    tier above the largest quantity holds nothing and is skipped (it would add 0).
     """
-    q = np.asarray(quantity, dtype=float)[..., None]
-    in_tier = np.clip(q - tiers.lower, 0.0, tiers.width)
-    return (in_tier * tiers.price).sum(axis=-1) / per
+    q = np.asarray(quantity, dtype=float)
+    lower, width, price = tiers.lower, tiers.width, tiers.price
+    total = np.subtract(q, lower[0], out=np.empty_like(q))
+    _clip_inplace(total, float(width[0]))
+    np.multiply(total, price[0], out=total)
+    if lower.size > 1 and q.size:
+        top = q.max()
+        part = np.empty_like(q)
+        for t in range(1, lower.size):
+            if not lower[t] < top:  # NaN anywhere: tier 0 already carries it
+                break
+            np.subtract(q, lower[t], out=part)
+            _clip_inplace(part, float(width[t]))
+            np.multiply(part, price[t], out=part)
+            np.add(total, part, out=total)
+    return total / per if per != 1.0 else total[()]  # [()]: a 0-d result as a scalar
+
+
+def _clip_inplace(x: np.ndarray, high: float) -> None:
+    # np.clip(x, 0, high), as two ufuncs (np.clip's wrapper costs more than the work on the
+    # scalars compare() prices); an open tier has no upper clip at all.
+    np.maximum(x, 0.0, out=x)
+    if high != math.inf:
+        np.minimum(x, high, out=x)
 
 
 def _default_estimates() -> frozenset[str]:

@@ -36,14 +36,16 @@ another option can join by adding its pricer.
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 
-from advisor.pricing.ec2 import build_ec2_model
+from advisor.pricing.ec2 import Ec2Model, build_ec2_model
 from advisor.pricing.lambda_ import lambda_total
 from advisor.pricing.sheet import PriceSheet
 from advisor.pricing.workload import (
@@ -88,8 +90,28 @@ def with_values(w: Workload, values: Mapping[str, Any]) -> Workload:
         else:
             top[name] = value
     for group, changes in groups.items():
-        top[group] = replace(getattr(w, group), **changes)
-    return replace(w, **top)
+        top[group] = _replace(getattr(w, group), changes)
+    return _replace(w, top)
+
+
+def _replace(obj: Any, changes: Mapping[str, Any]) -> Any:
+    """dataclasses.replace() without running __init__ again: a copy with some fields set,
+    equal to what replace() gives, since a workload's __post_init__ only fills in what is
+    still None and nothing is once it has been built (the ranges make a variant per model,
+    keystroke after keystroke)."""
+    names = _field_names(type(obj))
+    unknown = set(changes) - names
+    if unknown:
+        raise TypeError(f"{type(obj).__name__} has no field {', '.join(sorted(unknown))}")
+    new = copy.copy(obj)
+    for name, value in changes.items():
+        object.__setattr__(new, name, value)
+    return new
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls) if f.init)
 
 
 def _by_model(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray],
@@ -135,11 +157,15 @@ def price_lambda(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray
     return _by_model(sheet, w, inputs, lambda v, r, d: lambda_total(sheet, v, r, d), fields)
 
 
-def price_ec2(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
-    """The EC2 fleet's monthly total (AWS bill) for many variants of ``w`` at once."""
+def price_ec2(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray],
+              known: Mapping[Workload, Ec2Model] | None = None) -> np.ndarray:
+    """The EC2 fleet's monthly total (AWS bill) for many variants of ``w`` at once;
+    ``known`` holds models already built (compare()'s own), used for a variant equal to one."""
     def evaluate(v: Workload, r: np.ndarray, d: np.ndarray) -> np.ndarray:
         try:
-            model = build_ec2_model(v, sheet)
+            model = known.get(v) if known else None
+            if model is None:
+                model = build_ec2_model(v, sheet)
         except WorkloadError as exc:
             # Only memory changes which types fit: name the range that asked for it.
             raise WorkloadError({"ranges.memory_mb": [
@@ -189,14 +215,19 @@ class Axis:
 
 def _cdf(t: np.ndarray, a: float, m: float, b: float) -> np.ndarray:
     """The triangular distribution's CDF on [a, b] with its mode at m."""
-    t = np.clip(t, a, b)
+    t = np.minimum(np.maximum(t, a), b)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rising = (t - a) ** 2 / ((b - a) * (m - a)) if m > a else np.zeros_like(t)
         falling = 1 - (b - t) ** 2 / ((b - a) * (b - m)) if b > m else np.ones_like(t)
-    # A mode within float noise of an end: that side's part has no mass.
-    rising = np.nan_to_num(rising, nan=0.0, posinf=0.0)
-    falling = np.nan_to_num(falling, nan=1.0, neginf=1.0)
-    return np.clip(np.where(t <= m, rising, falling), 0.0, 1.0)
+        cdf = np.where(t <= m, rising, falling)
+    # A mode within float noise of an end: that side's part has no mass (a non-finite
+    # value on the rising side is 0, on the falling side 1; the clip below does the rest).
+    bad = ~np.isfinite(cdf)
+    if bad.any():
+        rises = t <= m
+        cdf[bad & rises] = 0.0
+        cdf[bad & ~rises] = 1.0
+    return np.minimum(np.maximum(cdf, 0.0), 1.0)
 
 
 def axis(name: str, r: Range, steps: int | None = None,
@@ -247,6 +278,15 @@ def axis(name: str, r: Range, steps: int | None = None,
     return Axis(name, nodes, weights, expected)
 
 
+def _ends(name: str, r: Range) -> Axis:
+    """An axis holding only what is read of it on the bill alone (an operations-hours range:
+    its low, expected and high values, as :func:`axis` reports them), not its grid."""
+    low, mid, high = (float(v) for v in r)
+    if not (high > low and math.isfinite(2 / (high - low))):  # axis()'s single point
+        return Axis(name, np.array([mid]), np.array([1.0]), 0)
+    return Axis(name, np.array([low, mid, high]), np.full(3, 1 / 3), 1)
+
+
 def _shares(diff: np.ndarray, weights: np.ndarray, shift: np.ndarray,
             shift_weights: np.ndarray) -> dict[str, float]:
     """Weighted share where ``diff + shift`` (Lambda minus EC2, every pair of a grid point
@@ -291,6 +331,7 @@ def uncertainty(sheet: PriceSheet, w: Workload, lambda_usd: float, ec2_usd: floa
     model_ranged = sum(1 for f in MODEL_FIELDS if f in ranges and ranges[f][0] < ranges[f][2])
     axes = [axis(name, ranges[name], 1 if name in MODEL_FIELDS and model_ranged > 1 else None,
                  flips if name == "requests_per_month" else ())
+            if with_ops or name not in OPS_FIELDS else _ends(name, ranges[name])
             for name in RANGED_FIELDS if name in ranges]
     priced = [a for a in axes if a.name not in OPS_FIELDS and a.nodes.size > 1]
     shape = tuple(a.nodes.size for a in priced)

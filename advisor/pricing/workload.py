@@ -24,7 +24,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Literal
 
 Kind = Literal["number", "integer", "boolean", "choice", "string", "list", "weights"]
@@ -464,8 +464,13 @@ class Workload:
 
     def to_dict(self) -> dict[str, Any]:
         """The inputs with every default filled in, in the contract's (nested) shape."""
-        top = {f.name for f in FIELDS if f.group is None} | set(GROUPS)
-        out = {k: v for k, v in asdict(self).items() if k in top}
+        top = _TOP_NAMES
+        default_options = tuple(self.options) == DEFAULT_OPTIONS
+        # asdict() would deep-copy every leaf; the leaves are numbers, strings, booleans and
+        # None, so a copy of the containers is the same dict, several times faster (compare()
+        # reads it for its assumptions on every keystroke).
+        out = {f.name: _plain(getattr(self, f.name)) for f in fields(self)
+               if f.name in top and not (default_options and f.name in OPTION_GROUPS)}
         out["ranges"] = {name: list(r) for name, r in self.ranges}
         # Only a custom profile has weights: other inputs read exactly as before they existed.
         if self.traffic.hourly_weights:
@@ -473,9 +478,8 @@ class Workload:
         else:
             out["traffic"].pop("hourly_weights")
         # With the default options the inputs read exactly as before the options existed.
-        if tuple(self.options) == DEFAULT_OPTIONS:
-            for name in ("options", *OPTION_GROUPS):
-                out.pop(name)
+        if default_options:
+            out.pop("options")
         else:
             out["options"] = list(self.options)
         return out
@@ -489,11 +493,25 @@ class Workload:
         return dict(self.ranges).get(name)
 
 
+def _plain(value: Any) -> Any:
+    """What dataclasses.asdict makes of ``value`` (dataclasses as dicts, tuples and lists
+    rebuilt), with the immutable leaves shared instead of deep-copied."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 GROUPS: dict[str, type] = {"traffic": Traffic, "connections": Connections, "ec2": Ec2Options,
                            "managed_instances": ManagedInstances, "fargate": FargateOptions,
                            "needs": Needs}
 # Groups that only matter to an option beyond the default pair.
 OPTION_GROUPS = ("managed_instances", "fargate")
+# The top-level names of the contract's inputs (fields and groups), for Workload.to_dict.
+_TOP_NAMES = frozenset({f.name for f in FIELDS if f.group is None} | set(GROUPS))
 
 
 class WorkloadError(ValueError):

@@ -73,6 +73,7 @@ def test_pruned_map_is_the_full_map(full_sheet: PriceSheet, data: dict[str, obje
     monkeypatch.setattr(ec2, "PRUNE_FROM", 10**15)
     full = cost_grid(w, full_sheet, requests, durations).ec2_usd
     monkeypatch.setattr(ec2, "PRUNE_FROM", 1)
+    monkeypatch.setattr(ec2, "PRUNE_CELLS", 1)
     monkeypatch.setattr(ec2, "PRUNE_BLOCK", 97)  # many blocks, odd edges
     pruned = cost_grid(w, full_sheet, requests, durations).ec2_usd
     assert np.array_equal(full, pruned)

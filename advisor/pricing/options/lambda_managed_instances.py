@@ -83,7 +83,9 @@ def eligible(w: Workload, sheet: PriceSheet) -> tuple[np.ndarray, np.ndarray]:
     env_vcpus, env_gib = environment(w)
     per = np.minimum(np.floor(table.vcpu / env_vcpus),
                      np.floor((table.memory_gib - OS_RESERVED_GIB) / env_gib))
-    family_ok = np.array([f[:1] in FAMILIES for f in table.family], dtype=bool)
+    # Per sheet, not per comparison: a Python pass over the book's hundreds of types.
+    family_ok = sheet.derived("lambda_mi.family_ok", lambda: np.array(
+        [f[:1] in FAMILIES for f in table.family], dtype=bool))
     named = w.managed_instances.instance_type
     env = f"one execution environment of {env_vcpus} vCPU and {env_gib:g} GiB"
     if named != "auto":
@@ -112,7 +114,7 @@ def eligible(w: Workload, sheet: PriceSheet) -> tuple[np.ndarray, np.ndarray]:
     if not idx.size:
         raise _refuse(w, f'"{NAME}": no {w.architecture} c, m or r type in the price book can '
                       f"host {env}; leave it out or lower memory_mb")
-    names = np.array([table.types[i].name for i in idx])
+    names = sheet.derived("lambda_mi.names", lambda: np.array([t.name for t in table.types]))[idx]
     order = np.lexsort((names, table.hourly[idx]))
     return idx[order], per[idx[order]]
 
