@@ -20,6 +20,7 @@ published figure supports another number (docs/compare-json.md). Only
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -60,11 +61,12 @@ class FieldSpec:
     def required(self) -> bool:
         return self.default is REQUIRED
 
-    @property
+    # Worked out once per field: parsing a workload reads them hundreds of times.
+    @functools.cached_property
     def group(self) -> str | None:
         return self.name.split(".", 1)[0] if "." in self.name else None
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         return self.name.rsplit(".", 1)[-1]
 
@@ -538,48 +540,52 @@ def _show(value: Any) -> str:
 
 def _check(spec: FieldSpec, value: Any) -> tuple[Any, str | None]:
     """Return the converted value, or an error message naming the allowed values."""
-    allowed = spec.describe()
-    got = f" (got {_show(value)})"
+    given = value
+
+    def bad(prefix: str = "must be ") -> tuple[None, str]:
+        # Only a refused value pays for the words (every field of every request is checked).
+        return None, f"{prefix}{spec.describe()} (got {_show(given)})"
+
     if value is None and spec.nullable:
         return None, None
     if spec.kind == "weights":
         return _check_weights(value)
     if spec.kind == "boolean":
-        return (value, None) if isinstance(value, bool) else (None, f"must be {allowed}{got}")
+        return (value, None) if isinstance(value, bool) else bad()
     if spec.kind == "list":
         if (not isinstance(value, list | tuple) or not value
                 or any(not isinstance(v, str) or v not in spec.choices for v in value)):
-            return None, f"must be {allowed}{got}"
+            return bad()
         if len(set(value)) != len(value):
-            return None, f"must name each option once{got}"
+            return None, f"must name each option once (got {_show(given)})"
         # One order whatever the caller's: the contract's.
         return tuple(c for c in spec.choices if c in value), None
     if spec.kind in ("string", "choice"):
         if not isinstance(value, str):
-            return None, f"must be {allowed}{got}"
+            return bad()
         if spec.choices and value not in spec.choices:
-            return None, f"must be {allowed}{got}"
+            return bad()
         if spec.pattern and not re.fullmatch(spec.pattern, value):
-            return None, f"must be {allowed}{got}"
+            return bad()
         return value, None
     # Numbers. JSON true/false decode to bool, a subclass of int: never a number here.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return None, f"must be {allowed}{got}"
+        return bad()
     # Python's json accepts NaN/Infinity; a huge int would overflow float arithmetic later.
     if isinstance(value, float) and not math.isfinite(value) or abs(value) > 1e300:
-        return None, f"must be a finite number: {allowed}{got}"
+        return bad("must be a finite number: ")
     # JSON has one number type: 1024.0 is an integer, 1024.5 is not.
     if spec.kind == "integer" and isinstance(value, float):
         if not value.is_integer():
-            return None, f"must be {allowed}{got}"
+            return bad()
         value = int(value)
     if spec.choices:
-        return (value, None) if value in spec.choices else (None, f"must be {allowed}{got}")
+        return (value, None) if value in spec.choices else bad()
     lo, hi = spec.minimum, spec.maximum
     too_low = lo is not None and (value <= lo if spec.exclusive_minimum else value < lo)
     too_high = hi is not None and value > hi
     if too_low or too_high:
-        return None, f"must be {allowed}{got}"
+        return bad()
     return value, None
 
 
