@@ -25,11 +25,14 @@ from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 
 LEVEL = 6  # GZipMiddleware's level
+# A results partial is deflated once per keystroke's inputs, in the keystroke's time: level 1
+# takes half of level 6's time for about 14 % more bytes (8.7 KB instead of 7.7 KB).
+FAST = 1
 
 
-def _deflate(data: bytes) -> bytes:
+def _deflate(data: bytes, level: int = LEVEL) -> bytes:
     """Raw deflate blocks of ``data`` on their own, not final, ending on a byte boundary."""
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
     return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
 
 
@@ -44,9 +47,9 @@ class KeptPage:
     deflated: tuple[bytes, ...]
 
     @classmethod
-    def of(cls, html: str, placeholder: str) -> KeptPage:
+    def of(cls, html: str, placeholder: str, level: int = LEVEL) -> KeptPage:
         pieces = tuple(p.encode() for p in html.split(placeholder))
-        return cls(pieces, tuple(_deflate(p) for p in pieces))
+        return cls(pieces, tuple(_deflate(p, level) for p in pieces))
 
     def gzip(self, token: str) -> bytes:
         """One gzip member of the page with ``token`` in each placeholder."""

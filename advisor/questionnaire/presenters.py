@@ -250,7 +250,10 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
                for k, v in result[side]["items"].items()]
         for side in SIDES
     }
-    sentences = break_even_sentences(result, snapshot.get("curve"), labels)
+    # A result with flips as bands says them as bands (honest.context); the sentences one
+    # flip at a time are for results saved before bands existed.
+    sentences = ([] if result.get("break_even_bands") else
+                 break_even_sentences(result, snapshot.get("curve"), labels))
     ec2 = result["ec2"]
     recommendation = result.get("recommendation")
     if cheaper == "tie":
@@ -317,7 +320,7 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
         "no_break_even": korean.format(
             _("%(side)s is cheaper at every volume from 1 to 1 trillion requests a month, with "
               "everything else as entered."),
-            {"side": labels.get(cheaper, labels["lambda"])}) if not sentences else "",
+            {"side": labels.get(cheaper, labels["lambda"])}) if not result.get("break_even") else "",
         "price_book": {**result["price_book"],
                        "effective_from_html": _date_html(result["price_book"].get("effective_from"))},
         # Re-rendered from codes and numbers in the visitor's language (advisor/texts.py).

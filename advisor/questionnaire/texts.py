@@ -28,7 +28,7 @@ from advisor.pricing.compare import ASSUMPTIONS, result_assumption_items
 from advisor.pricing.recommend import MESSAGES
 from advisor.questionnaire import korean
 from advisor.questionnaire.labels import CHOICE_LABELS, LABELS, form_name
-from advisor.questionnaire.numbers import Volume
+from advisor.questionnaire.numbers import Volume, local_marks
 
 logger = logging.getLogger(__name__)
 # Reason parameters that are request volumes.
@@ -46,11 +46,7 @@ class LocaleFormatter(string.Formatter):
         text = super().format_field(value, format_spec)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return text
-        thousand = str(formats.get_format("THOUSAND_SEPARATOR"))
-        decimal = str(formats.get_format("DECIMAL_SEPARATOR"))
-        if (thousand, decimal) == (",", "."):
-            return text
-        return text.replace(",", "\0").replace(".", decimal).replace("\0", thousand)
+        return local_marks(text)
 
 
 class ParticleFormatter(LocaleFormatter):

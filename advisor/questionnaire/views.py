@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from advisor import services
 from advisor.plumbing.cache import ProcessCache, templates_version
-from advisor.plumbing.gzipped import KeptPage
+from advisor.plumbing.gzipped import FAST, KeptPage
 from advisor.plumbing.middleware import UNAVAILABLE_RETRY_AFTER
 from advisor.pricebook import prices
 from advisor.pricing.catalogue import SPEC_BY_KEY, SPECS
@@ -79,7 +79,7 @@ def index(request: HttpRequest) -> HttpResponse:
         if kept is None:
             context = _context(request, form, lazy_charts=True)
             html = _results_fragment(request, context | {"csrf_token": CSRF_PLACEHOLDER})
-            kept = KeptPage.of(html, CSRF_PLACEHOLDER)
+            kept = KeptPage.of(html, CSRF_PLACEHOLDER, level=FAST)
             if not context["has_results"]:
                 return kept.response(request, get_token(request))
             _fragments.set(key, kept)
