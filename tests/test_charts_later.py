@@ -158,3 +158,16 @@ def test_typing_asks_for_no_chart_until_it_comes_into_view(live_server: Any, pag
     assert page.locator("#map-chart details.chart-table").count() == 1
     assert page.locator("[data-chart-later]").count() == 0
     assert page.errors == []
+
+
+def test_requests_a_second_are_written_with_the_figures_they_need() -> None:
+    """The rate echoed into "average requests a second" has three significant figures and no
+    binary noise: 40 million a month is 15.2 a second, not 15.199999999999999."""
+    from advisor.questionnaire.forms import rate_text
+
+    assert rate_text(40_000_000 / (730 * 3600)) == "15.2"
+    assert rate_text(10_000_000 / (730 * 3600)) == "3.81"
+    assert rate_text(0.000273972) == "0.000274"
+    assert rate_text(2.74e-7) == "0.000000274"
+    assert rate_text(999.6) == "1000" and rate_text(1234.5) == "1235"
+    assert rate_text(15.0) == "15" and rate_text(0) == "0"

@@ -106,6 +106,9 @@ def test_requests_a_second_and_a_month_stay_in_step(live_server: Any, browser: A
         page.wait_for_function(
             "() => document.querySelector('#verdict .verdict-headline').innerText"
             ".includes('10,000,000')")
+        # Three figures, never the binary number's 15.199999999999999.
+        page.fill("#id_requests_per_month", "40000000")
+        assert page.input_value("#id_avg_rps") == "15.2"
         assert page.errors == []
     finally:
         page.context.close()

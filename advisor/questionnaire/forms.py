@@ -155,8 +155,15 @@ def rate_text(value: float) -> str:
     """A rate to three significant figures, in digits a number box reads back (no exponent):
     3.8051 -> "3.81", 0.000273972 -> "0.000274", 1234.5 -> "1235"."""
     if value >= 1000:
-        return str(round(value))
-    return f"{float(f'{value:.3g}'):.15f}".rstrip("0").rstrip(".") or "0"
+        return str(math.floor(value + 0.5))  # half up, as Math.round in static/js/app.js
+    if not value > 0:
+        return "0"
+    # As many decimals as three figures need: 15 decimals of 15.2 would show the binary
+    # number's 15.199999999999999.
+    rounded = float(f"{value:.3g}")
+    decimals = min(20, max(0, 2 - math.floor(math.log10(rounded))))
+    text = f"{rounded:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _plain(value: float) -> str:

@@ -103,10 +103,15 @@
     return Number(clean);
   }
 
-  // Three significant figures without an exponent (as forms.rate_text on the server).
+  // Three significant figures without an exponent (as forms.rate_text on the server): as many
+  // decimals as the figures need, no more (15.2, not the 15.199999999999999 that 15 decimals
+  // of the nearest binary number would show).
   function rateText(value) {
     if (value >= 1000) return String(Math.round(value));
-    return Number(value.toPrecision(3)).toFixed(15).replace(/0+$/, "").replace(/\.$/, "") || "0";
+    if (!(value > 0)) return "0";
+    var rounded = Number(value.toPrecision(3));
+    var decimals = Math.min(20, Math.max(0, 2 - Math.floor(Math.log10(rounded))));
+    return rounded.toFixed(decimals).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
   }
 
   // Requests a month and a second stay in step: the one typed decides ("traffic given as"
