@@ -8,7 +8,6 @@ import math
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
-from django.conf import settings
 from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -63,17 +62,10 @@ def rate(value: float) -> str:
 def local_marks(text: str) -> str:
     """Python's grouped number ("1,234.5") in the active locale's marks (groups of three, as
     every language of the site groups)."""
-    if _all_plain():  # English and Korean both write 1,234.5: no lookup per number
-        return text
-    thousand, decimal = _separators(get_language())
+    thousand, decimal = _separators(get_language())  # kept per language: no format lookups
     if (thousand, decimal) == (",", "."):
         return text
     return text.replace(",", "\0").replace(".", decimal).replace("\0", thousand)
-
-
-@functools.cache
-def _all_plain() -> bool:
-    return all(_separators(code) == (",", ".") for code, _name in settings.LANGUAGES)
 
 
 @functools.cache
