@@ -44,8 +44,8 @@ ESTIMATES = {("us-west-2", "nlb.hourly"), ("us-west-2", "nlb.nlcu_hourly"),
 
 
 @pytest.fixture
-def books(db: Any) -> None:
-    call_command("seed_prices", stdout=io.StringIO())
+def books(price_book: Any) -> None:
+    """Every region's seeded book (the price_book fixture seeds them all)."""
 
 
 def variants() -> list[tuple[str, dict[str, Any]]]:

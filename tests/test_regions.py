@@ -20,8 +20,8 @@ DEFAULT = {"requests_per_month": 3_000_000, "duration_ms": 120, "memory_mb": 153
 
 
 @pytest.fixture
-def books(db: Any) -> None:
-    call_command("seed_prices", stdout=io.StringIO())
+def books(price_book: Any) -> None:
+    """Every region's seeded book (the price_book fixture seeds them all)."""
 
 
 @pytest.mark.parametrize("region", REGIONS)

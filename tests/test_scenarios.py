@@ -9,7 +9,6 @@ import json
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from advisor import scenario_service, services
@@ -27,8 +26,8 @@ VARY = {"region": REGIONS, "architecture": ARCHS, "ec2.purchase": PURCHASES}
 
 
 @pytest.fixture
-def books(db: Any) -> None:
-    call_command("seed_prices", stdout=io.StringIO())
+def books(price_book: Any) -> None:
+    """Every region's seeded book (the price_book fixture seeds them all)."""
 
 
 def sheet_for(region: str) -> Any:

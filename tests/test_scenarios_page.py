@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 QUERY = ("rate_basis=month&requests_per_month=50000000&duration_ms=120&memory_mb=1024"
@@ -15,8 +13,8 @@ QUERY = ("rate_basis=month&requests_per_month=50000000&duration_ms=120&memory_mb
 
 
 @pytest.fixture
-def books(db: Any) -> None:
-    call_command("seed_prices", stdout=io.StringIO())
+def books(price_book: Any) -> None:
+    """Every region's seeded book (the price_book fixture seeds them all)."""
 
 
 def test_the_page_has_the_panel_with_the_workloads_own_values_ticked(client: Client,
