@@ -6,7 +6,7 @@ import contextlib
 import io
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -90,6 +90,12 @@ def seed_prices() -> None:
                               f.get_db_prep_save(getattr(obj, f.attname), connection)
                               for f in fields))
         _SEEDED[model.__name__] = (model._meta.db_table, [f.column for f in fields], rows)
+
+
+@pytest.fixture
+def seed(db: Any) -> Callable[[], None]:
+    """seed_prices above, for a test that seeds again (tests/test_seeding.py)."""
+    return seed_prices
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management import call_command
@@ -23,11 +24,10 @@ def rows() -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-def test_quick_seeding_writes_the_commands_rows(price_book: Any) -> None:
-    from conftest import seed_prices
-
+def test_quick_seeding_writes_the_commands_rows(price_book: Any,
+                                                seed: Callable[[], None]) -> None:
     PriceBook.objects.all().delete()
-    seed_prices()  # the quick path (the fixture above ran the command once this session)
+    seed()  # the quick path (the fixture above ran the command once this session)
     quick = rows()
     PriceBook.objects.all().delete()
     call_command("seed_prices", stdout=io.StringIO())
