@@ -149,15 +149,24 @@ def chart_tables(snapshot: Mapping[str, Any], names: list[str], label: Mapping[s
     return tables
 
 
+def _compared(result: Mapping[str, Any],
+              labels: Mapping[str, str]) -> tuple[list[str], dict[str, str]] | None:
+    """The compared options in the registry's order and their labels; None for a result of
+    Lambda and EC2 alone."""
+    if "cheapest" not in result:
+        return None
+    inputs = result["inputs"]
+    return ([n for n in registry() if n in inputs.get("options", ())],
+            option_labels(inputs, labels))
+
+
 def chart_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
                   charts: dict[str, Any]) -> dict[str, Any]:
     """What the cost chart's and the map's figures need of the compared options, alone."""
-    result = snapshot["result"]
-    if "cheapest" not in result:
+    compared = _compared(snapshot["result"], labels)
+    if compared is None:
         return {"options_compared": False}
-    inputs = result["inputs"]
-    names = [n for n in registry() if n in inputs.get("options", ())]
-    label = option_labels(inputs, labels)
+    names, label = compared
     return {"options_compared": True, "option_names": names, "option_label": label,
             "option_legend": [{"name": n, "label": label[n]} for n in names],
             **chart_tables(snapshot, names, label, charts)}
@@ -166,11 +175,10 @@ def chart_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
 def options_context(snapshot: Mapping[str, Any], labels: Mapping[str, str],
                     item_labels: Mapping[str, str], charts: dict[str, Any]) -> dict[str, Any]:
     result = snapshot["result"]
-    if "cheapest" not in result:
+    compared = _compared(result, labels)
+    if compared is None:
         return {"options_compared": False}
-    inputs = result["inputs"]
-    names = [n for n in registry() if n in inputs.get("options", ())]
-    label = option_labels(inputs, labels)
+    names, label = compared
     cheapest = result["cheapest"]
     totals = [{"name": n, "label": label[n], "total": usd(result[n]["monthly_usd"]),
                "is_cheapest": n == cheapest} for n in names]

@@ -214,17 +214,26 @@ def chart_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     results_context() draws them for a whole page: each option's lines, then the bands."""
     labels = side_labels(snapshot["result"]["inputs"])
     charts_: dict[str, Any] = {}
-    context: dict[str, Any] = {"labels": labels, "charts": charts_}
-    if "curve" in snapshot:
-        charts_["cost"] = charts.cost_curve(snapshot, labels)
-        context["curve_table"] = _curve_table(snapshot)
-    if "grid" in snapshot:
-        charts_["heatmap"] = charts.cheaper_map(snapshot, labels)
-        context["grid_table"] = _grid_table(snapshot)
+    context: dict[str, Any] = {"labels": labels, "charts": charts_,
+                               **_series_charts(snapshot, labels, charts_)}
     context.update(option_presenters.chart_context(snapshot, labels, charts_))
     if "cost" in charts_:
         charts_["cost"] = honest.add_band(charts_["cost"], snapshot, labels)
     return context
+
+
+def _series_charts(snapshot: Mapping[str, Any], labels: Mapping[str, str],
+                   charts_: dict[str, Any]) -> dict[str, Any]:
+    """The cost curve and the map, for those of their series the snapshot holds: their
+    figures added to ``charts_``, their tables returned."""
+    tables: dict[str, Any] = {}
+    if "curve" in snapshot:
+        charts_["cost"] = charts.cost_curve(snapshot, labels)
+        tables["curve_table"] = _curve_table(snapshot)
+    if "grid" in snapshot:
+        charts_["heatmap"] = charts.cheaper_map(snapshot, labels)
+        tables["grid_table"] = _grid_table(snapshot)
+    return tables
 
 
 def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
@@ -264,13 +273,7 @@ def _results_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     # The cost curve and the map come with the snapshot (a report, a full page) or on their
     # own when their chart comes into view (views.chart); until then the page holds a frame.
     charts_ = {"breakdown": charts.breakdown(snapshot, labels, items)}
-    tables: dict[str, Any] = {}
-    if "curve" in snapshot:
-        charts_["cost"] = charts.cost_curve(snapshot, labels)
-        tables["curve_table"] = _curve_table(snapshot)
-    if "grid" in snapshot:
-        charts_["heatmap"] = charts.cheaper_map(snapshot, labels)
-        tables["grid_table"] = _grid_table(snapshot)
+    tables = _series_charts(snapshot, labels, charts_)
     # More options than Lambda and EC2: lines, bars, bills and the choice for each (their
     # own module; adds to the charts above).
     more = option_presenters.options_context(snapshot, labels, items, charts_)
