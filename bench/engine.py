@@ -14,8 +14,6 @@ catalogue costs on a shared, noisy machine.
 from __future__ import annotations
 
 import contextlib
-import functools
-import json
 import os
 import platform
 import statistics
@@ -32,12 +30,16 @@ import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# seeded_sheet() lives with the engine tests' helpers, so the benchmarks time the very sheet
+# the tests check; appended, so nothing there shadows a module of this directory.
+sys.path.append(str(ROOT / "tests" / "engine"))
 
-from advisor.pricing.catalogue import architecture_of  # noqa: E402
+from engine_testlib import seeded_sheet  # noqa: E402
+
 from advisor.pricing.compare import compare  # noqa: E402
 from advisor.pricing.grid import cheaper_grid  # noqa: E402
 from advisor.pricing.series import cheaper_map, cost_curve  # noqa: E402
-from advisor.pricing.sheet import BookInfo, InstanceType, PriceSheet, sheet_from_rows  # noqa: E402
+from advisor.pricing.sheet import PriceSheet  # noqa: E402
 from advisor.pricing.uncertainty import cost_band, uncertainty, what_if  # noqa: E402
 from advisor.pricing.workload import Workload, parse_workload  # noqa: E402
 
@@ -50,39 +52,6 @@ GRID_RUNS = 30
 BASELINE_TYPES = ("t3.micro", "t3.small", "t3.medium", "t3.large", "t4g.micro", "t4g.small",
                   "t4g.medium", "t4g.large", "m5.large", "m6i.large", "m6i.xlarge", "m7g.large",
                   "m7g.xlarge", "c6i.large", "c7g.large", "c7g.xlarge", "r6i.large")
-
-
-def _num(value: str | None) -> float | None:
-    return None if value is None else float(value)
-
-
-@functools.cache
-def _fixture(name: str) -> dict:
-    # The file holds every region's rows: decoded once, as the database holds them once.
-    return json.loads((ROOT / "fixtures" / name).read_text())
-
-
-def seeded_sheet(region: str = "us-east-1", only: tuple[str, ...] | None = None) -> PriceSheet:
-    """The region's book of the seed fixture (plain JSON; no database needed); each call
-    builds the sheet (its rates and instance table) from the rows again."""
-    data = _fixture("price_books.json")
-    book = next(b for b in data["price_books"] if b["region"] == region)
-    options = _fixture("price_books.options.json")
-    have = {r["key"] for r in book["rates"]}
-    extra = [r for r in options["rates_by_region"].get(book["region"], []) if r["key"] not in have]
-    rates = [(r["key"], None if r["tier_upto"] is None else float(r["tier_upto"]), float(r["price"]))
-             for r in book["rates"] + extra]
-    table = book["instance_types"]
-    rows = [dict(zip(table["columns"], values, strict=True)) for values in table["rows"]]
-    instances = [
-        InstanceType(i["name"], int(i["vcpu"]), float(i["memory_gib"]),
-                     architecture_of(i["name"]),  # type: ignore[arg-type]
-                     float(i["hourly"]), _num(i["burstable_baseline"]),
-                     _num(i["reserved_1y_hourly"]), _num(i["reserved_3y_hourly"]))
-        for i in rows if only is None or i["name"] in only
-    ]
-    info = BookInfo(None, book["name"], book["region"], book["effective_from"])
-    return sheet_from_rows(info, rates, instances, allow_missing=True)
 
 
 def numpy_floor(w: Workload, sheet: PriceSheet, requests: np.ndarray,

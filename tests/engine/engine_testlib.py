@@ -1,15 +1,24 @@
-"""Engine test helpers: the us-east-1 test sheet from the reference's values, variants, cents.
+"""Engine test helpers: the us-east-1 test sheet from the reference's values, variants, cents,
+and any region's sheet from the seed fixture.
 
 A uniquely named module (not conftest) so tests can import it without clashing with other
-test directories' modules.
+test directories' modules. Django-free, so bench/engine.py imports it too (it puts this
+directory on sys.path): the benchmarks and the tests price the same seeded sheet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+import json
+from collections.abc import Collection, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
 
+from advisor.pricing.catalogue import architecture_of
 from advisor.pricing.sheet import BookInfo, InstanceType, PriceSheet, sheet_from_rows
+
+SEED_DIR = Path(__file__).resolve().parents[2] / "fixtures"
 
 Row = tuple[str, float | None, float]
 
@@ -67,7 +76,9 @@ US_EAST_1_RATES: tuple[Row, ...] = (
 )
 
 
-def _it(name: str, vcpu: int, gib: float, hourly: float, baseline: float | None = None) -> InstanceType:
+def _it(
+    name: str, vcpu: int, gib: float, hourly: float, baseline: float | None = None
+) -> InstanceType:
     arch = "arm64" if name.split(".")[0] in ("t4g", "m7g", "c7g") else "x86_64"
     return InstanceType(name, vcpu, gib, arch, hourly, baseline)  # type: ignore[arg-type]
 
@@ -92,8 +103,9 @@ US_EAST_1_INSTANCES: tuple[InstanceType, ...] = (
     _it("r6i.large", 2, 16, 0.126),
 )
 
-BOOK = BookInfo(id=1, name="Test book (reference values)", region="us-east-1",
-                effective_from="2026-11-01")
+BOOK = BookInfo(
+    id=1, name="Test book (reference values)", region="us-east-1", effective_from="2026-11-01"
+)
 
 
 def make_sheet(
@@ -111,6 +123,51 @@ def make_sheet(
     return sheet_from_rows(BOOK, rows, instances)
 
 
+@functools.cache
+def _seed_file(name: str) -> dict[str, Any]:
+    # Each file holds every region's rows: decoded once, as the database holds them once.
+    return json.loads((SEED_DIR / name).read_text())
+
+
+def _num(value: str | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def seeded_sheet(region: str = "us-east-1", only: Collection[str] | None = None) -> PriceSheet:
+    """The region's book of the seed fixture (fixtures/price_books.json) with the region's
+    option rates (price_books.options.json) for keys the book lacks, as ``seed_prices`` loads
+    them, but read as plain JSON (no database): every current-generation type (hundreds), or
+    only the types named in ``only``.
+
+    Each call builds a new sheet from the rows (the benchmark times that); callers that want
+    one sheet per region keep it themselves.
+    """
+    book = next(b for b in _seed_file("price_books.json")["price_books"] if b["region"] == region)
+    have = {r["key"] for r in book["rates"]}
+    options = _seed_file("price_books.options.json")["rates_by_region"].get(region, [])
+    extra = [r for r in options if r["key"] not in have]
+    rates = [
+        (r["key"], None if r["tier_upto"] is None else float(r["tier_upto"]), float(r["price"]))
+        for r in book["rates"] + extra
+    ]
+    table = book["instance_types"]
+    rows = [dict(zip(table["columns"], values, strict=True)) for values in table["rows"]]
+    instances = [
+        InstanceType(
+            i["name"],
+            int(i["vcpu"]),
+            float(i["memory_gib"]),
+            architecture_of(i["name"]),  # type: ignore[arg-type]
+            float(i["hourly"]),
+            _num(i["burstable_baseline"]),
+            _num(i["reserved_1y_hourly"]),
+            _num(i["reserved_3y_hourly"]),
+        )
+        for i in rows
+        if only is None or i["name"] in only
+    ]
+    info = BookInfo(None, book["name"], region, book["effective_from"])
+    return sheet_from_rows(info, rates, instances, allow_missing=True)
 
 
 def cents(value: float) -> Decimal:

@@ -3,48 +3,22 @@ block of loads: the figures are exactly those of sizing every type in every cell
 
 from __future__ import annotations
 
-import json
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
+from engine_testlib import seeded_sheet
 
 from advisor.pricing import ec2
-from advisor.pricing.catalogue import architecture_of
 from advisor.pricing.grid import cost_grid
-from advisor.pricing.sheet import BookInfo, InstanceType, PriceSheet, sheet_from_rows
+from advisor.pricing.sheet import PriceSheet
 from advisor.pricing.workload import parse_workload
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def seeded_sheet() -> PriceSheet:
-    """The seed fixture's us-east-1 book: every current-generation type (hundreds)."""
-    data = json.loads((ROOT / "fixtures" / "price_books.json").read_text())
-    book = next(b for b in data["price_books"] if b["region"] == "us-east-1")
-    options = json.loads((ROOT / "fixtures" / "price_books.options.json").read_text())
-    have = {r["key"] for r in book["rates"]}
-    extra = [r for r in options["rates_by_region"].get("us-east-1", []) if r["key"] not in have]
-    rates = [(r["key"], None if r["tier_upto"] is None else float(r["tier_upto"]),
-              float(r["price"])) for r in book["rates"] + extra]
-    table = book["instance_types"]
-    rows = [dict(zip(table["columns"], values, strict=True)) for values in table["rows"]]
-
-    def num(value: str | None) -> float | None:
-        return None if value is None else float(value)
-
-    types = [InstanceType(i["name"], int(i["vcpu"]), float(i["memory_gib"]),
-                          architecture_of(i["name"]), float(i["hourly"]),  # type: ignore[arg-type]
-                          num(i["burstable_baseline"]), num(i["reserved_1y_hourly"]),
-                          num(i["reserved_3y_hourly"])) for i in rows]
-    return sheet_from_rows(BookInfo(None, book["name"], "us-east-1", book["effective_from"]),
-                           rates, types, allow_missing=True)
 
 
 @pytest.fixture(scope="module")
 def full_sheet() -> PriceSheet:
-    return seeded_sheet()
+    # The seed's us-east-1 book: every current-generation type (hundreds).
+    return seeded_sheet("us-east-1")
 
 
 def workloads(count: int) -> list[dict[str, object]]:

@@ -6,56 +6,31 @@ and the straightforward sizing of every frontier type at every load level, to th
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import numpy as np
+from engine_testlib import seeded_sheet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.pricing import ec2
-from advisor.pricing.catalogue import architecture_of
 from advisor.pricing.compare import compare
 from advisor.pricing.ec2 import build_ec2_model
 from advisor.pricing.grid import cost_grid
-from advisor.pricing.sheet import BookInfo, InstanceType, PriceSheet, sheet_from_rows
+from advisor.pricing.sheet import PriceSheet
 from advisor.pricing.workload import Workload, WorkloadError, parse_workload
 
-ROOT = Path(__file__).resolve().parents[2]
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-northeast-1",
            "ap-northeast-2", "ap-southeast-1")
 CENT = 0.005  # "to the cent": less than half a cent apart
 
 
 @functools.cache
-def _fixture(name: str) -> dict[str, Any]:
-    return json.loads((ROOT / "fixtures" / name).read_text())
-
-
-@functools.cache
-def seeded_sheet(region: str) -> PriceSheet:
-    """The region's book of the seed fixture: every current-generation type (hundreds)."""
-    book = next(b for b in _fixture("price_books.json")["price_books"] if b["region"] == region)
-    have = {r["key"] for r in book["rates"]}
-    extra = [r for r in _fixture("price_books.options.json")["rates_by_region"].get(region, [])
-             if r["key"] not in have]
-    rates = [(r["key"], None if r["tier_upto"] is None else float(r["tier_upto"]),
-              float(r["price"])) for r in book["rates"] + extra]
-    table = book["instance_types"]
-    rows = [dict(zip(table["columns"], values, strict=True)) for values in table["rows"]]
-
-    def num(value: str | None) -> float | None:
-        return None if value is None else float(value)
-
-    types = [InstanceType(i["name"], int(i["vcpu"]), float(i["memory_gib"]),
-                          architecture_of(i["name"]), float(i["hourly"]),  # type: ignore[arg-type]
-                          num(i["burstable_baseline"]), num(i["reserved_1y_hourly"]),
-                          num(i["reserved_3y_hourly"])) for i in rows]
-    return sheet_from_rows(BookInfo(None, book["name"], region, book["effective_from"]),
-                           rates, types, allow_missing=True)
+def region_sheet(region: str) -> PriceSheet:
+    # Hypothesis draws the same few regions for every example: each sheet is built once.
+    return seeded_sheet(region)
 
 
 # A measured week: quiet nights, busy days, one spike (168 levels: the many-level search).
@@ -117,7 +92,7 @@ def test_map_cells_are_each_cell_priced_alone(data: dict[str, Any], region: str,
     w = _workload(data, region)
     if w is None:
         return
-    sheet = seeded_sheet(region)
+    sheet = region_sheet(region)
     requests = np.geomspace(low, low * 10 ** decades, 70)
     durations = np.geomspace(1, 900_000, 60)
     if forced:  # the pruned path whatever the map's size and the frontier's
@@ -145,7 +120,7 @@ def test_pruned_map_is_the_full_map_bit_for_bit(data: dict[str, Any], region: st
     w = _workload(data, region)
     if w is None:
         return
-    sheet = seeded_sheet(region)
+    sheet = region_sheet(region)
     requests = np.geomspace(1e2, 1e12, 90)
     durations = np.geomspace(1, 900_000, 50)
     with mock.patch.object(ec2, "PRUNE_FROM", 10**15):
