@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 from django.utils import formats
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from advisor.questionnaire import korean
+from advisor.questionnaire.language import current as get_language
+from advisor.questionnaire.language import gettext as _
 
 # Okabe–Ito colours (Okabe & Ito, "Color Universal Design", 2008): pairs stay apart with
 # protanopia, deuteranopia and tritanopia. Lambda vermilion, EC2 blue, as in static/css/app.css.

@@ -13,12 +13,11 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from advisor.pricing import verdict
 from advisor.pricing.uncertainty import DEFAULT_SPREADS
 from advisor.questionnaire import charts
 from advisor.questionnaire.labels import BASIS_LABELS, CHOICE_LABELS, LABELS, form_name
+from advisor.questionnaire.language import gettext as _
 from advisor.questionnaire.numbers import local_marks, rate, usd, volume_words
 from advisor.questionnaire.texts import LocaleFormatter
 

@@ -9,8 +9,9 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+
+from advisor.questionnaire.language import current as get_language
+from advisor.questionnaire.language import gettext as _
 
 CENTS_CONTEXT = Context(prec=400)
 

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from django.utils.translation import gettext as _
 
 from advisor.questionnaire.charts import (
     EC2_COLOUR,
@@ -24,6 +23,7 @@ from advisor.questionnaire.charts import (
     _sig,
     you_marker,
 )
+from advisor.questionnaire.language import gettext as _
 
 OPTION_COLOURS = {"lambda": LAMBDA_COLOUR, "ec2": EC2_COLOUR,
                   "lambda_managed_instances": "#7b3fa0", "fargate": "#1f8a5b"}

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from advisor.pricing import choose
 from advisor.pricing.options import registry
 from advisor.pricing.recommend import MESSAGES as RECOMMEND_MESSAGES
 from advisor.questionnaire import honest, option_charts, texts
 from advisor.questionnaire.labels import OPTION_LABELS
+from advisor.questionnaire.language import gettext as _
 from advisor.questionnaire.numbers import count, rate, usd
 
 TEMPLATES = {**RECOMMEND_MESSAGES, **choose.MESSAGES}

@@ -14,9 +14,9 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from advisor.questionnaire import charts, honest, korean, option_presenters, texts
+from advisor.questionnaire.language import gettext as _
 from advisor.questionnaire.numbers import count, rate, usd
 
 SIDES = ("lambda", "ec2")

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.functional import Promise
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from advisor.pricing.catalogue import RateSpec
@@ -28,6 +27,7 @@ from advisor.pricing.compare import ASSUMPTIONS, result_assumption_items
 from advisor.pricing.recommend import MESSAGES
 from advisor.questionnaire import korean
 from advisor.questionnaire.labels import CHOICE_LABELS, LABELS, form_name
+from advisor.questionnaire.language import gettext
 from advisor.questionnaire.numbers import Volume, local_marks
 
 logger = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from advisor.pricebook import prices
 from advisor.pricing.catalogue import SPEC_BY_KEY, SPECS
 from advisor.pricing.rules import RULES, SECTION_TITLES
 from advisor.pricing.workload import field_table
-from advisor.questionnaire import scenario_views, texts
+from advisor.questionnaire import language, scenario_views, texts
 from advisor.questionnaire.forms import (
     HELP,
     QuestionnaireForm,
@@ -77,8 +77,9 @@ def index(request: HttpRequest) -> HttpResponse:
         key = _fragment_key(request, form)
         kept = _fragments.get(key)
         if kept is None:
-            context = _context(request, form, lazy_charts=True)
-            html = _results_fragment(request, context | {"csrf_token": CSRF_PLACEHOLDER})
+            with language.fixed():  # one language for the whole partial: read it once
+                context = _context(request, form, lazy_charts=True)
+                html = _results_fragment(request, context | {"csrf_token": CSRF_PLACEHOLDER})
             kept = KeptPage.of(html, CSRF_PLACEHOLDER, level=FAST)
             if not context["has_results"]:
                 return kept.response(request, get_token(request))
@@ -129,9 +130,10 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
             return HttpResponse("; ".join(f"{field}: {m}" for field, ms in exc.errors.items()
                                           for m in ms), status=400,
                                 content_type="text/plain; charset=utf-8")
-        context = chart_context(snap) | {"form": form, "has_results": True}
-        kept = KeptPage.of(render_to_string(CHART_PARTIALS[name], context, request),
-                           CSRF_PLACEHOLDER)
+        with language.fixed():
+            context = chart_context(snap) | {"form": form, "has_results": True}
+            kept = KeptPage.of(render_to_string(CHART_PARTIALS[name], context, request),
+                               CSRF_PLACEHOLDER)
         _fragments.set(key, kept)
     return kept.response(request, "")
 

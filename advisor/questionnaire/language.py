@@ -1,0 +1,53 @@
+"""The visitor's language, read once for a whole page.
+
+Django keeps the active language in an asgiref ``Local``, and each read of it costs about
+1.5 µs: a results partial read it some 300 times (each amount's separators, each translated
+word), a tenth of its server time. Inside ``fixed()`` (one page's context and rendering, during
+which nothing activates another language) ``current()`` and ``gettext()`` read it from a
+``ContextVar`` instead, and a word once translated is kept per language. Outside, they are
+Django's own.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.utils import translation
+from django.utils.safestring import SafeData
+
+_PAGE: ContextVar[str | None] = ContextVar("page_language", default=None)
+
+
+@contextmanager
+def fixed() -> Iterator[None]:
+    """Hold the active language for the code inside (one page's context and rendering)."""
+    token = _PAGE.set(translation.get_language())
+    try:
+        yield
+    finally:
+        _PAGE.reset(token)
+
+
+def current() -> str | None:
+    """The active language, as ``translation.get_language()``."""
+    language = _PAGE.get()
+    return language if language is not None else translation.get_language()
+
+
+def gettext(message: str) -> str:
+    """``gettext`` in the active language."""
+    language = _PAGE.get()
+    if language is None or isinstance(message, SafeData):
+        return translation.gettext(message)
+    return _translated(language, message)
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated(language: str, message: str) -> str:
+    # Translated under the language it is kept for, whatever is active: a miss happens once
+    # per word and language in a process.
+    with translation.override(language):
+        return translation.gettext(message)
