@@ -72,3 +72,32 @@ def test_a_word_kept_for_one_language_is_not_served_in_another() -> None:
         korean = language.gettext("Recommendation")
     with translation.override("en"), language.fixed():
         assert language.gettext("Recommendation") == "Recommendation" != korean
+
+
+TRANSLATE_TAGS = [
+    '{% translate "Total" %}',
+    '{% trans "Recommendation" %}',
+    '{% translate "100 % of <b>it</b>" %}',
+    '{% translate "Total" as word %}[{{ word }}]',
+    '{% translate "Total"|upper %}',
+    '{% translate "Total" noop %}',
+    '{% translate "May" context "month name" %}',
+    '{% translate name %}',
+    '{% translate "Lambda & EC2" %}',
+]
+
+
+def test_the_page_translate_tag_renders_as_djangos_in_each_language() -> None:
+    for source in TRANSLATE_TAGS:
+        for code in ("en", "ko"):
+            with translation.override(code):
+                django_own = Template("{% load i18n %}" + source).render(
+                    Context({"name": "Total"}))
+                for held in (False, True):
+                    page = Template("{% load i18n page_i18n %}" + source)
+                    if held:
+                        with language.fixed():
+                            ours = page.render(Context({"name": "Total"}))
+                    else:
+                        ours = page.render(Context({"name": "Total"}))
+                    assert ours == django_own, (source, code, held)

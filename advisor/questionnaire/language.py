@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.utils import translation
-from django.utils.safestring import SafeData
+from django.utils.safestring import SafeData, mark_safe
 
 _PAGE: ContextVar[str | None] = ContextVar("page_language", default=None)
 
@@ -38,16 +38,19 @@ def current() -> str | None:
 
 
 def gettext(message: str) -> str:
-    """``gettext`` in the active language."""
+    """``gettext`` in the active language (a safe message gives a safe translation, as
+    Django's does)."""
     language = _PAGE.get()
-    if language is None or isinstance(message, SafeData):
+    if language is None:
         return translation.gettext(message)
-    return _translated(language, message)
+    text = _translated(language, message)
+    return mark_safe(text) if isinstance(message, SafeData) else text  # noqa: S308
 
 
 @functools.lru_cache(maxsize=4096)
 def _translated(language: str, message: str) -> str:
     # Translated under the language it is kept for, whatever is active: a miss happens once
-    # per word and language in a process.
+    # per word and language in a process. Always a plain str: a safe and a plain message are
+    # one entry (equal strings), and only the caller's message says whether it is safe.
     with translation.override(language):
-        return translation.gettext(message)
+        return str.__str__(translation.gettext(str.__str__(message)))
