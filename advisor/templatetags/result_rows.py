@@ -16,6 +16,8 @@ from django import template
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 
+from advisor.questionnaire.language import gettext as _
+
 register = template.Library()
 
 
@@ -56,6 +58,42 @@ def sensitivity_rows(rows: Iterable[Mapping[str, Any]]) -> SafeString:
         f'<td>{esc(r["low_value"])}: {esc(r["low"])}</td>'
         f'<td>{esc(r["high_value"])}: {esc(r["high"])}</td></tr>'
         for r in rows)
+
+
+@register.filter
+def reason_items(reasons: Iterable[Mapping[str, Any]]) -> SafeString:
+    """``<li>`` per reason of the recommendation, tagged with the side it favours."""
+    return _safe(
+        f'<li class="favours-{esc(r["favours"])}"><span class="tag tag-{esc(r["favours"])}">'
+        f'{esc(_favours(r["favours"]))}</span> {esc(r["text"])}</li>'
+        for r in reasons)
+
+
+def _favours(side: str) -> str:
+    words = {"lambda": _("Lambda"), "ec2": _("EC2"), "either": _("Either")}
+    return words.get(side, side)
+
+
+@register.filter
+def ownership_rows(rows: Iterable[Mapping[str, Any]]) -> SafeString:
+    """``<tr>`` per side of the cost of ownership: bill, operations time and their total."""
+    return _safe(
+        f'<tr><th scope="row">{esc(o["label"])}</th><td class="num">{esc(o["bill"])}</td>'
+        f'<td class="num">{esc(o["ops"])}</td>'
+        f'<td class="num" data-tco="{esc(o["side"])}">{esc(o["total"])}</td></tr>'
+        for o in rows)
+
+
+@register.filter
+def flip_items(flips: Iterable[Mapping[str, Any]]) -> SafeString:
+    """``<li>`` per flip of the answer, marked with the side cheaper above it."""
+    return _safe(f'<li class="flip-{esc(b["side"])}">{esc(b["text"])}</li>' for b in flips)
+
+
+@register.filter
+def list_items(texts: Iterable[Any]) -> SafeString:
+    """``<li>`` per sentence."""
+    return _safe(f"<li>{esc(text)}</li>" for text in texts)
 
 
 @register.filter
