@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import browser_pages
 import pytest
 
 from advisor.questionnaire.views import PRESET_QUERIES
 
 pytestmark = pytest.mark.browser
 
-SIZES = {"laptop": (1366, 900), "phone": (390, 844)}
+SIZES = browser_pages.SIZES
 CHART_SVG = "#results [data-chart] .main-svg"
 SHOTS = os.environ.get("BASIS_SHOTS_DIR", "")
 SWITCH = '#assumption-strip select[data-mirror="basis"]'
@@ -43,21 +44,13 @@ READ = """() => {
 }"""
 
 
+# Counts full page loads: a value kept in sessionStorage survives only in-page updates.
+COUNT_LOADS = ("window.__loads = (Number(sessionStorage.getItem('loads')) || 0) + 1;"
+               "sessionStorage.setItem('loads', String(window.__loads));")
+
+
 def open_at(browser: Any, size: str, lang: str) -> Any:
-    width, height = SIZES[size]
-    phone = size == "phone"
-    context = browser.new_context(viewport={"width": width, "height": height},
-                                  extra_http_headers={"Accept-Language": lang},
-                                  has_touch=phone, is_mobile=phone)
-    # Counts full page loads: a value kept in sessionStorage survives only in-page updates.
-    context.add_init_script("window.__loads = (Number(sessionStorage.getItem('loads')) || 0) + 1;"
-                            "sessionStorage.setItem('loads', String(window.__loads));")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors  # type: ignore[attr-defined]
-    return page
+    return browser_pages.open_at(browser, size, lang, init_script=COUNT_LOADS)
 
 
 def first_named(sentence: str, names: list[str]) -> str:

@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from browser_pages import SIZES, open_at
 
 from advisor.questionnaire.presets import PRESETS
 
 pytestmark = pytest.mark.browser
 
-SIZES = {"laptop": (1366, 900), "phone": (390, 844)}
 CHART_SVG = "#results [data-chart] .main-svg"
 
 # Where the headline and the verdict's totals are, relative to the screen now shown.
@@ -24,20 +24,6 @@ FIRST_SCREEN = """() => {
   return {vh: window.innerHeight, head: head && box(head), totals: totals && box(totals),
           strip: strip && box(strip)};
 }"""
-
-
-def open_at(browser: Any, size: str, lang: str) -> Any:
-    width, height = SIZES[size]
-    phone = size == "phone"
-    context = browser.new_context(viewport={"width": width, "height": height},
-                                  extra_http_headers={"Accept-Language": lang},
-                                  has_touch=phone, is_mobile=phone)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors  # type: ignore[attr-defined]
-    return page
 
 
 def assert_answer_on_screen(found: dict[str, Any], where: str) -> None:
