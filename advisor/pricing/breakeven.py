@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from advisor.pricing.lambda_ import lambda_kinks, lambda_total_fn
+from advisor.pricing.lambda_ import LambdaCurve, lambda_kinks
 
 if TYPE_CHECKING:
     from advisor.pricing.ec2 import Ec2Model
@@ -71,18 +71,26 @@ class Shape:
     both_jump: bool = False
 
 
-def workload_shape(sheet: PriceSheet, w: Workload, model: Ec2Model) -> Shape:
-    kinks = np.unique(np.concatenate([lambda_kinks(sheet, w), model.kinks]))
+def workload_shape(sheet: PriceSheet, w: Workload, model: Ec2Model,
+                   curve: LambdaCurve | None = None) -> Shape:
+    kinks = lambda_kinks(sheet, w, curve)  # sorted, unique
+    if model.kinks.size:
+        kinks = np.unique(np.concatenate([kinks, model.kinks]))
     return Shape(kinks, model.step_spacing(), int(w.ec2.min_instances))
 
 
 def workload_break_even(sheet: PriceSheet, w: Workload, model: Ec2Model, *,
-                        lambda_extra: float = 0.0, ec2_extra: float = 0.0) -> list[float]:
+                        lambda_extra: float = 0.0, ec2_extra: float = 0.0,
+                        curve: LambdaCurve | None = None) -> list[float]:
     """Every volume in 1 .. 1e12 where the workload's Lambda and EC2 totals cross (each side
-    plus a constant a month, e.g. operations cost), with the EC2 type re-picked per volume."""
-    lam = lambda_total_fn(sheet, w)
-    return break_even(lambda x: lam(x) + lambda_extra, lambda x: model.total(x) + ec2_extra,
-                      shape=workload_shape(sheet, w, model))
+    plus a constant a month, e.g. operations cost), with the EC2 type re-picked per volume;
+    ``curve`` is the workload's Lambda curve when the caller has one."""
+    curve = curve or LambdaCurve(sheet, w)
+    lam, ec2 = curve.total, model.total
+    # A side without a constant is its total itself (adding 0.0 to a total changes nothing).
+    return break_even(lam if not lambda_extra else lambda x: lam(x) + lambda_extra,
+                      ec2 if not ec2_extra else lambda x: ec2(x) + ec2_extra,
+                      shape=workload_shape(sheet, w, model, curve))
 
 
 def break_even(lambda_total: Total, ec2_total: Total, low: float = LOW, high: float = HIGH,
@@ -104,12 +112,15 @@ def _exact(lam: Total, ec2: Total, low: float, high: float, shape: Shape) -> lis
     x = np.unique(np.concatenate([_coarse(low, high),
                                   kinks[(kinks > low) & (kinks < high)]]))
     lx, ex = lam(x), ec2(x)
-    a, b, l_a, l_b, e_a, e_b = x[:-1], x[1:], lx[:-1], lx[1:], ex[:-1], ex[1:]
+    # The intervals as the rows a, b, L(a), L(b), E(a), E(b) of one array: each step keeps
+    # or splits all six with one operation instead of six.
+    state = np.stack([x[:-1], x[1:], lx[:-1], lx[1:], ex[:-1], ex[1:]])
     leaves: list[tuple[np.ndarray, ...]] = []
-    while a.size:
+    while state.shape[1]:
         # Monotone totals: ranges that do not overlap cannot cross inside [a, b].
-        live = ~((l_a > e_b) | (l_b < e_a))
-        a, b, l_a, l_b, e_a, e_b = a[live], b[live], l_a[live], l_b[live], e_a[live], e_b[live]
+        _, _, l_a, l_b, e_a, e_b = state
+        state = state[:, ~((l_a > e_b) | (l_b < e_a))]
+        a, b = state[0], state[1]
         first_n, count = _jumps_inside(a, b, spacing, first)
         total = count.sum(axis=1)
         leaf = total <= LEAF_STEPS
@@ -118,9 +129,12 @@ def _exact(lam: Total, ec2: Total, low: float, high: float, shape: Shape) -> lis
         more = ~leaf
         if not more.any():
             break
-        a, b, l_a, l_b, e_a, e_b = a[more], b[more], l_a[more], l_b[more], e_a[more], e_b[more]
-        # Jumps are evenly spaced in volume: split evenly, into enough pieces to reach leaves.
-        pieces = np.clip(np.ceil(total[more] / LEAF_STEPS), 2, SPLIT).astype(np.int64)
+        state = state[:, more]
+        a, b = state[0], state[1]
+        # Jumps are evenly spaced in volume: split evenly, into enough pieces to reach leaves
+        # (np.clip's bounds as two ufuncs: its wrapper costs more than the work).
+        pieces = np.minimum(np.maximum(np.ceil(total[more] / LEAF_STEPS), 2),
+                            SPLIT).astype(np.int64)
         inner = pieces - 1
         parent = np.repeat(np.arange(a.size), inner)
         j = np.arange(inner.sum()) - np.repeat(np.cumsum(inner) - inner, inner) + 1
@@ -128,18 +142,19 @@ def _exact(lam: Total, ec2: Total, low: float, high: float, shape: Shape) -> lis
         lp, ep = lam(pts), ec2(pts)
         # Children: [a, p1], [p1, p2], ..., [p_last, b] of every parent, in order.
         starts = np.cumsum(pieces) - pieces
-        is_first = np.zeros(pieces.sum(), dtype=bool)
+        children = int(pieces.sum())
+        is_first = np.zeros(children, dtype=bool)
         is_first[starts] = True
-        is_last = np.zeros(pieces.sum(), dtype=bool)
+        is_last = np.zeros(children, dtype=bool)
         is_last[starts + pieces - 1] = True
-        new_a, new_b = np.empty(pieces.sum()), np.empty(pieces.sum())
-        new_la, new_lb = np.empty(pieces.sum()), np.empty(pieces.sum())
-        new_ea, new_eb = np.empty(pieces.sum()), np.empty(pieces.sum())
-        new_a[is_first], new_la[is_first], new_ea[is_first] = a, l_a, e_a
-        new_a[~is_first], new_la[~is_first], new_ea[~is_first] = pts, lp, ep
-        new_b[is_last], new_lb[is_last], new_eb[is_last] = b, l_b, e_b
-        new_b[~is_last], new_lb[~is_last], new_eb[~is_last] = pts, lp, ep
-        a, b, l_a, l_b, e_a, e_b = new_a, new_b, new_la, new_lb, new_ea, new_eb
+        inside = np.stack([pts, lp, ep])
+        new = np.empty((6, children))
+        starts_rows, ends_rows = new[0::2], new[1::2]  # (a, L(a), E(a)) and (b, L(b), E(b))
+        starts_rows[:, is_first] = state[0::2]
+        starts_rows[:, ~is_first] = inside
+        ends_rows[:, is_last] = state[1::2]
+        ends_rows[:, ~is_last] = inside
+        state = new
     found = [_solve_batch(lam, ec2, *batch, spacing, both_jump=shape.both_jump)
              for batch in _batches(leaves)]
     points = np.sort(np.concatenate([np.zeros(0), *found]))
@@ -171,10 +186,17 @@ def _batches(leaves: list[tuple[np.ndarray, ...]]) -> list[tuple[np.ndarray, ...
     order = np.argsort(a)
     a, b, first_n, count = a[order], b[order], first_n[order], count[order]
     cum = np.cumsum(count.sum(axis=1))
+    if not a.size or cum[-1] <= BATCH_STEPS:  # one batch (or none): no cuts to look for
+        return [(a, b, first_n, count)] if a.size else []
     cut = np.searchsorted(cum, np.arange(BATCH_STEPS, cum[-1], BATCH_STEPS))
     bounds = [0, *np.unique(cut).tolist(), a.size]
     return [(a[i:k], b[i:k], first_n[i:k], count[i:k])
             for i, k in zip(bounds[:-1], bounds[1:], strict=True) if k > i]
+
+
+# A leaf's points: its start, its jumps and its end (sorted in that order at a tie).
+_KINDS = np.array([0.0, 1.0, 2.0])
+_KINDS.flags.writeable = False
 
 
 def _solve_batch(lam: Total, ec2: Total, a: np.ndarray, b: np.ndarray, first_n: np.ndarray,
@@ -191,13 +213,14 @@ def _solve_batch(lam: Total, ec2: Total, a: np.ndarray, b: np.ndarray, first_n: 
     # Every leaf: its ends and its jumps, sorted (kind 0 = start, 1 = jump, 2 = end).
     p = np.concatenate([a, jumps, b])
     leaf = np.concatenate([np.arange(m), owner, np.arange(m)])
-    kind = np.concatenate([np.zeros(m), np.ones(jumps.size), np.full(m, 2)])
+    kind = np.repeat(_KINDS, (m, jumps.size, m))
     order = np.lexsort((kind, p, leaf))
     p, leaf, kind = p[order], leaf[order], kind[order]
     # Jumps within float noise of the point before them or of the leaf's end are merged.
     tol = p * MERGE_REL
-    near_prev = np.concatenate([[False], np.diff(p) <= tol[1:]])
-    near_end = np.concatenate([(np.diff(p) <= tol[:-1]) & (kind[1:] == 2), [False]])
+    step = np.diff(p)
+    near_prev = np.concatenate([[False], step <= tol[1:]])
+    near_end = np.concatenate([(step <= tol[:-1]) & (kind[1:] == 2), [False]])
     keep = (kind != 1) | ~(near_prev | near_end)
     p, leaf = p[keep], leaf[keep]
 

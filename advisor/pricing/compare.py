@@ -26,7 +26,7 @@ from advisor.pricing.ec2 import (
     size_fleet,
 )
 from advisor.pricing.flips import bands
-from advisor.pricing.lambda_ import LAMBDA_ITEMS, billed_ms, lambda_items, lambda_total_fn
+from advisor.pricing.lambda_ import LambdaCurve, billed_ms
 from advisor.pricing.messages import gettext_noop
 from advisor.pricing.network import load_balancer_addresses
 from advisor.pricing.options import ec2 as ec2_option
@@ -261,16 +261,17 @@ def _compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool,
     r = float(w.requests_per_month)
     model = build_ec2_model(w, sheet)
 
-    items, fn_cost = lambda_items(sheet, w, r)
-    lam_items = {k: float(items[k]) for k in LAMBDA_ITEMS}
-    # Items come out as 0-d arrays; the contract wants plain floats.
+    # Lambda's items (lambda_items' figures, as floats) and its total at other volumes
+    # (break-even, the bands) from one set of rates and charges read once.
+    curve = LambdaCurve(sheet, w)
+    lam_items, detail = curve.at(r)
     lam = LambdaResult(
         monthly_usd=sum(lam_items.values()), items=MappingProxyType(lam_items),
-        gb_seconds=float(fn_cost.gb_seconds),
+        gb_seconds=detail.gb_seconds,
         billed_duration_ms=float(billed_ms(w.duration_ms, w.billing_granularity_ms)),
-        provisioned_gb_seconds=float(fn_cost.provisioned_gb_seconds),
-        provisioned_environments_usd=float(fn_cost.provisioned_environments),
-        provisioned_duration_usd=float(fn_cost.provisioned_duration),
+        provisioned_gb_seconds=detail.provisioned_gb_seconds,
+        provisioned_environments_usd=detail.provisioned_environments,
+        provisioned_duration_usd=detail.provisioned_duration,
     )
 
     # "auto" = the cheapest eligible type for the EC2 total; a named type is the only candidate.
@@ -296,9 +297,10 @@ def _compare(workload: Workload, sheet: PriceSheet, *, with_break_even: bool,
     # "bill_and_operations" each side carries its operations cost, a constant a month.
     lam_extra, ec2_extra = basis.extra_usd(w, "lambda"), basis.extra_usd(w, "ec2")
     points = tuple(workload_break_even(sheet, w, model, lambda_extra=lam_extra,
-                                       ec2_extra=ec2_extra)) if with_break_even else ()
+                                       ec2_extra=ec2_extra, curve=curve)) \
+        if with_break_even else ()
     cheaper = basis.pair_cheaper(lam.monthly_usd + lam_extra, ec2.monthly_usd + ec2_extra)
-    lam_total = lambda_total_fn(sheet, w)
+    lam_total = curve.total
 
     def diff(x: Any) -> Any:  # Lambda minus EC2 on the basis
         return lam_total(x) + lam_extra - model.total(x) - ec2_extra

@@ -22,6 +22,7 @@ volumes, durations and types at once is one broadcast expression.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,7 +32,7 @@ from advisor.pricing.catalogue import RESERVED_OPTIONS, auto_families
 from advisor.pricing.network import (
     BYTES_PER_GB,
     load_balancer_addresses,
-    load_balancer_monthly,
+    load_balancer_monthly_at,
     logs_free_gb,
     logs_monthly,
     nat_monthly,
@@ -232,19 +233,23 @@ class Ec2Model:
         """(instance-hours a month, peak instances), shape ``broadcast(avg_rps, d) + (k,)``."""
         coef = self.coef if idx is None else self.coef[idx]
         load = np.asarray(avg_rps, dtype=float) * np.asarray(duration_ms, dtype=float)
-        per_load = coef[:, None] * self.levels
+        return self._hours(load, coef[:, None] * self.levels)
+
+    def _hours(self, load: np.ndarray, per_load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`instance_hours` of the loads (requests/s × ms) given the per-load steps."""
         if load.size * per_load.size <= SIZING_CHUNK:
             return self._hours_at(load, per_load)
         # A measured week has up to 168 levels: the grid's 40,000 cells × types × levels would
         # take hundreds of MB at once, so the cells go through in slices of bounded size.
+        count = per_load.shape[0]
         flat = load.reshape(-1)
         step = max(1, SIZING_CHUNK // per_load.size)
-        hours = np.empty((flat.size, coef.size))
-        peaks = np.empty((flat.size, coef.size))
+        hours = np.empty((flat.size, count))
+        peaks = np.empty((flat.size, count))
         for start in range(0, flat.size, step):
             hours[start:start + step], peaks[start:start + step] = \
                 self._hours_at(flat[start:start + step], per_load)
-        return hours.reshape(load.shape + (coef.size,)), peaks.reshape(load.shape + (coef.size,))
+        return hours.reshape(load.shape + (count,)), peaks.reshape(load.shape + (count,))
 
     def _hours_at(self, load: np.ndarray, per_load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # The hot path of every break-even search: one (volumes × types × levels) array,
@@ -258,8 +263,19 @@ class Ec2Model:
             n = noise_ceil_inplace(n)
         np.maximum(n, self.workload.ec2.min_instances, out=n)
         shape = n.shape
-        hours = n.reshape(-1, shape[-1]).dot(self.level_share).reshape(shape[:-1])
+        if shape[-1] == 1:
+            # One level (a fixed fleet): the dot is one product per row, this one.
+            hours = n[..., 0] * self.level_share[0]
+        else:
+            hours = n.reshape(-1, shape[-1]).dot(self.level_share).reshape(shape[:-1])
         return hours * self.hours, n[..., -1]
+
+    @functools.cached_property
+    def _frontier_sizing(self) -> tuple[np.ndarray, np.ndarray]:
+        """The frontier types' per-load steps (coef × levels, as instance_hours makes them)
+        and prices per instance-hour: made once per model, not once per total()."""
+        fr = self.frontier
+        return self.coef[fr][:, None] * self.levels, self.per_instance_hour[fr]
 
     def total(self, requests: np.ndarray | float, duration_ms: np.ndarray | float | None = None) -> np.ndarray:
         """EC2 monthly total; with "auto" the cheapest type at each volume and duration."""
@@ -269,14 +285,41 @@ class Ec2Model:
         if self.levels.size > PRUNE_LEVELS and self.frontier.size > 1:
             # A measured week: up to 168 levels (bounds over the sorted levels).
             fleet = self._cheapest_fleet_levels(avg * np.asarray(d, dtype=float))
-        elif self.frontier.size > 1 and (cells := self._cells(avg, d)) >= PRUNE_CELLS \
+        elif self.frontier.size > 1 and avg.size * np.size(d) >= PRUNE_CELLS \
+                and (cells := self._cells(avg, d)) >= PRUNE_CELLS \
                 and cells * self.frontier.size * self.levels.size >= PRUNE_FROM:
             # Many cells (the 200 × 200 map): sorted loads, types pruned per block.
             fleet = self._cheapest_fleet(avg, d)
+        elif self.levels.size == 1:
+            fleet = self._cheapest_fleet_one_level(avg * np.asarray(d, dtype=float))
         else:
-            hours, _ = self.instance_hours(avg, d, self.frontier)
-            fleet = (hours * self.per_instance_hour[self.frontier]).min(axis=-1)
-        return fleet + self.fixed_monthly + self.lb_per_avg_rps * avg + self.logs(r)
+            per_load, per_hour = self._frontier_sizing
+            hours, _ = self._hours(avg * np.asarray(d, dtype=float), per_load)
+            fleet = (hours * per_hour).min(axis=-1)
+        total = fleet + self.fixed_monthly + self.lb_per_avg_rps * avg
+        # No logs shipped: logs() is 0.0 at any finite volume, and adding it changes nothing.
+        return total + self.logs(r) if self.logs_per_request else total
+
+    def _cheapest_fleet_one_level(self, load: np.ndarray) -> np.ndarray:
+        """The cheapest frontier fleet's monthly cost at each load with one load level (a
+        fixed fleet): :meth:`instance_hours`' figures, laid out types × loads so that every
+        step runs over a contiguous row and the cheapest type is a minimum down the columns
+        (a minimum over each load's dozen types was most of a break-even search's sizing).
+        The level's dot is one product, so every figure is the same to the last bit."""
+        per_load, per_hour = self._frontier_sizing
+        steps = per_load[:, 0]
+        flat = load.reshape(-1)
+        n = steps[:, None] * flat  # the products load × step, one row per type
+        if n.size >= QUICK_CEIL_FROM and bool(np.max(flat) * steps.max() < QUICK_CEIL_BELOW):
+            n *= 1 - NOISE_REL  # noise_ceil in two passes, as _hours_at
+            np.ceil(n, out=n)
+        else:
+            n = noise_ceil_inplace(n)
+        np.maximum(n, self.workload.ec2.min_instances, out=n)
+        n *= self.level_share[0]
+        n *= self.hours
+        n *= per_hour[:, None]
+        return n.min(axis=0).reshape(load.shape)
 
     @staticmethod
     def _cells(avg: np.ndarray, d: np.ndarray | float) -> int:
@@ -522,11 +565,6 @@ def _build_fleet(w: Workload, sheet: PriceSheet, hours: float,
                   ipv4_hourly=ipv4_hourly, families=families, considered=int(idx.size))
 
 
-# The load balancer's monthly charge at 0 and at 1 request/s, priced in one call.
-_NO_AND_ONE_RPS = np.array([0.0, 1.0])
-_NO_AND_ONE_RPS.flags.writeable = False
-
-
 def build_ec2_model(w: Workload, sheet: PriceSheet,
                     os_reserved_gib: float = OS_RESERVED_GIB) -> Ec2Model:
     """The fleet model; ``os_reserved_gib`` is the memory each instance keeps for its OS
@@ -539,9 +577,8 @@ def build_ec2_model(w: Workload, sheet: PriceSheet,
     t = w.traffic
     levels, share = sizing_levels(t.profile, t.peak_to_average, e.scaling, t.hourly_weights)
     weights = weekly_weights(t.profile, t.peak_to_average, t.hourly_weights)
-    lb_fixed, lb_at_one = (float(v) for v in load_balancer_monthly(
-        sheet, e.load_balancer, _NO_AND_ONE_RPS, hours, w.connections, w.payload_kb, "ec2",
-        weights))
+    lb_fixed, lb_at_one = load_balancer_monthly_at(
+        sheet, e.load_balancer, (0.0, 1.0), hours, w.connections, w.payload_kb, "ec2", weights)
     lb_per_rps = lb_at_one - lb_fixed
     nat = (nat_monthly(sheet, e.availability_zones, hours, w.nat_processed_gb)
            if e.private_subnets_with_nat else 0.0)
@@ -550,7 +587,8 @@ def build_ec2_model(w: Workload, sheet: PriceSheet,
         + (e.availability_zones if e.private_subnets_with_nat else 0)
     ipv4_fixed = public_ipv4_monthly(sheet, addresses, hours)
     # Custom logs (the instances' agent) at the flat ingestion rate, the free GB first.
-    logs_per_request = float(logs_monthly(sheet, 1.0, w.ec2_log_bytes_per_request))
+    logs_per_request = float(logs_monthly(sheet, 1.0, w.ec2_log_bytes_per_request)) \
+        if w.ec2_log_bytes_per_request else 0.0  # none shipped: logs_monthly's 0
     free_gb = logs_free_gb(sheet, w.free_tier)
     logs_free_requests = (free_gb / (w.ec2_log_bytes_per_request / BYTES_PER_GB)
                           if free_gb and w.ec2_log_bytes_per_request else 0.0)

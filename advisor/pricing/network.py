@@ -104,6 +104,35 @@ def load_balancer_monthly(
     return hourly * hours_per_month + units * unit_price * hours_per_month
 
 
+def load_balancer_monthly_at(
+    sheet: PriceSheet,
+    kind: str,
+    rates: tuple[float, ...],
+    hours_per_month: float,
+    connections: Connections,
+    payload_kb: float,
+    target: str,
+    weights: np.ndarray | None = None,
+) -> list[float]:
+    """:func:`load_balancer_monthly` at a few average rates, as floats: the same operations
+    in float arithmetic (the same figures), without an array op per term for each EC2 model
+    a keystroke builds."""
+    if kind not in ("alb", "nlb"):
+        return [0.0] * len(rates)
+    hourly = sheet.rate("alb.hourly" if kind == "alb" else "nlb.hourly")
+    unit_price = sheet.rate("alb.lcu_hourly" if kind == "alb" else "nlb.nlcu_hourly")
+    per_rps = capacity_units_per_rps(sheet, kind, connections, payload_kb, target)
+    mean_weight = 1.0 if weights is None else mean_of(weights)
+    return [hourly * hours_per_month + float(rps) * mean_weight * per_rps * unit_price
+            * hours_per_month for rps in rates]
+
+
+def mean_of(weights: np.ndarray) -> float:
+    """float(np.mean(weights)) of a 1-D float array: np.mean's own sum (numpy's pairwise
+    add.reduce) divided by the count, without its Python layers."""
+    return float(np.add.reduce(weights)) / weights.size
+
+
 def nat_monthly(sheet: PriceSheet, gateways: int, hours_per_month: float, processed_gb: float) -> float:
     """One NAT gateway per AZ, billed per hour, plus every GB it processes (AWS VPC pricing)."""
     return gateways * sheet.rate("nat.hourly") * hours_per_month + processed_gb * sheet.rate("nat.per_gb")
