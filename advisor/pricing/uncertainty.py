@@ -36,10 +36,11 @@ another option can join by adding its pricer.
 
 from __future__ import annotations
 
-import copy
+import bisect
 import functools
+import itertools
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -47,7 +48,7 @@ import numpy as np
 
 from advisor.pricing.ec2 import Ec2Model, build_ec2_model
 from advisor.pricing.lambda_ import lambda_total
-from advisor.pricing.sheet import PriceSheet
+from advisor.pricing.sheet import PriceSheet, float_maximum, float_minimum
 from advisor.pricing.workload import (
     FIELD_BY_NAME,
     RANGED_FIELDS,
@@ -99,11 +100,15 @@ def _replace(obj: Any, changes: Mapping[str, Any]) -> Any:
     equal to what replace() gives, since a workload's __post_init__ only fills in what is
     still None and nothing is once it has been built (the ranges make a variant per model,
     keystroke after keystroke)."""
-    names = _field_names(type(obj))
-    unknown = set(changes) - names
-    if unknown:
-        raise TypeError(f"{type(obj).__name__} has no field {', '.join(sorted(unknown))}")
-    new = copy.copy(obj)
+    cls = type(obj)
+    names = _field_names(cls)
+    if not names.issuperset(changes):
+        unknown = set(changes) - names
+        raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
+    # copy.copy()'s own steps for a plain dataclass (a new object given the old one's
+    # attributes), without its protocol lookups: several times faster.
+    new = object.__new__(cls)
+    new.__dict__.update(obj.__dict__)
     for name, value in changes.items():
         object.__setattr__(new, name, value)
     return new
@@ -114,13 +119,53 @@ def _field_names(cls: type) -> frozenset[str]:
     return frozenset(f.name for f in fields(cls) if f.init)
 
 
+class GridInputs(Mapping[str, np.ndarray]):
+    """The inputs of a full grid: every combination of the axes' nodes, the last axis
+    varying fastest (C order). As a Mapping it holds the flat arrays any pricer reads
+    (made when first read); ``axes`` lets this module's pricers price each distinct model
+    once on the requests × duration block instead of finding the groups by sorting."""
+
+    def __init__(self, axes: Sequence[tuple[str, np.ndarray]]) -> None:
+        self.axes = tuple(axes)
+        self.shape = tuple(nodes.size for _, nodes in self.axes)
+        self._flat: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        flat = self._flat.get(name)
+        if flat is None:
+            i = next((i for i, (n, _) in enumerate(self.axes) if n == name), None)
+            if i is None:
+                raise KeyError(name)
+            view = [1] * len(self.axes)
+            view[i] = self.shape[i]
+            nodes = self.axes[i][1]
+            flat = self._flat[name] = np.broadcast_to(nodes.reshape(view), self.shape).ravel()
+        return flat
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _ in self.axes)
+
+    def __len__(self) -> int:
+        return len(self.axes)
+
+    def __contains__(self, name: object) -> bool:
+        return any(n == name for n, _ in self.axes)
+
+
 def _by_model(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray],
               evaluate: Callable[[Workload, np.ndarray, np.ndarray], np.ndarray],
               model_fields: Sequence[str] = MODEL_FIELDS) -> np.ndarray:
     """Run ``evaluate(workload, requests, duration)`` once per distinct combination of the
     model fields (those of ``model_fields`` that the side's price depends on), vectorised over
     requests and duration within it."""
-    n = len(next(iter(inputs.values()))) if inputs else 1
+    if isinstance(inputs, GridInputs):
+        return _by_model_on_grid(w, inputs, evaluate, model_fields)
+    if not inputs:  # the workload alone (a "what if"): its own volume and run time
+        out = np.empty(1)
+        out[:] = evaluate(w, np.full(1, float(w.requests_per_month)),
+                          np.full(1, float(w.duration_ms)))
+        return out
+    n = len(next(iter(inputs.values())))
     r = np.broadcast_to(np.asarray(inputs.get("requests_per_month", w.requests_per_month),
                                    dtype=float), (n,))
     d = np.broadcast_to(np.asarray(inputs.get("duration_ms", w.duration_ms), dtype=float), (n,))
@@ -143,10 +188,55 @@ def _by_model(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray],
         first = group[0]
         values: dict[str, Any] = {f: float(values_of[i][codes[i][first]])
                                   for i, f in enumerate(varied)}
-        if "memory_mb" in values:
-            values["memory_mb"] = int(values["memory_mb"])
-        out[group] = evaluate(with_values(w, values), r[group], d[group])
+        out[group] = evaluate(_variant(w, values), r[group], d[group])
     return out
+
+
+def _variant(w: Workload, values: dict[str, Any]) -> Workload:
+    """``w`` with the model fields' values (memory in whole MB); ``w`` itself when they are
+    its own (the expected point: compare()'s model, found without a copy and a hash)."""
+    if "memory_mb" in values:
+        values["memory_mb"] = int(values["memory_mb"])
+    if all(w.value(name) == value for name, value in values.items()):
+        return w
+    return with_values(w, values)
+
+
+def _by_model_on_grid(w: Workload, grid: GridInputs,
+                      evaluate: Callable[[Workload, np.ndarray, np.ndarray], np.ndarray],
+                      model_fields: Sequence[str]) -> np.ndarray:
+    """:func:`_by_model` on a full grid: each distinct model priced on the requests ×
+    duration block (the first two axes when ranged; a price depends on nothing else but the
+    model fields), in the order the sort would give (the axes' nodes ascend), and spread
+    over the axes it does not depend on. Every figure is the one the flat path gives:
+    a model's block is the same volumes and run times in the same order."""
+    names = [name for name, _ in grid.axes]
+    nodes = dict(grid.axes)
+    r_nodes = nodes.get("requests_per_month")
+    d_nodes = nodes.get("duration_ms")
+    r = np.array([float(w.requests_per_month)]) if r_nodes is None else r_nodes
+    d = np.array([float(w.duration_ms)]) if d_nodes is None else d_nodes
+    block_r = np.repeat(r, d.size)
+    block_d = np.empty((r.size, d.size))  # np.tile(d, r.size), without its Python steps
+    block_d[:] = d
+    block_d = block_d.ravel()
+    # The block's axes lead (RANGED_FIELDS order), the model fields' follow.
+    lead = [n for n in ("requests_per_month", "duration_ms") if n in nodes]
+    assert names[:len(lead)] == lead
+    varied = [i for i, n in enumerate(names) if n in model_fields]
+    out = np.empty(grid.shape)
+    # The block as it sits in ``out``: its own axes, then 1 for every other one.
+    block_shape = [r.size] * (r_nodes is not None) + [d.size] * (d_nodes is not None)
+    block_shape += [1] * (len(names) - len(lead) - len(varied))
+    for combination in itertools.product(*(range(grid.shape[i]) for i in varied)):
+        values: dict[str, Any] = {names[i]: float(nodes[names[i]][k])
+                                  for i, k in zip(varied, combination, strict=True)}
+        at: list[Any] = [slice(None)] * len(names)
+        for i, k in zip(varied, combination, strict=True):
+            at[i] = k
+        totals = evaluate(_variant(w, values), block_r, block_d)
+        out[tuple(at)] = np.reshape(totals, block_shape)
+    return out.ravel()
 
 
 def price_lambda(sheet: PriceSheet, w: Workload, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -213,61 +303,87 @@ class Axis:
         return float(self.nodes[-1])
 
 
-def _cdf(t: np.ndarray, a: float, m: float, b: float) -> np.ndarray:
-    """The triangular distribution's CDF on [a, b] with its mode at m."""
-    t = np.minimum(np.maximum(t, a), b)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        rising = (t - a) ** 2 / ((b - a) * (m - a)) if m > a else np.zeros_like(t)
-        falling = 1 - (b - t) ** 2 / ((b - a) * (b - m)) if b > m else np.ones_like(t)
-        cdf = np.where(t <= m, rising, falling)
-    # A mode within float noise of an end: that side's part has no mass (a non-finite
-    # value on the rising side is 0, on the falling side 1; the clip below does the rest).
-    bad = ~np.isfinite(cdf)
-    if bad.any():
-        rises = t <= m
-        cdf[bad & rises] = 0.0
-        cdf[bad & ~rises] = 1.0
-    return np.minimum(np.maximum(cdf, 0.0), 1.0)
+def _cdf(t: float, a: float, m: float, b: float) -> float:
+    """The triangular distribution's CDF on [a, b] with its mode at m, at one point."""
+    t = float_minimum(float_maximum(t, a), b)
+    if t <= m:
+        value = _ratio((t - a) * (t - a), (b - a) * (m - a)) if m > a else 0.0
+        # A mode within float noise of an end: that side's part has no mass (a non-finite
+        # value on the rising side is 0, on the falling side 1; the clip below does the rest).
+        value = value if math.isfinite(value) else 0.0
+    else:
+        value = 1 - _ratio((b - t) * (b - t), (b - a) * (b - m)) if b > m else 1.0
+        value = value if math.isfinite(value) else 1.0
+    return float_minimum(float_maximum(value, 0.0), 1.0)
+
+
+def _ratio(x: float, y: float) -> float:
+    # x / y as numpy divides (errors ignored): a zero divisor gives ±inf or NaN, not an error.
+    if y == 0.0:
+        if x == 0.0 or math.isnan(x):
+            return math.nan
+        return math.copysign(math.inf, x) * math.copysign(1.0, y)
+    return x / y
+
+
+def _linspace(start: float, stop: float, num: int) -> list[float]:
+    """np.linspace(start, stop, num) (num >= 2) in floats, by numpy's own steps:
+    i × step + start, the last point stop itself."""
+    div = num - 1
+    delta = stop - start
+    step = delta / div
+    if step == 0:
+        points = [i / div * delta + start for i in range(num)]
+    else:
+        points = [i * step + start for i in range(num)]
+    points[-1] = stop
+    return points
 
 
 def axis(name: str, r: Range, steps: int | None = None,
          extra: Sequence[float] = ()) -> Axis:
     """Grid points and triangular weights of one ranged input (see the module docstring);
     ``steps`` on each side of the expected value (default ``STEPS[name]``); ``extra`` adds
-    points inside the range (the volumes where the cheaper side changes, for requests)."""
+    points inside the range (the volumes where the cheaper side changes, for requests).
+
+    A dozen points or so: worked out in Python floats, the same operations as numpy's (its
+    linspace, square, clip) in the same order, which is the same figures at a fraction of
+    the cost of some fifty numpy calls on tiny arrays; the logarithms, exponentials and the
+    weights' sum stay numpy's.
+    """
     low, mid, high = (float(v) for v in r)
     if high <= low:
         return Axis(name, np.array([mid]), np.array([1.0]), 0)
     log = name in LOG_FIELDS and low > 0
-    f = np.log if log else (lambda v: np.asarray(v, dtype=float))
-    a, m, b = (float(f(v)) for v in (low, mid, high))
+    a, m, b = np.log([low, mid, high]).tolist() if log else (low, mid, high)
     if not (b > a and math.isfinite(2 / (b - a))):  # narrower than float resolution
         return Axis(name, np.array([mid]), np.array([1.0]), 0)
     k = STEPS[name] if steps is None else steps
-    left = np.linspace(a, m, k + 1) if m > a else np.array([a])
-    right = np.linspace(m, b, k + 1) if b > m else np.array([b])
-    t = np.concatenate([left, right[1:]])
-    inside = sorted(float(f(x)) for x in extra if low < x < high)
+    left = _linspace(a, m, k + 1) if m > a else [a]
+    right = _linspace(m, b, k + 1) if b > m else [b]
+    t = left + right[1:]
+    inside = sorted(float(np.log(x)) if log else float(x) for x in extra if low < x < high)
     if inside:
         # A point halfway to each neighbour of a crossing, on either side of it: the two
         # cells then meet at the crossing itself (below), so the share along this input is
         # exact where the cheaper side changes only at its crossings.
-        j = np.searchsorted(t, inside)
+        j = [bisect.bisect_left(t, x) for x in inside]
         halves = [(t[i - 1] + x) / 2 for i, x in zip(j, inside, strict=True)]
-        halves += [(x + t[min(i, t.size - 1)]) / 2 for i, x in zip(j, inside, strict=True)]
-        t = np.unique(np.concatenate([t, halves]))
+        halves += [(x + t[min(i, len(t) - 1)]) / 2 for i, x in zip(j, inside, strict=True)]
+        t = sorted(set(t + halves))
     # Each point stands for its cell (halfway to its neighbours); its weight is the
     # distribution's exact mass over that cell, so the ends of the range weigh too.
-    edges = np.concatenate([[a], (t[:-1] + t[1:]) / 2, [b]])
+    edges = [a, *((t[i] + t[i + 1]) / 2 for i in range(len(t) - 1)), b]
     for x in inside:
-        i = int(np.searchsorted(t, x))  # t[i - 1] < x <= t[i]
-        if 0 < i < t.size and t[i] != x:
+        i = bisect.bisect_left(t, x)  # t[i - 1] < x <= t[i]
+        if 0 < i < len(t) and t[i] != x:
             edges[i] = x
-    weights = np.diff(_cdf(edges, a, m, b))
-    weights = np.clip(weights, 0.0, None)
+    cdf = [_cdf(e, a, m, b) for e in edges]
+    weights = np.array([float_maximum(hi - lo, 0.0)
+                        for lo, hi in zip(cdf[:-1], cdf[1:], strict=True)])
     weights = weights / weights.sum()
-    expected = int(np.argmin(np.abs(t - m)))
-    nodes = np.exp(t) if log else t.copy()
+    expected = min(range(len(t)), key=lambda i: abs(t[i] - m))
+    nodes = np.exp(t) if log else np.array(t)
     nodes[0], nodes[-1] = low, high
     nodes[expected] = mid
     if name == "memory_mb":  # an integer input: whole MB, the same points merged
@@ -335,11 +451,7 @@ def uncertainty(sheet: PriceSheet, w: Workload, lambda_usd: float, ec2_usd: floa
             for name in RANGED_FIELDS if name in ranges]
     priced = [a for a in axes if a.name not in OPS_FIELDS and a.nodes.size > 1]
     shape = tuple(a.nodes.size for a in priced)
-    inputs: dict[str, np.ndarray] = {}
-    for i, a in enumerate(priced):
-        view = [1] * len(priced)
-        view[i] = a.nodes.size
-        inputs[a.name] = np.broadcast_to(a.nodes.reshape(view), shape).ravel()
+    inputs = GridInputs([(a.name, a.nodes) for a in priced])
     if priced:
         lam = pricers["lambda"](sheet, w, inputs).reshape(shape)
         ec2 = pricers["ec2"](sheet, w, inputs).reshape(shape)

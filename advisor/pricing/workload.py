@@ -471,8 +471,8 @@ class Workload:
         # asdict() would deep-copy every leaf; the leaves are numbers, strings, booleans and
         # None, so a copy of the containers is the same dict, several times faster (compare()
         # reads it for its assumptions on every keystroke).
-        out = {f.name: _plain(getattr(self, f.name)) for f in fields(self)
-               if f.name in top and not (default_options and f.name in OPTION_GROUPS)}
+        out = {name: _plain(getattr(self, name)) for name in _field_names(type(self)) or ()
+               if name in top and not (default_options and name in OPTION_GROUPS)}
         out["ranges"] = {name: list(r) for name, r in self.ranges}
         # Only a custom profile has weights: other inputs read exactly as before they existed.
         if self.traffic.hourly_weights:
@@ -495,11 +495,26 @@ class Workload:
         return dict(self.ranges).get(name)
 
 
+# Values _plain returns as they are (by exact type: a subclass takes the general path).
+_LEAVES = frozenset({int, float, str, bool, type(None)})
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names in order (None for any other class), read once per class:
+    dataclasses.fields() and is_dataclass() were most of to_dict()'s cost."""
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
+
+
 def _plain(value: Any) -> Any:
     """What dataclasses.asdict makes of ``value`` (dataclasses as dicts, tuples and lists
     rebuilt), with the immutable leaves shared instead of deep-copied."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    names = _field_names(kind)  # a dataclass instance (a dataclass itself is no instance)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, tuple | list):
         return type(value)(_plain(v) for v in value)
     if isinstance(value, dict):

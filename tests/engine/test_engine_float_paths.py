@@ -1,10 +1,11 @@
 """The engine's shortcuts give the general path's figures to the last bit.
 
 A keystroke prices one workload at one or a few volumes many times: those are priced in
-Python floats (LambdaCurve, tiered_cost_float), a tiered charge over many volumes by looking
-up each one's tier, a fixed fleet laid out types × loads. Each is the same operations in
-the same order as the general path, so every figure must be equal bit for bit (the sign of
-a zero included), not approximately.
+Python floats (LambdaCurve, tiered_cost_float, the ranges' axes), a tiered charge over many
+volumes by looking up each one's tier, a fixed fleet laid out types × loads, the ranges'
+grid one model block at a time. Each is the same operations in the same order as the
+general path, so every figure must be equal bit for bit (the sign of a zero included),
+not approximately.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from engine_testlib import make_sheet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from advisor.pricing import uncertainty as unc
 from advisor.pricing.ec2 import build_ec2_model
 from advisor.pricing.lambda_ import FLOAT_MAX, LAMBDA_ITEMS, LambdaCurve, lambda_items
 from advisor.pricing.network import mean_of
@@ -178,3 +180,58 @@ def test_a_fixed_fleets_total_is_every_type_sized(w: Workload, x: list[float]) -
         fleet = (hours * model.per_instance_hour[model.frontier]).min(axis=-1)
         expected = fleet + model.fixed_monthly + model.lb_per_avg_rps * avg + model.logs(requests)
         assert same(model.total(requests), expected)
+
+
+@pytest.mark.parametrize("ranges", [
+    {},
+    {"requests_per_month": [2e6, 1e7, 5e7], "duration_ms": [60, 120, 400]},
+    {"memory_mb": [256, 512, 2048], "traffic.peak_to_average": [1.5, 3, 6],
+     "ec2.cpu_share": [0.2, 1, 1], "requests_per_month": [1e6, 1e7, 1e8]},
+    {"traffic.peak_to_average": [1, 3, 3]},
+])
+@pytest.mark.parametrize("front_door", ["http_api", "alb"])
+def test_the_grid_prices_each_model_once_with_the_flat_paths_figures(
+        ranges: dict[str, list[float]], front_door: str) -> None:
+    data = {"requests_per_month": 1e7, "duration_ms": 120, "memory_mb": 512,
+            "front_door": front_door, "traffic": {"peak_to_average": 3},
+            "ec2": {"cpu_share": 1}, "ranges": ranges}
+    w = parse_workload(data)
+    found, _ = unc.effective_ranges(w)
+    axes = [unc.axis(n, found[n], 1 if n in unc.MODEL_FIELDS else None)
+            for n in unc.RANGED_FIELDS if n in found and n not in unc.OPS_FIELDS]
+    axes = [a for a in axes if a.nodes.size > 1]
+    grid = unc.GridInputs([(a.name, a.nodes) for a in axes])
+    flat = {name: np.array(grid[name]) for name in grid}  # the same inputs, as plain arrays
+    for side, pricer in unc.PRICERS.items():
+        assert same(pricer(SHEET, w, grid), pricer(SHEET, w, flat)), side
+
+
+@given(st.floats(-50, 50), st.floats(1e-9, 50), st.integers(2, 12))
+@settings(deadline=None)
+def test_linspace_in_floats_is_numpys(start: float, width: float, num: int) -> None:
+    stop = start + width
+    assert same(unc._linspace(start, stop, num), np.linspace(start, stop, num))
+
+
+def cdf_reference(t: np.ndarray, a: float, m: float, b: float) -> np.ndarray:
+    """The triangular CDF over an array, as numpy evaluates it."""
+    t = np.minimum(np.maximum(t, a), b)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rising = (t - a) ** 2 / ((b - a) * (m - a)) if m > a else np.zeros_like(t)
+        falling = 1 - (b - t) ** 2 / ((b - a) * (b - m)) if b > m else np.ones_like(t)
+        cdf = np.where(t <= m, rising, falling)
+    bad = ~np.isfinite(cdf)
+    cdf[bad & (t <= m)] = 0.0
+    cdf[bad & (t > m)] = 1.0
+    return np.minimum(np.maximum(cdf, 0.0), 1.0)
+
+
+@given(st.floats(-30, 30), st.floats(0, 1), st.floats(1e-300, 30),
+       st.lists(st.floats(-40, 70), min_size=1, max_size=20))
+@settings(deadline=None)
+def test_the_axis_cdf_in_floats_is_numpys(a: float, mode: float, width: float,
+                                          points: list[float]) -> None:
+    b = a + width
+    m = a + mode * (b - a)
+    t = np.array([a, m, b, *points])
+    assert same([unc._cdf(x, a, m, b) for x in t.tolist()], cdf_reference(t, a, m, b))
