@@ -114,7 +114,7 @@ def _exact(lam: Total, ec2: Total, low: float, high: float, shape: Shape) -> lis
     lx, ex = lam(x), ec2(x)
     # The intervals as the rows a, b, L(a), L(b), E(a), E(b) of one array: each step keeps
     # or splits all six with one operation instead of six.
-    state = np.stack([x[:-1], x[1:], lx[:-1], lx[1:], ex[:-1], ex[1:]])
+    state = np.concatenate([x[:-1], x[1:], lx[:-1], lx[1:], ex[:-1], ex[1:]]).reshape(6, -1)
     leaves: list[tuple[np.ndarray, ...]] = []
     while state.shape[1]:
         # Monotone totals: ranges that do not overlap cannot cross inside [a, b].
@@ -147,7 +147,7 @@ def _exact(lam: Total, ec2: Total, low: float, high: float, shape: Shape) -> lis
         is_first[starts] = True
         is_last = np.zeros(children, dtype=bool)
         is_last[starts + pieces - 1] = True
-        inside = np.stack([pts, lp, ep])
+        inside = np.concatenate([pts, lp, ep]).reshape(3, -1)
         new = np.empty((6, children))
         starts_rows, ends_rows = new[0::2], new[1::2]  # (a, L(a), E(a)) and (b, L(b), E(b))
         starts_rows[:, is_first] = state[0::2]

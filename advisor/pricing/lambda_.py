@@ -469,7 +469,8 @@ class LambdaCurve:
         nat, transfer, ipv4 = self.fixed_items
         for term in (ephemeral, self.environments + warm, self._front_door(r, ops), nat,
                      transfer, ipv4, self._logs(r, ops)):
-            total = _plus(total, term)
+            if not _absent(term):
+                total += term  # in place on the map's cells, as lambda_total always did
         return total
 
     def at(self, requests: float) -> tuple[dict[str, float], LambdaDetail]:
@@ -505,13 +506,15 @@ class LambdaCurve:
         return (1.0 - self.share) * self.od_seconds * self.mem_gb
 
 
+def _absent(term: Any) -> bool:
+    """A charge the workload does not have (exactly 0.0): adding it to a sum of charges
+    (never -0.0) changes no bit, and on an array it is a pass over it."""
+    return isinstance(term, float) and term == 0.0
+
+
 def _plus(total: Any, term: Any) -> Any:
-    """``total + term``, except that a charge the workload does not have (exactly 0.0) is
-    not added: adding it to a sum of charges (never -0.0) changes no bit, and on an array it
-    is a pass over it."""
-    if isinstance(term, float) and term == 0.0:
-        return total
-    return total + term
+    """``total + term`` unless the term is :func:`_absent`."""
+    return total if _absent(term) else total + term
 
 
 def lambda_total(

@@ -290,6 +290,10 @@ def noise_ceil_float(x: float, rel: float = NOISE_REL) -> float:
     return n + 1.0 if x * (1 - rel) > n else n
 
 
+# Most quantities tiered_cost prices by looking each one's tier up (see there).
+TIER_LOOKUP_MAX = 1024
+
+
 def tiered_cost(quantity: np.ndarray | float, tiers: TierArrays, per: float = 1.0) -> np.ndarray:
     """Charge for ``quantity`` on a cumulative tier table (price is per ``per`` units).
 
@@ -300,12 +304,14 @@ def tiered_cost(quantity: np.ndarray | float, tiers: TierArrays, per: float = 1.
     q = np.asarray(quantity, dtype=float)
     lower, width, price = tiers.lower, tiers.width, tiers.price
     top = q.max() if lower.size > 1 and q.size else None
-    if top is not None and q.ndim and lower.size > 2 and lower[2] < top:
-        # Three tiers or more in play (a break-even search's volumes): each quantity's own
-        # tier looked up at once. It holds the full tiers below it, summed in tier order
-        # (``below``), plus its part of its own: the running sum below to the last bit, in
-        # a dozen array operations whatever the number of tiers (the tiers above a quantity
-        # would add 0.0).
+    if top is not None and q.ndim > 0 and q.size <= TIER_LOOKUP_MAX and lower.size > 2 \
+            and lower[2] < top:
+        # Three tiers or more in play over a few hundred quantities (a break-even search's
+        # volumes): each quantity's own tier looked up at once. It holds the full tiers below
+        # it, summed in tier order (``below``), plus its part of its own: the running sum
+        # below to the last bit, in a dozen array operations whatever the number of tiers
+        # (the tiers above a quantity would add 0.0). Over thousands of quantities (the map)
+        # the lookups cost more than a pass per tier.
         k = np.searchsorted(lower, q)  # the tiers starting below each quantity
         k -= 1
         np.maximum(k, 0, out=k)
