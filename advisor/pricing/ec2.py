@@ -23,6 +23,7 @@ volumes, durations and types at once is one broadcast expression.
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -76,6 +77,23 @@ SIZE_SLICE = 8192
 # take that one pass instead of noise_ceil's four (smaller ones are not worth the check).
 QUICK_CEIL_BELOW = 2.0 ** 38
 QUICK_CEIL_FROM = 2048
+# Work buffers of Ec2Model._cheapest_fleet kept per thread between maps, up to this many
+# values each (8 bytes a value): a map's fresh megabytes cost a page fault per 4 KB on a
+# virtual machine, more time than the arithmetic done in them.
+SCRATCH_MAX = 1 << 20
+_scratch_kept = threading.local()
+
+
+def _scratch(name: str, size: int) -> np.ndarray:
+    """A float buffer of ``size`` values, its old contents left in it: the same memory for
+    each call in this thread (a larger map's buffer is made fresh and not kept)."""
+    if size > SCRATCH_MAX:
+        return np.empty(size)
+    kept: dict[str, np.ndarray] = _scratch_kept.__dict__
+    buffer = kept.get(name)
+    if buffer is None or buffer.size < size:
+        buffer = kept[name] = np.empty(size)
+    return buffer[:size]
 
 
 class InstanceTypeError(WorkloadError):
@@ -395,7 +413,7 @@ class Ec2Model:
         order = np.argsort(flat, kind="stable")
         block = max(1, PRUNE_BLOCK)
         blocks = -(-n // block)
-        ordered = np.empty(blocks * block)
+        ordered = _scratch("ordered", blocks * block)
         np.take(flat, order, out=ordered[:n])
         ordered[n:] = ordered[n - 1]  # the last block padded with its highest load
         # Frontier types only (a model may hold others, which never cost less: Managed
@@ -424,36 +442,43 @@ class Ec2Model:
 
         # Every type at every block's lowest load and at the highest load of all.
         edges = np.append(ordered[::block], ordered[n - 1])
-        at_edges = size(edges[:, None, None] * steps, np.empty(edges.size * count))
-        at_edges = at_edges.reshape(edges.size, count)
+        at_edges = _scratch("at_edges", edges.size * count)
+        at_steps = _scratch("products", edges.size * count * levels).reshape(edges.size, count,
+                                                                               levels)
+        for j in range(levels):  # a level at a time: see the loop below
+            np.multiply(edges[:, None], steps[:, j], out=at_steps[:, :, j])
+        at_edges = size(at_steps, at_edges).reshape(edges.size, count)
         at_edges *= per_instance_hour
         # The margin: a row's dot may round its last bit differently in another shape.
         can_win = at_edges[:-1] <= at_edges[1:].min(axis=1, keepdims=True) * (1 + 1e-12)
         can_win[~can_win.any(axis=1)] = True  # not a finite load (NaN): size every type
 
         cells = ordered.reshape(blocks, block)
-        best = np.full((blocks, block), np.inf)
+        best = _scratch("best", blocks * block).reshape(blocks, block)
+        best.fill(np.inf)
         rows_at_once = max(1, SIZE_SLICE // block)
         # Buffers made once and reused for every type: fresh memory for each would cost a
         # page fault per 4 KB, more than the arithmetic on a virtual machine.
-        products = np.empty((rows_at_once * block, levels))
-        cost = np.empty(rows_at_once * block)
+        products = _scratch("products", rows_at_once * block * levels).reshape(-1, levels)
+        cost = _scratch("cost", rows_at_once * block)
         for k in np.flatnonzero(can_win.any(axis=0)):
             wins = np.flatnonzero(can_win[:, k])
             for s in range(0, wins.size, rows_at_once):
                 some = wins[s:s + rows_at_once]
                 m = some.size * block
                 y, c = products[:m], cost[:m]
-                if some[-1] - some[0] + 1 == some.size:  # a run of blocks: views, in place
-                    rows = slice(int(some[0]), int(some[-1]) + 1)
-                    np.multiply(cells[rows].reshape(-1, 1), steps[k], out=y)
-                    size(y, c)
-                    c *= per_instance_hour[k]
+                run = some[-1] - some[0] + 1 == some.size
+                rows = slice(int(some[0]), int(some[-1]) + 1) if run else some
+                x = cells[rows].reshape(-1)
+                # The products level by level, each a column: one broadcast (loads × levels)
+                # runs an inner loop of a few values per load, three times as long.
+                for j in range(levels):
+                    np.multiply(x, steps[k, j], out=y[:, j])
+                size(y, c)
+                c *= per_instance_hour[k]
+                if run:  # a run of blocks: views, in place
                     np.minimum(best[rows], c.reshape(-1, block), out=best[rows])
                 else:  # scattered blocks: gathered and put back
-                    np.multiply(cells[some].reshape(-1, 1), steps[k], out=y)
-                    size(y, c)
-                    c *= per_instance_hour[k]
                     best[some] = np.minimum(best[some], c.reshape(-1, block))
         flat[order] = best.reshape(-1)[:n]  # the loads are done with: their array takes it
         return load
