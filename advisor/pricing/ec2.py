@@ -427,12 +427,21 @@ class Ec2Model:
         # of four. A larger (or non-finite) load takes noise_ceil.
         quick = bool(ordered[n - 1] * steps.max() < QUICK_CEIL_BELOW)
 
-        def size(y: np.ndarray, out: np.ndarray) -> np.ndarray:
+        def size(y: np.ndarray, out: np.ndarray, lowest: int = -1) -> np.ndarray:
             """Monthly instance-hours from loads × per-load steps ``y`` (levels last),
-            overwriting ``y``."""
+            overwriting ``y``. ``lowest``: when ``y`` holds one type's ascending loads a row
+            each, the level of its smallest step (no row's count is below that level's)."""
             if quick:
                 y *= 1 - NOISE_REL
                 np.ceil(y, out=y)
+                if lowest >= 0:
+                    # The counts grow down the rows: only the rows before the first whose
+                    # fewest instances reach the minimum fleet can be below it.
+                    below = int(np.searchsorted(y[:, lowest], floor))
+                    np.maximum(y[:below], floor, out=y[:below])
+                    np.dot(y, share, out=out)
+                    out *= self.hours
+                    return out
             else:
                 y[...] = noise_ceil_inplace(y)
             np.maximum(y, floor, out=y)
@@ -461,6 +470,8 @@ class Ec2Model:
         # page fault per 4 KB, more than the arithmetic on a virtual machine.
         products = _scratch("products", rows_at_once * block * levels).reshape(-1, levels)
         cost = _scratch("cost", rows_at_once * block)
+        # Each type's level of smallest step: its fewest instances at any load.
+        fewest = np.argmin(steps, axis=1).tolist()
         for k in np.flatnonzero(can_win.any(axis=0)):
             wins = np.flatnonzero(can_win[:, k])
             for s in range(0, wins.size, rows_at_once):
@@ -474,7 +485,7 @@ class Ec2Model:
                 # runs an inner loop of a few values per load, three times as long.
                 for j in range(levels):
                     np.multiply(x, steps[k, j], out=y[:, j])
-                size(y, c)
+                size(y, c, fewest[k])
                 c *= per_instance_hour[k]
                 if run:  # a run of blocks: views, in place
                     np.minimum(best[rows], c.reshape(-1, block), out=best[rows])
