@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import pytest
 from engine_testlib import make_sheet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -113,3 +114,28 @@ def test_break_even_points_are_crossings(w: Workload) -> None:
         d = lam(window) - ec2(window)
         at = float(lam(np.array([x]))[0] - ec2(np.array([x]))[0])
         assert (d.min() <= 0 <= d.max()) or abs(at) <= 0.01
+
+
+# Found by test_break_even_points_are_crossings: at 1.63 billion requests this fixed fleet's
+# added instance lifts EC2 to within 1.4 cents of Lambda's total without crossing it, and the
+# search reports two crossings 281 requests apart there. Known and left: kept here, strict, so
+# that the fix shows.
+@pytest.mark.xfail(strict=True, reason="a jump that nearly reaches the other total is taken "
+                                       "for two crossings")
+def test_a_jump_that_nearly_reaches_the_other_total_is_not_a_crossing() -> None:
+    w = parse_workload({
+        "requests_per_month": 0, "duration_ms": 18921, "memory_mb": 139, "architecture": "arm64",
+        "ephemeral_storage_mb": 3194, "free_tier": False, "hours_per_month": 720,
+        "front_door": "alb", "payload_kb": 0, "lambda_log_bytes_per_request": 300,
+        "ec2_log_bytes_per_request": 0, "provisioned_concurrency": 1,
+        "provisioned_hours_per_month": 720, "provisioned_share_of_requests": 0.75,
+        "basis": "bill", "traffic": {"peak_to_average": 1},
+        "ec2": {"purchase": "savings_plan_3y", "target_utilization": 0.28332139811260343,
+                "cpu_share": 0.890625, "ebs_gb_per_instance": 51,
+                "private_subnets_with_nat": True, "availability_zones": 1}})
+    lam, ec2 = lambda_total_fn(SHEET, w), build_ec2_model(w, SHEET).total
+    near = [x for x in compare(w, SHEET).break_even if 1.6e9 < x < 1.7e9]
+    for x in near:
+        window = np.geomspace(x * 0.999, x * 1.001, 2001)
+        d = lam(window) - ec2(window)
+        assert d.min() <= 0 <= d.max(), (x, d.min())
