@@ -21,9 +21,13 @@ def open_at(browser: Any, size: str, lang: str, init_script: str = "") -> Any:
                                   has_touch=phone, is_mobile=phone)
     if init_script:
         context.add_init_script(init_script)
-    page = context.new_page()
+    return record_errors(context.new_page())
+
+
+def record_errors(page: Any) -> Any:
+    """``page`` with ``page.errors``: the console errors and uncaught exceptions it has had."""
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors  # type: ignore[attr-defined]
+    page.errors = errors
     return page
