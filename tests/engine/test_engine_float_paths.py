@@ -156,6 +156,11 @@ def test_lambda_curve_in_floats_is_the_array_path(w: Workload, x: list[float],
     many_d = np.concatenate([d, np.full(FLOAT_MAX + 1, 120.0)])
     assert same(curve.grid_total(few, d), curve.grid_total(many, many_d)[:few.size])
     assert same(curve.grid_total(few), curve.grid_total(many)[:few.size])
+    # The curve prices Lambda with its own copy of the billing rules: its totals must stay
+    # lambda_items' (the rules' other home, used by the series, scenarios and options).
+    items_at_many, _ = lambda_items(SHEET, w, many)
+    summed = sum(np.broadcast_to(items_at_many[k], many.shape) for k in LAMBDA_ITEMS)
+    assert np.allclose(curve.grid_total(many), summed, rtol=1e-12, atol=1e-9)
     # compare()'s Lambda column: lambda_items' figures at the workload's own volume.
     r = float(w.requests_per_month)
     items, detail = curve.at(r)
